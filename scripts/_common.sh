@@ -1,0 +1,228 @@
+# shellcheck shell=bash
+# Shared by scripts/demo, scripts/test and bench/run: find (or install) Odoo 18.0,
+# make sure PostgreSQL is reachable, and run Odoo with the repo's addons.
+# Everything it creates lives in .local/ (git-ignored) unless told otherwise.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LOCAL_DIR="${SO_LOCAL_DIR:-$ROOT/.local}"
+ODOO_SERIES="18.0"
+ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}"
+SO_PGPORT="${SO_PGPORT:-54329}"
+SO_PGUSER="${SO_PGUSER:-odoo}"
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31mfatal:\033[0m %s\n' "$*" >&2; exit 2; }
+
+mkdir -p "$LOCAL_DIR"
+
+# The repo's addons: every top-level folder with a manifest.
+repo_addons() {
+    local d
+    for d in "$ROOT"/*/__manifest__.py; do
+        [ -f "$d" ] && basename "$(dirname "$d")"
+    done
+}
+
+# --------------------------------------------------------------------------
+# Odoo
+# --------------------------------------------------------------------------
+
+# Prints the series ("18.0") of the odoo package that python "$1" would import,
+# without importing Odoo itself (and its dependencies).
+_series_of_python() {
+    "$1" - <<'PY' 2>/dev/null
+import importlib.util, os, runpy
+spec = importlib.util.find_spec("odoo")
+if spec and spec.origin:
+    print(runpy.run_path(os.path.join(os.path.dirname(spec.origin), "release.py"))["serie"])
+PY
+}
+
+_series_of_src() {
+    python3 - "$1" <<'PY' 2>/dev/null
+import os, runpy, sys
+print(runpy.run_path(os.path.join(sys.argv[1], "odoo", "release.py"))["serie"])
+PY
+}
+
+# Odoo's own python dependencies are importable by "$1" (with "$2" on sys.path).
+_odoo_deps_ok() {
+    PYTHONPATH="${2:-}${PYTHONPATH:+:$PYTHONPATH}" "$1" -c \
+        'import odoo, odoo.http, psycopg2, lxml, werkzeug, babel, reportlab, PyPDF2, phonenumbers, websocket' \
+        >/dev/null 2>&1
+}
+
+# Creates the project virtualenv and installs Odoo's requirements into it, with
+# the build constraint old source packages need and the versions Odoo's tests need.
+_install_requirements() {
+    local src="$1" venv="$LOCAL_DIR/venv"
+    if [ ! -x "$venv/bin/python" ]; then
+        say "Creating the virtualenv $venv"
+        python3 -m venv "$venv"
+    fi
+    local constraints="$LOCAL_DIR/build-constraints.txt"
+    echo 'setuptools<81' >"$constraints"
+    say "Installing Odoo's Python requirements into $venv (first time: several minutes)"
+    PIP_CONSTRAINT="$constraints" "$venv/bin/python" -m pip install --quiet --upgrade pip wheel 'setuptools<81'
+    PIP_CONSTRAINT="$constraints" "$venv/bin/python" -m pip install --quiet \
+        -r "$src/requirements.txt" phonenumbers==8.12.57 websocket-client==1.2.3
+}
+
+# Sets ODOO_CMD (array), ODOO_PY and ODOO_ADDONS_PATH.
+ensure_odoo() {
+    local series src=""
+    ODOO_PY=""
+    if [ -n "${ODOO_SRC:-}" ]; then
+        [ -f "$ODOO_SRC/odoo/release.py" ] || die "ODOO_SRC=$ODOO_SRC is not an Odoo source tree (no odoo/release.py)."
+        series=$(_series_of_src "$ODOO_SRC")
+        [ "$series" = "$ODOO_SERIES" ] || die "ODOO_SRC=$ODOO_SRC holds Odoo ${series:-of unknown version}; sales_objectives needs Odoo $ODOO_SERIES."
+        src=$(cd "$ODOO_SRC" && pwd)
+        say "Using the Odoo $series checkout named by ODOO_SRC: $src"
+    else
+        series=$(_series_of_python python3 || true)
+        if [ -n "$series" ]; then
+            [ "$series" = "$ODOO_SERIES" ] || die "python3 imports Odoo $series; sales_objectives needs Odoo $ODOO_SERIES. Set ODOO_SRC to an Odoo $ODOO_SERIES checkout, or use a python3 without Odoo (the setup then installs $ODOO_SERIES in .local/)."
+            _odoo_deps_ok python3 || die "python3 imports Odoo $series but not all of its requirements (see Odoo's requirements.txt; the tests also need phonenumbers and websocket-client)."
+            ODOO_PY=$(command -v python3)
+            say "Using the Odoo $series installed for python3"
+        elif [ -f "$LOCAL_DIR/odoo/odoo/release.py" ]; then
+            src="$LOCAL_DIR/odoo"
+            say "Using the Odoo checkout in $src"
+        else
+            command -v git >/dev/null || die "Odoo $ODOO_SERIES is not installed and git is missing to fetch it."
+            say "Odoo $ODOO_SERIES is not installed: fetching it from $ODOO_GIT_URL (branch $ODOO_SERIES) into $LOCAL_DIR/odoo"
+            rm -rf "$LOCAL_DIR/odoo.partial"
+            git clone --quiet --depth 1 --branch "$ODOO_SERIES" "$ODOO_GIT_URL" "$LOCAL_DIR/odoo.partial"
+            mv "$LOCAL_DIR/odoo.partial" "$LOCAL_DIR/odoo"
+            src="$LOCAL_DIR/odoo"
+        fi
+    fi
+
+    if [ -n "$src" ]; then
+        if _odoo_deps_ok python3 "$src"; then
+            ODOO_PY=$(command -v python3)
+        else
+            if ! { [ -x "$LOCAL_DIR/venv/bin/python" ] && _odoo_deps_ok "$LOCAL_DIR/venv/bin/python" "$src"; }; then
+                _install_requirements "$src"
+            fi
+            ODOO_PY="$LOCAL_DIR/venv/bin/python"
+        fi
+        ODOO_CMD=("$ODOO_PY" "$src/odoo-bin")
+        ODOO_ADDONS_PATH="$src/addons,$ROOT"
+    else
+        ODOO_CMD=("$ODOO_PY" -m odoo)
+        local odoo_root
+        odoo_root=$("$ODOO_PY" -c 'import odoo, os; print(os.path.dirname(os.path.dirname(odoo.__file__)))')
+        if [ -d "$odoo_root/addons/crm" ]; then
+            ODOO_ADDONS_PATH="$odoo_root/addons,$ROOT"
+        else
+            ODOO_ADDONS_PATH="$ROOT"
+        fi
+    fi
+    export TZ=UTC
+}
+
+# --------------------------------------------------------------------------
+# PostgreSQL
+# --------------------------------------------------------------------------
+
+_pg_bindir() {
+    local d
+    if command -v pg_config >/dev/null && d=$(pg_config --bindir 2>/dev/null) && [ -x "$d/initdb" ]; then
+        echo "$d"; return
+    fi
+    d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    if [ -n "$d" ] && [ -x "$d/initdb" ]; then echo "$d"; return; fi
+    d=$(command -v initdb 2>/dev/null) && { dirname "$d"; return; }
+    return 1
+}
+
+_psql_ok() { psql -X -q -d postgres -Atc "$1" >/dev/null 2>&1; }
+
+# Sets PG_ARGS (array of Odoo db options) and exports PGHOST/PGPORT/PGUSER so
+# that psql and Odoo reach the same server.
+ensure_postgres() {
+    command -v psql >/dev/null || die "psql (the PostgreSQL client) is missing: install PostgreSQL (e.g. apt install postgresql)."
+
+    # 1. The project's own cluster, already running.
+    if PGHOST=127.0.0.1 PGPORT="$SO_PGPORT" PGUSER="$SO_PGUSER" _psql_ok 'select 1'; then
+        export PGHOST=127.0.0.1 PGPORT="$SO_PGPORT" PGUSER="$SO_PGUSER"
+        say "PostgreSQL: using the project's cluster on 127.0.0.1:$SO_PGPORT"
+    # 2. A server the environment already points at, with a role Odoo accepts.
+    elif [ -z "${SO_PRIVATE_PG:-}" ] && _psql_ok 'select 1' \
+        && [ "$(psql -X -d postgres -Atc 'select current_user' 2>/dev/null)" != postgres ] \
+        && [ "$(psql -X -d postgres -Atc "select rolcreatedb or rolsuper from pg_roles where rolname = current_user" 2>/dev/null)" = t ]; then
+        export PGUSER="${PGUSER:-$(psql -X -d postgres -Atc 'select current_user')}"
+        say "PostgreSQL: using the reachable server (${PGHOST:-local socket}${PGPORT:+:$PGPORT}) as role $PGUSER"
+    # 3. Start (and if needed create) the project's own cluster.
+    else
+        _start_private_cluster
+        export PGHOST=127.0.0.1 PGPORT="$SO_PGPORT" PGUSER="$SO_PGUSER"
+    fi
+    PG_ARGS=(--db_user "$PGUSER")
+    [ -n "${PGHOST:-}" ] && PG_ARGS+=(--db_host "$PGHOST")
+    [ -n "${PGPORT:-}" ] && PG_ARGS+=(--db_port "$PGPORT")
+    [ -n "${PGPASSWORD:-}" ] && PG_ARGS+=(--db_password "$PGPASSWORD")
+    return 0
+}
+
+_start_private_cluster() {
+    local bindir runas="" data
+    bindir=$(_pg_bindir) || die "No PostgreSQL server binaries found (initdb, pg_ctl): install the PostgreSQL server (e.g. apt install postgresql)."
+
+    # PostgreSQL refuses to run as root: as root, the cluster belongs to the
+    # 'postgres' system account (or 'nobody'), in a folder that account can reach.
+    if [ "$(id -u)" = 0 ]; then
+        if getent passwd postgres >/dev/null; then runas=postgres; else runas=nobody; fi
+    fi
+    as_pg() { if [ -n "$runas" ]; then runuser -u "$runas" -- "$@"; else "$@"; fi; }
+
+    data="$LOCAL_DIR/pgdata"
+    local fallback
+    fallback="${TMPDIR:-/var/tmp}/sales_objectives-pg-$(id -u)-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)"
+    if [ ! -f "$data/PG_VERSION" ] && [ -f "$fallback/PG_VERSION" ]; then
+        data="$fallback"
+    fi
+    if [ ! -f "$data/PG_VERSION" ]; then
+        mkdir -p "$data"
+        chmod 700 "$data"
+        if [ -n "$runas" ]; then
+            chown "$runas" "$data"
+            if ! as_pg test -w "$data"; then
+                rmdir "$data"
+                data="$fallback"
+                mkdir -p "$data"; chmod 700 "$data"; chown "$runas" "$data"
+            fi
+        fi
+        say "PostgreSQL: creating the project's cluster in $data (role $SO_PGUSER, port $SO_PGPORT${runas:+, run by the '$runas' account})"
+        as_pg "$bindir/initdb" -D "$data" -U "$SO_PGUSER" --auth=trust -E UTF8 --locale=C >"$LOCAL_DIR/initdb.log" 2>&1 \
+            || { cat "$LOCAL_DIR/initdb.log" >&2; die "initdb failed (log above)."; }
+        # A throw-away development cluster: loopback only, no durability.
+        as_pg tee -a "$data/postgresql.conf" >/dev/null <<CONF
+# sales_objectives: project-private development cluster
+listen_addresses = '127.0.0.1'
+port = $SO_PGPORT
+unix_socket_directories = ''
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 64
+CONF
+    fi
+    say "PostgreSQL: starting the project's cluster ($data) on 127.0.0.1:$SO_PGPORT"
+    as_pg "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null \
+        || { tail -n 20 "$data/server.log" >&2 || true; die "PostgreSQL did not start (is port $SO_PGPORT taken? set SO_PGPORT)."; }
+    PGHOST=127.0.0.1 PGPORT="$SO_PGPORT" PGUSER="$SO_PGUSER" _psql_ok 'select 1' \
+        || die "The project's PostgreSQL started but does not accept role $SO_PGUSER on 127.0.0.1:$SO_PGPORT."
+}
+
+db_exists() { [ "$(psql -X -d postgres -Atc "select 1 from pg_database where datname = '$1'")" = 1 ]; }
+
+drop_db() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null; }
+
+# A free TCP port on 127.0.0.1 (for test HTTP servers, so two runs never clash).
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
