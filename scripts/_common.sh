@@ -94,7 +94,8 @@ ensure_odoo() {
             command -v git >/dev/null || die "Odoo $ODOO_SERIES is not installed and git is missing to fetch it."
             say "Odoo $ODOO_SERIES is not installed: fetching it from $ODOO_GIT_URL (branch $ODOO_SERIES) into $LOCAL_DIR/odoo"
             rm -rf "$LOCAL_DIR/odoo.partial"
-            git clone --quiet --depth 1 --branch "$ODOO_SERIES" "$ODOO_GIT_URL" "$LOCAL_DIR/odoo.partial"
+            git clone --quiet --depth 1 --branch "$ODOO_SERIES" "$ODOO_GIT_URL" "$LOCAL_DIR/odoo.partial" \
+                || die "Could not fetch Odoo $ODOO_SERIES from $ODOO_GIT_URL (no network?). Install Odoo $ODOO_SERIES for python3, or set ODOO_SRC to a checkout."
             mv "$LOCAL_DIR/odoo.partial" "$LOCAL_DIR/odoo"
             src="$LOCAL_DIR/odoo"
         fi
