@@ -65,9 +65,12 @@ _install_requirements() {
     local constraints="$LOCAL_DIR/build-constraints.txt"
     echo 'setuptools<81' >"$constraints"
     say "Installing Odoo's Python requirements into $venv (first time: several minutes)"
-    PIP_CONSTRAINT="$constraints" "$venv/bin/python" -m pip install --quiet --upgrade pip wheel 'setuptools<81'
-    PIP_CONSTRAINT="$constraints" "$venv/bin/python" -m pip install --quiet \
-        -r "$src/requirements.txt" phonenumbers==8.12.57 websocket-client==1.2.3
+    # Old source packages in Odoo's pins need setuptools<81 (pkg_resources) to build:
+    # PIP_CONSTRAINT reaches build environments up to pip 25.2, PIP_BUILD_CONSTRAINT after.
+    PIP_CONSTRAINT="$constraints" PIP_BUILD_CONSTRAINT="$constraints" \
+        "$venv/bin/python" -m pip install --quiet \
+        -r "$src/requirements.txt" phonenumbers==8.12.57 websocket-client==1.2.3 \
+        || die "Installing Odoo's requirements failed (above). On Debian/Ubuntu, building them needs: apt install build-essential python3-dev libldap2-dev libsasl2-dev libpq-dev"
 }
 
 # Sets ODOO_CMD (array), ODOO_PY and ODOO_ADDONS_PATH.
