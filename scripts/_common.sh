@@ -145,8 +145,7 @@ _pg_bindir() {
 
 _psql_ok() { psql -X -q -d postgres -Atc "$1" >/dev/null 2>&1; }
 
-# Sets PG_ARGS (array of Odoo db options) and exports PGHOST/PGPORT/PGUSER so
-# that psql and Odoo reach the same server.
+# Exports PGHOST/PGPORT/PGUSER so that psql and Odoo reach the same server.
 ensure_postgres() {
     command -v psql >/dev/null || die "psql (the PostgreSQL client) is missing: install PostgreSQL (e.g. apt install postgresql)."
 
@@ -165,10 +164,6 @@ ensure_postgres() {
         _start_private_cluster
         export PGHOST=127.0.0.1 PGPORT="$SO_PGPORT" PGUSER="$SO_PGUSER"
     fi
-    PG_ARGS=(--db_user "$PGUSER")
-    [ -n "${PGHOST:-}" ] && PG_ARGS+=(--db_host "$PGHOST")
-    [ -n "${PGPORT:-}" ] && PG_ARGS+=(--db_port "$PGPORT")
-    [ -n "${PGPASSWORD:-}" ] && PG_ARGS+=(--db_password "$PGPASSWORD")
     return 0
 }
 
@@ -220,6 +215,21 @@ CONF
         || { tail -n 20 "$data/server.log" >&2 || true; die "PostgreSQL did not start (is port $SO_PGPORT taken? set SO_PGPORT)."; }
     PGHOST=127.0.0.1 PGPORT="$SO_PGPORT" PGUSER="$SO_PGUSER" _psql_ok 'select 1' \
         || die "The project's PostgreSQL started but does not accept role $SO_PGUSER on 127.0.0.1:$SO_PGPORT."
+}
+
+# Writes .local/odoo.conf (addons path and database connection) for Odoo and for
+# tools such as pytest-odoo (--odoo-config). Needs ensure_postgres and ensure_odoo.
+ODOO_CONF="$LOCAL_DIR/odoo.conf"
+write_odoo_conf() {
+    {
+        echo "[options]"
+        echo "addons_path = $ODOO_ADDONS_PATH"
+        echo "db_user = $PGUSER"
+        echo "db_host = ${PGHOST:-False}"
+        echo "db_port = ${PGPORT:-False}"
+        [ -n "${PGPASSWORD:-}" ] && echo "db_password = $PGPASSWORD"
+        echo "data_dir = $LOCAL_DIR/filestore"
+    } >"$ODOO_CONF"
 }
 
 db_exists() { [ "$(psql -X -d postgres -Atc "select 1 from pg_database where datname = '$1'")" = 1 ]; }
