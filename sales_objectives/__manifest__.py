@@ -7,8 +7,20 @@
     "website": "https://github.com/sales-objectives/sales_objectives",
     "license": "LGPL-3",
     "depends": ["crm", "product"],
-    "data": [],
-    "demo": [],
+    "data": [
+        "security/sales_objectives_security.xml",
+        "security/ir.model.access.csv",
+        "data/sales_kpi_data.xml",
+        "wizard/sales_target_split_views.xml",
+        "views/sales_kpi_views.xml",
+        "views/sales_target_views.xml",
+        "views/crm_team_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/sales_target_demo.xml",
+    ],
     "installable": True,
     "application": False,
 }

@@ -1,1 +1,10 @@
-from . import test_install
+from . import (
+    test_bad_input,
+    test_cron,
+    test_install,
+    test_metrics,
+    test_pace,
+    test_performance,
+    test_rights,
+    test_split,
+)

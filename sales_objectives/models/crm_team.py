@@ -1,0 +1,77 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import fields, models
+
+STATUS_BAR = {
+    "achieved": "bg-success",
+    "on_track": "bg-info",
+    "at_risk": "bg-warning",
+    "behind": "bg-danger",
+}
+
+
+class CrmTeam(models.Model):
+    _inherit = "crm.team"
+
+    sales_target_ids = fields.One2many("sales.target", "team_id", string="Targets")
+    sales_target_progress = fields.Html(
+        "Current targets",
+        compute="_compute_sales_target_progress",
+        sanitize=False,
+        help="Progress of the team's confirmed targets whose period includes today.",
+    )
+
+    def _compute_sales_target_progress(self):
+        today = fields.Date.context_today(self)
+        targets = self.env["sales.target"].search(
+            [
+                ("team_id", "in", self.ids),
+                ("owner_type", "=", "team"),
+                ("state", "=", "confirmed"),
+                ("date_from", "<=", today),
+                ("date_to", ">=", today),
+            ],
+            order="kpi_id, date_to",
+        )
+        by_team = defaultdict(lambda: self.env["sales.target"])
+        for target in targets:
+            by_team[target.team_id.id] |= target
+        for team in self:
+            rows = [
+                Markup(
+                    '<div class="o_sales_target_progress mb-1" title="%(title)s">'
+                    '<div class="d-flex justify-content-between small">'
+                    '<span class="text-truncate">%(kpi)s · %(period)s</span>'
+                    "<span>%(actual)s / %(target)s</span></div>"
+                    '<div class="progress" style="height: 6px;">'
+                    '<div class="progress-bar %(bar)s" role="progressbar" '
+                    'style="width: %(width)s%%;"></div></div></div>'
+                )
+                % {
+                    "title": dict(target._fields["status"]._description_selection(self.env)).get(
+                        target.status, ""
+                    ),
+                    "kpi": target.kpi_id.name,
+                    "period": target.period_name,
+                    "actual": target._format_value(target.actual_value),
+                    "target": target._format_value(target.target_value),
+                    "bar": STATUS_BAR.get(target.status, "bg-secondary"),
+                    "width": max(0, min(100, round(target.attainment))),
+                }
+                for target in by_team[team.id]
+            ]
+            team.sales_target_progress = Markup("").join(rows) if rows else False
+
+    def action_open_sales_targets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_objectives.sales_target_action"
+        )
+        action["domain"] = [("team_id", "=", self.id)]
+        action["context"] = {
+            "default_team_id": self.id,
+            "search_default_filter_current": 1,
+        }
+        return action

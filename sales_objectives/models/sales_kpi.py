@@ -1,0 +1,295 @@
+import ast
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+
+UNITS = [
+    ("money", "Money"),
+    ("count", "Count"),
+    ("percent", "Percent"),
+    ("days", "Days"),
+]
+DIRECTIONS = [
+    ("higher", "Higher is better"),
+    ("lower", "Lower is better"),
+]
+
+
+class SalesKpi(models.Model):
+    _name = "sales.kpi"
+    _description = "Sales KPI"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Leave empty to use this KPI in every company.",
+    )
+    metric = fields.Selection(
+        [
+            ("won_revenue", "Won revenue"),
+            ("won_count", "Won deals"),
+            ("new_leads", "New leads"),
+            ("new_opportunities", "New opportunities"),
+            ("pipeline_created", "Pipeline created"),
+            ("win_rate", "Win rate"),
+            ("avg_deal_size", "Average deal size"),
+            ("cycle_days", "Sales cycle (days)"),
+            ("activities_done", "Activities done"),
+            ("new_customers", "New customers"),
+            ("repeat_revenue_share", "Revenue share of repeat customers"),
+            ("manual", "Manual (typed on each target)"),
+        ],
+        string="Base metric",
+        required=True,
+        default="won_revenue",
+        help="What is measured. Every base metric is computed from the CRM's own records, "
+        "except Manual, whose actual is typed on each target.",
+    )
+    description = fields.Text(translate=True)
+    domain = fields.Char(
+        string="Filter",
+        default="[]",
+        help="Only the opportunities matching this filter are counted "
+        "(for example a tag, a UTM source or medium, a country).",
+    )
+    activity_type_ids = fields.Many2many(
+        "mail.activity.type",
+        string="Activity types",
+        help="Activities done of these types are counted; leave empty to count every type.",
+    )
+    unit = fields.Selection(
+        UNITS,
+        compute="_compute_unit_direction",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+    )
+    direction = fields.Selection(
+        DIRECTIONS,
+        compute="_compute_unit_direction",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+    )
+    is_manual = fields.Boolean(compute="_compute_is_manual")
+    target_ids = fields.One2many("sales.target", "kpi_id", string="Targets")
+    target_count = fields.Integer(compute="_compute_target_count")
+    last_refresh = fields.Datetime("Last refresh", readonly=True)
+    last_error = fields.Text("Last refresh error", readonly=True)
+
+    @api.depends("metric")
+    def _compute_unit_direction(self):
+        definitions = self._metric_definitions()
+        for kpi in self:
+            definition = definitions.get(kpi.metric)
+            if definition and (kpi.metric != "manual" or not kpi.unit):
+                kpi.unit = definition["unit"]
+                kpi.direction = definition["direction"]
+
+    @api.depends("metric")
+    def _compute_is_manual(self):
+        for kpi in self:
+            kpi.is_manual = kpi.metric == "manual"
+
+    def _compute_target_count(self):
+        counts = dict(
+            self.env["sales.target"]._read_group(
+                [("kpi_id", "in", self.ids)], ["kpi_id"], ["__count"]
+            )
+        )
+        for kpi in self:
+            kpi.target_count = counts.get(kpi, 0)
+
+    @api.constrains("domain", "metric")
+    def _check_domain(self):
+        for kpi in self:
+            try:
+                kpi._get_filter_domain()
+            except (ValueError, SyntaxError, TypeError, KeyError, AttributeError) as error:
+                raise ValidationError(
+                    self.env._(
+                        "The filter of the KPI “%(kpi)s” is not a valid filter on "
+                        "opportunities: %(error)s",
+                        kpi=kpi.name,
+                        error=error,
+                    )
+                ) from error
+
+    @api.constrains("unit", "metric")
+    def _check_unit(self):
+        definitions = self._metric_definitions()
+        for kpi in self:
+            if kpi.metric != "manual" and kpi.unit != definitions[kpi.metric]["unit"]:
+                raise ValidationError(
+                    self.env._(
+                        "The KPI “%(kpi)s” measures %(metric)s, whose unit cannot be changed.",
+                        kpi=kpi.name,
+                        metric=dict(self._fields["metric"]._description_selection(self.env))[
+                            kpi.metric
+                        ],
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        used = self.filtered("target_ids")
+        if used:
+            raise ValidationError(
+                self.env._(
+                    "The KPI “%(kpi)s” has targets: archive it instead of deleting it.",
+                    kpi=used[0].name,
+                )
+            )
+
+    def action_open_targets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_objectives.sales_target_action"
+        )
+        action["domain"] = [("kpi_id", "=", self.id)]
+        action["context"] = {"default_kpi_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _get_filter_domain(self):
+        """The KPI's filter as a domain on crm.lead, checked against the model.
+        Raises ValueError (or SyntaxError) when it is not a valid domain."""
+        self.ensure_one()
+        text = (self.domain or "").strip() or "[]"
+        domain = ast.literal_eval(text)
+        if not isinstance(domain, list | tuple):
+            raise ValueError(self.env._("a filter is a list of conditions"))
+        if not domain:
+            return []
+        domain = expression.normalize_domain(list(domain))
+        # building the query checks every field and operator
+        self.env["crm.lead"].sudo().with_context(active_test=False)._search(domain)
+        return domain
+
+    @api.model
+    def _metric_definitions(self):
+        """How each base metric is measured and combined.
+
+        - components: the sums measured per owner and day;
+        - money: indexes of the components that are amounts (converted);
+        - combine: ``sum`` (the first component), ``ratio`` (c0 / c1),
+          ``percent`` (100 c0 / c1) or ``rate`` (100 c0 / (c0 + c1));
+        - additive: the value grows over the period (pace and run-rate apply);
+        - pipeline: ``amount`` or ``count`` when the open pipeline projects it.
+        """
+        return {
+            "won_revenue": dict(
+                unit="money",
+                direction="higher",
+                combine="sum",
+                money=(0,),
+                additive=True,
+                pipeline="amount",
+            ),
+            "won_count": dict(
+                unit="count",
+                direction="higher",
+                combine="sum",
+                money=(),
+                additive=True,
+                pipeline="count",
+            ),
+            "new_leads": dict(
+                unit="count",
+                direction="higher",
+                combine="sum",
+                money=(),
+                additive=True,
+                pipeline=None,
+            ),
+            "new_opportunities": dict(
+                unit="count",
+                direction="higher",
+                combine="sum",
+                money=(),
+                additive=True,
+                pipeline=None,
+            ),
+            "pipeline_created": dict(
+                unit="money",
+                direction="higher",
+                combine="sum",
+                money=(0,),
+                additive=True,
+                pipeline=None,
+            ),
+            "win_rate": dict(
+                unit="percent",
+                direction="higher",
+                combine="rate",
+                money=(),
+                additive=False,
+                pipeline=None,
+            ),
+            "avg_deal_size": dict(
+                unit="money",
+                direction="higher",
+                combine="ratio",
+                money=(0,),
+                additive=False,
+                pipeline=None,
+            ),
+            "cycle_days": dict(
+                unit="days",
+                direction="lower",
+                combine="ratio",
+                money=(),
+                additive=False,
+                pipeline=None,
+            ),
+            "activities_done": dict(
+                unit="count",
+                direction="higher",
+                combine="sum",
+                money=(),
+                additive=True,
+                pipeline=None,
+            ),
+            "new_customers": dict(
+                unit="count",
+                direction="higher",
+                combine="sum",
+                money=(),
+                additive=True,
+                pipeline=None,
+            ),
+            "repeat_revenue_share": dict(
+                unit="percent",
+                direction="higher",
+                combine="percent",
+                money=(0, 1),
+                additive=False,
+                pipeline=None,
+            ),
+            "manual": dict(
+                unit="count",
+                direction="higher",
+                combine="sum",
+                money=(),
+                additive=True,
+                pipeline=None,
+            ),
+        }
+
+    def _metric_definition(self):
+        self.ensure_one()
+        definition = dict(self._metric_definitions()[self.metric])
+        if self.metric == "manual":
+            definition["additive"] = self.unit in ("money", "count") and self.direction == "higher"
+        return definition

@@ -1,0 +1,826 @@
+import logging
+from datetime import timedelta
+
+import pytz
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, float_compare, format_amount, format_date
+
+from ..tools import figures
+from ..tools.periods import is_aligned, period_bounds, period_label
+
+_logger = logging.getLogger(__name__)
+
+PERIOD_TYPES = [
+    ("week", "Week"),
+    ("month", "Month"),
+    ("quarter", "Quarter"),
+    ("year", "Year"),
+    ("custom", "Custom"),
+]
+STATUSES = [
+    ("achieved", "Achieved"),
+    ("on_track", "On track"),
+    ("at_risk", "At risk"),
+    ("behind", "Behind"),
+]
+# Fields that cannot change once a target is confirmed (reset it to draft first).
+LOCKED_FIELDS = {
+    "kpi_id",
+    "owner_type",
+    "team_id",
+    "user_id",
+    "company_id",
+    "currency_id",
+    "period_type",
+    "date_from",
+    "date_to",
+    "target_value",
+    "stretch_value",
+}
+DERIVED_FIELDS = [
+    "attainment",
+    "expected_value",
+    "projected_value",
+    "gap_value",
+    "coverage_ratio",
+    "opportunities_needed",
+    "meetings_needed",
+    "status",
+]
+
+
+class SalesTarget(models.Model):
+    _name = "sales.target"
+    _description = "Sales target"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_from desc, kpi_id, owner_type desc, team_id, user_id, id"
+    _check_company_auto = True
+    _rec_names_search = ["kpi_id", "team_id", "user_id"]
+
+    def _default_date_from(self):
+        return period_bounds("month", fields.Date.context_today(self))[0]
+
+    # ------------------------------------------------------------------
+    # What, who, when
+    # ------------------------------------------------------------------
+    kpi_id = fields.Many2one(
+        "sales.kpi",
+        string="KPI",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    metric = fields.Selection(related="kpi_id.metric")
+    unit = fields.Selection(related="kpi_id.unit")
+    direction = fields.Selection(related="kpi_id.direction")
+    is_manual = fields.Boolean(related="kpi_id.is_manual")
+    owner_type = fields.Selection(
+        [("user", "Salesperson"), ("team", "Sales team"), ("company", "Company")],
+        string="Owner",
+        required=True,
+        default="user",
+        tracking=True,
+    )
+    team_id = fields.Many2one(
+        "crm.team", string="Sales team", index=True, tracking=True, check_company=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        compute="_compute_currency_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Amounts are converted into this currency at each record's date.",
+    )
+    period_type = fields.Selection(
+        PERIOD_TYPES, string="Period", required=True, default="month", tracking=True
+    )
+    date_from = fields.Date(
+        "From",
+        required=True,
+        default=lambda self: self._default_date_from(),
+        tracking=True,
+        index=True,
+    )
+    date_to = fields.Date(
+        "To",
+        required=True,
+        compute="_compute_date_to",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        index=True,
+    )
+    period_name = fields.Char(
+        "Period name", compute="_compute_period_name", store=True, precompute=True
+    )
+    target_value = fields.Float("Target", tracking=True)
+    stretch_value = fields.Float(
+        "Stretch target",
+        tracking=True,
+        help="An optional, more ambitious value (lower than the target for a lower-is-better KPI).",
+    )
+    manual_value = fields.Float(
+        "Manual actual",
+        tracking=True,
+        help="For manual KPIs: the actual, typed by the team leader or the manager.",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("confirmed", "Confirmed"), ("closed", "Closed")],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    active = fields.Boolean(default=True)
+    parent_id = fields.Many2one(
+        "sales.target",
+        string="Team target",
+        index=True,
+        ondelete="set null",
+        check_company=True,
+        copy=False,
+    )
+    child_ids = fields.One2many("sales.target", "parent_id", string="Salesperson targets")
+    note = fields.Html()
+
+    # ------------------------------------------------------------------
+    # Measured by the refresh engine (stored so lists, pivots and graphs can use them)
+    # ------------------------------------------------------------------
+    actual_value = fields.Float("Actual", readonly=True, copy=False)
+    actual_sample = fields.Integer(
+        "Records measured",
+        readonly=True,
+        copy=False,
+        help="How many records the actual is made of (deals for an average or a rate).",
+    )
+    elapsed_ratio = fields.Float(
+        "Elapsed",
+        readonly=True,
+        copy=False,
+        help="Share of the period's working days (company calendar) up to today.",
+    )
+    pipeline_value = fields.Float(
+        "Open pipeline",
+        readonly=True,
+        copy=False,
+        help="Open opportunities expected to close in the period.",
+    )
+    pipeline_weighted = fields.Float(
+        "Weighted pipeline",
+        readonly=True,
+        copy=False,
+        help="Open pipeline weighted by each opportunity's probability.",
+    )
+    history_win_rate = fields.Float("Win rate (last 12 months)", readonly=True, copy=False)
+    history_avg_deal = fields.Float("Average deal (last 12 months)", readonly=True, copy=False)
+    history_meetings_per_win = fields.Float(
+        "Meetings per win (last 12 months)", readonly=True, copy=False
+    )
+    refreshed_at = fields.Datetime("Refreshed on", readonly=True, copy=False)
+
+    # ------------------------------------------------------------------
+    # Derived from the above (same function as the engine: tools/figures.py)
+    # ------------------------------------------------------------------
+    attainment = fields.Float(
+        "Attainment (%)", compute="_compute_figures", store=True, aggregator="avg"
+    )
+    expected_value = fields.Float("Expected to date", compute="_compute_figures", store=True)
+    projected_value = fields.Float("Projection", compute="_compute_figures", store=True)
+    gap_value = fields.Float(
+        "Gap",
+        compute="_compute_figures",
+        store=True,
+        help="What is still missing to reach the target (negative: ahead of it).",
+    )
+    coverage_ratio = fields.Float(
+        "Pipeline coverage",
+        compute="_compute_figures",
+        store=True,
+        aggregator="avg",
+        help="Open pipeline due in the period divided by the gap.",
+    )
+    opportunities_needed = fields.Integer(
+        "Opportunities still needed", compute="_compute_figures", store=True
+    )
+    meetings_needed = fields.Integer(
+        "Meetings still needed", compute="_compute_figures", store=True
+    )
+    status = fields.Selection(
+        STATUSES, compute="_compute_figures", store=True, index=True, tracking=True
+    )
+    summary = fields.Html("In plain words", compute="_compute_summary", sanitize=False)
+
+    # ------------------------------------------------------------------
+    # Team target and its salesperson targets
+    # ------------------------------------------------------------------
+    children_target_sum = fields.Float(
+        "Sum of salesperson targets", compute="_compute_children_sums"
+    )
+    children_actual_sum = fields.Float(
+        "Sum of salesperson actuals", compute="_compute_children_sums"
+    )
+    split_mismatch = fields.Boolean("Split no longer adds up", compute="_compute_children_sums")
+    is_additive = fields.Boolean(compute="_compute_is_additive")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("team_id")
+    def _compute_company_id(self):
+        for target in self:
+            target.company_id = (
+                target.team_id.company_id or target.company_id or self.env.company
+            )
+
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for target in self:
+            if not target.currency_id or target.currency_id != target.company_id.currency_id:
+                target.currency_id = target.company_id.currency_id or self.env.company.currency_id
+
+    @api.depends("period_type", "date_from")
+    def _compute_date_to(self):
+        for target in self:
+            if target.period_type and target.period_type != "custom" and target.date_from:
+                target.date_to = period_bounds(target.period_type, target.date_from)[1]
+            elif not target.date_to:
+                target.date_to = target.date_from
+
+    @api.depends("period_type", "date_from", "date_to")
+    def _compute_period_name(self):
+        for target in self:
+            if target.date_from and target.date_to:
+                target.period_name = period_label(
+                    target.period_type, target.date_from, target.date_to
+                )
+            else:
+                target.period_name = False
+
+    @api.depends("kpi_id", "owner_type", "team_id", "user_id", "company_id", "period_name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for target in self:
+            owner = {
+                "team": target.team_id.name,
+                "user": target.user_id.name,
+                "company": target.company_id.name,
+            }.get(target.owner_type)
+            parts = [target.kpi_id.name, owner, target.period_name]
+            target.display_name = " · ".join(p for p in parts if p)
+
+    @api.depends("kpi_id.metric", "kpi_id.unit", "kpi_id.direction")
+    def _compute_is_additive(self):
+        for target in self:
+            target.is_additive = bool(
+                target.kpi_id and target.kpi_id._metric_definition()["additive"]
+            )
+
+    @api.depends(
+        "target_value",
+        "actual_value",
+        "actual_sample",
+        "elapsed_ratio",
+        "pipeline_value",
+        "pipeline_weighted",
+        "history_win_rate",
+        "history_avg_deal",
+        "history_meetings_per_win",
+        "date_to",
+        "kpi_id.unit",
+        "kpi_id.direction",
+    )
+    def _compute_figures(self):
+        for target in self:
+            if not target.kpi_id:
+                for fname in DERIVED_FIELDS:
+                    target[fname] = False
+                continue
+            target.update(target._derive_figures())
+
+    def _derive_figures(self):
+        self.ensure_one()
+        definition = self.kpi_id._metric_definition()
+        company = self.company_id or self.env.company
+        return figures.derive(
+            target=self.target_value,
+            unit=self.kpi_id.unit,
+            direction=self.kpi_id.direction,
+            additive=definition["additive"],
+            pipeline_kind=definition["pipeline"],
+            actual=self.actual_value,
+            sample=self.actual_sample,
+            elapsed=self.elapsed_ratio,
+            ended=bool(self.date_to) and self._company_today() > self.date_to,
+            pipeline_value=self.pipeline_value,
+            pipeline_weighted=self.pipeline_weighted,
+            win_rate=self.history_win_rate,
+            avg_deal=self.history_avg_deal,
+            meetings_per_win=self.history_meetings_per_win,
+            on_track=company.sales_target_on_track,
+            at_risk=company.sales_target_at_risk,
+        )
+
+    def _company_today(self):
+        tz = (self.company_id or self.env.company).resource_calendar_id.tz or "UTC"
+        now = pytz.utc.localize(fields.Datetime.now())
+        return now.astimezone(pytz.timezone(tz)).date()
+
+    @api.depends("child_ids.target_value", "child_ids.actual_value", "target_value")
+    def _compute_children_sums(self):
+        for target in self:
+            children = target.child_ids
+            target.children_target_sum = sum(children.mapped("target_value"))
+            target.children_actual_sum = sum(children.mapped("actual_value"))
+            target.split_mismatch = bool(children) and (
+                float_compare(
+                    target.children_target_sum,
+                    target.target_value,
+                    precision_digits=target._value_digits(),
+                )
+                != 0
+            )
+
+    def _value_digits(self):
+        """Decimal places of this target's values (currency for money, else 2)."""
+        self.ensure_one()
+        if self.unit == "money":
+            return self.currency_id.decimal_places
+        if self.unit == "count":
+            return 0
+        return 2
+
+    @api.depends(
+        "actual_value",
+        "target_value",
+        "expected_value",
+        "projected_value",
+        "gap_value",
+        "pipeline_value",
+        "pipeline_weighted",
+        "coverage_ratio",
+        "opportunities_needed",
+        "meetings_needed",
+        "elapsed_ratio",
+        "status",
+        "refreshed_at",
+    )
+    @api.depends_context("lang")
+    def _compute_summary(self):
+        for target in self:
+            target.summary = target._summary_html()
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains("date_from", "date_to", "period_type")
+    def _check_period(self):
+        labels = dict(PERIOD_TYPES)
+        for target in self:
+            if target.date_to < target.date_from:
+                raise ValidationError(
+                    self.env._(
+                        "The target “%(target)s” ends (%(end)s) before it starts (%(start)s).",
+                        target=target.display_name,
+                        end=format_date(self.env, target.date_to),
+                        start=format_date(self.env, target.date_from),
+                    )
+                )
+            if not is_aligned(target.period_type, target.date_from, target.date_to):
+                start, end = period_bounds(target.period_type, target.date_from)
+                raise ValidationError(
+                    self.env._(
+                        "%(given_start)s – %(given_end)s is not one %(period)s: a %(period)s "
+                        "target runs from %(start)s to %(end)s. Choose the period type "
+                        "“Custom” for other dates.",
+                        given_start=format_date(self.env, target.date_from),
+                        given_end=format_date(self.env, target.date_to),
+                        period=labels[target.period_type].lower(),
+                        start=format_date(self.env, start),
+                        end=format_date(self.env, end),
+                    )
+                )
+
+    @api.constrains("target_value", "stretch_value", "manual_value", "kpi_id")
+    def _check_values(self):
+        for target in self:
+            name = target.display_name
+            if target.target_value < 0 or target.stretch_value < 0 or target.manual_value < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The values of the target “%(target)s” cannot be negative.", target=name
+                    )
+                )
+            if target.unit == "percent" and max(target.target_value, target.stretch_value) > 100:
+                raise ValidationError(
+                    self.env._(
+                        "The KPI of “%(target)s” is a percentage: its target and stretch "
+                        "target cannot exceed 100.",
+                        target=name,
+                    )
+                )
+            if target.stretch_value:
+                if target.direction == "lower" and target.stretch_value > target.target_value:
+                    raise ValidationError(
+                        self.env._(
+                            "Lower is better for the KPI of “%(target)s”: its stretch target "
+                            "(%(stretch)s) must be below the target (%(value)s).",
+                            target=name,
+                            stretch=target.stretch_value,
+                            value=target.target_value,
+                        )
+                    )
+                if target.direction != "lower" and target.stretch_value < target.target_value:
+                    raise ValidationError(
+                        self.env._(
+                            "The stretch target of “%(target)s” (%(stretch)s) must be above "
+                            "the target (%(value)s).",
+                            target=name,
+                            stretch=target.stretch_value,
+                            value=target.target_value,
+                        )
+                    )
+
+    @api.constrains("owner_type", "team_id", "user_id", "company_id")
+    def _check_owner(self):
+        for target in self:
+            if target.owner_type == "team" and (not target.team_id or target.user_id):
+                raise ValidationError(
+                    self.env._("A sales team target needs a sales team and no salesperson.")
+                )
+            if target.owner_type == "company" and (target.team_id or target.user_id):
+                raise ValidationError(
+                    self.env._("A company target has neither a sales team nor a salesperson.")
+                )
+            if target.owner_type == "user":
+                if not target.user_id or not target.team_id:
+                    raise ValidationError(
+                        self.env._(
+                            "A salesperson target needs the salesperson and the sales team "
+                            "they sell in."
+                        )
+                    )
+                team = target.team_id.sudo()
+                if target.user_id not in team.member_ids | team.user_id:
+                    raise ValidationError(
+                        self.env._(
+                            "%(user)s is not a member of the sales team %(team)s: add them "
+                            "to the team, or choose their own team.",
+                            user=target.user_id.name,
+                            team=team.name,
+                        )
+                    )
+            if target.team_id.company_id and target.team_id.company_id != target.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "The sales team %(team)s belongs to %(company)s, not to "
+                        "%(target_company)s.",
+                        team=target.team_id.name,
+                        company=target.team_id.company_id.name,
+                        target_company=target.company_id.name,
+                    )
+                )
+
+    @api.constrains(
+        "kpi_id", "owner_type", "team_id", "user_id", "company_id", "date_from", "date_to", "active"
+    )
+    def _check_unique_live(self):
+        """One live target per KPI, owner and period (one statement per batch)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT t.id, o.id
+                  FROM sales_target t
+                  JOIN sales_target o
+                    ON o.id != t.id AND o.active
+                   AND o.kpi_id = t.kpi_id AND o.owner_type = t.owner_type
+                   AND o.company_id = t.company_id
+                   AND o.date_from = t.date_from AND o.date_to = t.date_to
+                   AND (t.owner_type != 'team' OR o.team_id = t.team_id)
+                   AND (t.owner_type != 'user' OR o.user_id = t.user_id)
+                 WHERE t.id = ANY(%s) AND t.active
+                 LIMIT 1
+                """,
+                self.ids,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            other = self.browse(row[1]).sudo()
+            raise ValidationError(
+                self.env._(
+                    "There is already a target for this KPI, owner and period: “%(other)s”. "
+                    "Change that one, or archive it first.",
+                    other=other.display_name,
+                )
+            )
+
+    @api.onchange("period_type", "date_from")
+    def _onchange_period(self):
+        """Choosing a period type and a day gives the period that contains that day."""
+        if self.period_type and self.period_type != "custom" and self.date_from:
+            self.date_from = period_bounds(self.period_type, self.date_from)[0]
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            period_type = vals.get("period_type", "month")
+            if period_type != "custom" and vals.get("date_from") and not vals.get("date_to"):
+                day = fields.Date.to_date(vals["date_from"])
+                vals["date_from"] = period_bounds(period_type, day)[0]
+        targets = super().create(vals_list)
+        targets.filtered(lambda t: t.state == "confirmed")._refresh()
+        return targets
+
+    def write(self, vals):
+        locked = self.filtered(lambda t: t.state != "draft")
+        if locked and LOCKED_FIELDS & set(vals):
+            for target in locked:
+                changed = [f for f in LOCKED_FIELDS & set(vals) if target._differs(f, vals[f])]
+                if changed:
+                    raise UserError(
+                        self.env._(
+                            "The target “%(target)s” is no longer a draft: reset it to draft "
+                            "to change %(fields)s.",
+                            target=target.display_name,
+                            fields=", ".join(
+                                target._fields[f].get_description(self.env)["string"]
+                                for f in changed
+                            ),
+                        )
+                    )
+        if "manual_value" in vals and self.filtered(lambda t: t.state == "closed"):
+            raise UserError(self.env._("A closed target keeps its final actual."))
+        result = super().write(vals)
+        if "manual_value" in vals:
+            self.filtered(lambda t: t.is_manual)._refresh()
+        return result
+
+    def _differs(self, fname, value):
+        """Whether writing ``value`` would change field ``fname`` of this target."""
+        field = self._fields[fname]
+        current = self[fname]
+        if field.type == "many2one":
+            return current.id != (value or False)
+        if field.type == "date":
+            return current != fields.Date.to_date(value)
+        if field.type == "float":
+            return float_compare(current, value or 0.0, precision_digits=6) != 0
+        return current != value
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_confirmed(self):
+        if any(t.state != "draft" for t in self):
+            raise UserError(self.env._("Only draft targets can be deleted; archive the others."))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_confirm(self):
+        drafts = self.filtered(lambda t: t.state == "draft")
+        drafts.write({"state": "confirmed"})
+        drafts._refresh()
+        return True
+
+    def action_reset_draft(self):
+        self.filtered(lambda t: t.state == "confirmed").write({"state": "draft"})
+        return True
+
+    def action_close(self):
+        for target in self:
+            if target.state != "confirmed":
+                raise UserError(
+                    self.env._(
+                        "Only confirmed targets can be closed: “%(target)s”.",
+                        target=target.display_name,
+                    )
+                )
+            if target._company_today() <= target.date_to:
+                raise UserError(
+                    self.env._(
+                        "The period of “%(target)s” has not ended yet (it ends on %(date)s).",
+                        target=target.display_name,
+                        date=format_date(self.env, target.date_to),
+                    )
+                )
+        self._refresh()
+        self.write({"state": "closed"})
+        return True
+
+    def action_reopen(self):
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only sales managers can reopen closed targets."))
+        self.filtered(lambda t: t.state == "closed").write({"state": "confirmed"})
+        self._refresh()
+        return True
+
+    def action_refresh(self):
+        failed = self._refresh()
+        if failed:
+            kpis = self.env["sales.kpi"].browse(failed)
+            raise UserError(
+                self.env._(
+                    "These KPIs could not be measured, their targets keep their last "
+                    "values: %(kpis)s. %(error)s",
+                    kpis=", ".join(kpis.mapped("name")),
+                    error=kpis[0].last_error or "",
+                )
+            )
+        return True
+
+    def action_open_records(self):
+        """The records counted in the actual, exactly."""
+        self.ensure_one()
+        model, ids = self.env["sales.kpi.engine"]._counted_record_ids(self)
+        if not model:
+            raise UserError(self.env._("The actual of a manual KPI is typed, not counted."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Counted in %(target)s", target=self.display_name),
+            "res_model": model,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("id", "in", ids)],
+            "context": {"active_test": False, "create": False},
+        }
+
+    def action_open_children(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_objectives.sales_target_action"
+        )
+        action.update(
+            domain=[("parent_id", "=", self.id)], context={"search_default_group_user": 0}
+        )
+        return action
+
+    def action_split(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Split over salespeople"),
+            "res_model": "sales.target.split",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_target_id": self.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _refresh(self):
+        """Measures these targets (closed ones keep their final actual)."""
+        if not self:
+            return []
+        return self.env["sales.kpi.engine"].refresh(self)
+
+    @api.model
+    def _cron_refresh_actuals(self, batch_size=None):
+        """Refreshes the targets not refreshed in the last minute, a bounded batch
+        per call; the cron calls again while some remain."""
+        if batch_size is None:
+            batch_size = int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("sales_objectives.refresh_batch_size", 5000)
+            )
+        cutoff = fields.Datetime.now() - timedelta(minutes=1)
+        domain = [
+            ("state", "in", ("draft", "confirmed")),
+            "|",
+            ("refreshed_at", "=", False),
+            ("refreshed_at", "<", cutoff),
+        ]
+        targets = self.sudo().search(
+            domain, order="refreshed_at asc nulls first, id", limit=batch_size
+        )
+        remaining = self.sudo().search_count(domain) - len(targets)
+        targets._refresh()
+        self.env["ir.cron"]._notify_progress(done=len(targets), remaining=max(remaining, 0))
+        _logger.info(
+            "Sales objectives: refreshed %s targets, %s remaining", len(targets), remaining
+        )
+
+    @api.model
+    def _cron_close_ended(self):
+        """Closes the confirmed targets whose period has ended (final refresh first)."""
+        candidates = self.sudo().search(
+            [("state", "=", "confirmed"), ("date_to", "<", fields.Date.today())]
+        )
+        ended = candidates.filtered(lambda t: t._company_today() > t.date_to)
+        ended._refresh()
+        ended.write({"state": "closed"})
+
+    def _format_value(self, value):
+        """A value in the target's unit, for people."""
+        self.ensure_one()
+        if self.unit == "money":
+            return format_amount(self.env, value, self.currency_id)
+        if self.unit == "percent":
+            return self.env._("%(value)s %%", value=round(value, 1))
+        if self.unit == "days":
+            return self.env._("%(value)s days", value=round(value, 1))
+        return str(round(value, 2)).removesuffix(".0")
+
+    def _summary_html(self):
+        """The figures, pace and coverage of the target in plain words."""
+        self.ensure_one()
+        if not self.kpi_id or not self.refreshed_at:
+            return Markup("<p>%s</p>") % self.env._(
+                "Not measured yet: confirm the target or press Refresh."
+            )
+        fmt = self._format_value
+        lines = [
+            self.env._(
+                "Actual %(actual)s of %(target)s: %(attainment)s %% of the target.",
+                actual=fmt(self.actual_value),
+                target=fmt(self.target_value),
+                attainment=round(self.attainment),
+            )
+        ]
+        if self.status == "achieved":
+            lines.append(self.env._("The target is reached."))
+        elif self._company_today() > self.date_to:
+            lines.append(self.env._("The period has ended without reaching the target."))
+        elif self.is_additive and self.direction == "higher":
+            lines.append(
+                self.env._(
+                    "%(elapsed)s %% of the period's working days are behind you, so "
+                    "%(expected)s would be on pace; %(verdict)s",
+                    elapsed=round(100 * self.elapsed_ratio),
+                    expected=fmt(self.expected_value),
+                    verdict=self.env._("you are ahead of pace.")
+                    if self.actual_value >= self.expected_value
+                    else self.env._(
+                        "%(missing)s behind pace.",
+                        missing=fmt(self.expected_value - self.actual_value),
+                    ),
+                )
+            )
+        if self.kpi_id._metric_definition()["pipeline"] and self.status != "achieved":
+            lines.append(
+                self.env._(
+                    "Open pipeline due in the period: %(pipeline)s (weighted %(weighted)s), "
+                    "covering %(coverage)s× the %(gap)s still missing. Projection: %(projection)s.",
+                    pipeline=fmt(self.pipeline_value),
+                    weighted=fmt(self.pipeline_weighted),
+                    coverage=round(self.coverage_ratio, 1),
+                    gap=fmt(self.gap_value),
+                    projection=fmt(self.projected_value),
+                )
+            )
+            if self.opportunities_needed or self.meetings_needed:
+                lines.append(
+                    self.env._(
+                        "Beyond that pipeline, at your usual win rate and deal size, about "
+                        "%(opportunities)s more opportunities (or %(meetings)s meetings) are "
+                        "needed.",
+                        opportunities=self.opportunities_needed,
+                        meetings=self.meetings_needed,
+                    )
+                )
+            elif self.gap_value > self.pipeline_weighted:
+                lines.append(
+                    self.env._(
+                        "Not enough won and lost deals in the last 12 months to tell how "
+                        "many more opportunities are needed."
+                    )
+                )
+        elif not self.is_additive and self.status != "achieved":
+            lines.append(
+                self.env._("Projection: %(projection)s.", projection=fmt(self.projected_value))
+            )
+        return Markup("").join(Markup("<p>%s</p>") % escape(line) for line in lines)

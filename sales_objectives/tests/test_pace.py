@@ -1,0 +1,153 @@
+"""Pace, projection, coverage, what is still needed, status and lower-is-better
+attainment, on frozen dates (figures worked out by hand from common.py)."""
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import SalesObjectivesCase
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestPace(SalesObjectivesCase):
+    def refreshed(self, kpi, owner, **kwargs):
+        target = self._target(kpi, owner, **kwargs)
+        target.action_confirm()
+        return target
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_won_revenue_pace_projection_and_needs(self):
+        """Monday March 16, 2026. March has 22 working days (Mon-Fri), 11 of them up to
+        today included: elapsed 0.5.
+
+        Team 1's March won revenue: 3000 (L1, L2). Target 10000: expected to date 5000;
+        pace 3000 / 5000 = 60 % -> behind (default thresholds 95 / 80).
+        Open pipeline due in March: L7 10000 at 30 % -> weighted 3000; L8 is due in April.
+        Projection 3000 + 3000 = 6000. Gap 7000; coverage 10000 / 7000.
+        Last 12 months (2025-03-17 .. 2026-03-16): won L11 700, L12 1300, L1 1000 (L2 is
+        dated March 31), lost L4 (L5 is dated March 20): win rate 3 / 4 = 75 %, average
+        deal 3000 / 3 = 1000; meetings held on team 1's opportunities: 2 -> 2 / 3 per win.
+        Beyond the weighted pipeline: 7000 - 3000 = 4000 -> 4 deals -> 4 / 0.75 = 5.33
+        -> 6 opportunities; 4 x 2 / 3 = 2.67 -> 3 meetings.
+        """
+        target = self.refreshed("won_revenue", self.team1, value=10000)
+        self.assertAlmostEqual(target.elapsed_ratio, 0.5)
+        self.assertAlmostEqual(target.actual_value, 3000)
+        self.assertAlmostEqual(target.expected_value, 5000)
+        self.assertAlmostEqual(target.attainment, 30)
+        self.assertEqual(target.status, "behind")
+        self.assertAlmostEqual(target.pipeline_value, 10000)
+        self.assertAlmostEqual(target.pipeline_weighted, 3000)
+        self.assertAlmostEqual(target.projected_value, 6000)
+        self.assertAlmostEqual(target.gap_value, 7000)
+        self.assertAlmostEqual(target.coverage_ratio, 10000 / 7000)
+        self.assertAlmostEqual(target.history_win_rate, 75)
+        self.assertAlmostEqual(target.history_avg_deal, 1000)
+        self.assertAlmostEqual(target.history_meetings_per_win, 2 / 3)
+        self.assertEqual(target.opportunities_needed, 6)
+        self.assertEqual(target.meetings_needed, 3)
+        self.assertIn("50 %", target.summary)
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_won_deals_projection(self):
+        # 2 won + L7's 0.3 -> 2.3; expected 4 x 0.5 = 2 -> pace 100 % -> on track
+        target = self.refreshed("won_count", self.team1, value=4)
+        self.assertAlmostEqual(target.projected_value, 2.3)
+        self.assertAlmostEqual(target.pipeline_value, 1)
+        self.assertEqual(target.status, "on_track")
+        # gap 2 - 0.3 weighted = 1.7 deals -> 1.7 / 0.75 = 2.27 -> 3 opportunities
+        self.assertEqual(target.opportunities_needed, 3)
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_run_rate_projection(self):
+        # new leads of team 1 dated in March: 5; run-rate 5 / 0.5 = 10; expected 8 x 0.5 = 4
+        target = self.refreshed("new_leads", self.team1, value=8)
+        self.assertAlmostEqual(target.projected_value, 10)
+        self.assertAlmostEqual(target.expected_value, 4)
+        self.assertEqual(target.status, "on_track")
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_status_thresholds_per_company(self):
+        # pace of team 1's won revenue against 10000: 60 %
+        target = self.refreshed("won_revenue", self.team1, value=10000)
+        for on_track, at_risk, status in [
+            (60, 50, "on_track"),
+            (70, 55, "at_risk"),
+            (90, 61, "behind"),
+        ]:
+            self.company_a.write(
+                {"sales_target_on_track": on_track, "sales_target_at_risk": at_risk}
+            )
+            target.action_refresh()
+            self.assertEqual(target.status, status, (on_track, at_risk))
+        # the thresholds of company B do not apply to company A's targets
+        self.company_b.write({"sales_target_on_track": 10, "sales_target_at_risk": 5})
+        target.action_refresh()
+        self.assertEqual(target.status, "behind")
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_future_and_past_periods(self):
+        future = self.refreshed("won_revenue", self.team1, value=1000, date_from="2026-05-01")
+        self.assertEqual((future.elapsed_ratio, future.expected_value), (0.0, 0.0))
+        self.assertEqual(future.status, "on_track")
+        past = self.refreshed("won_revenue", self.team1, value=1000, date_from="2026-02-01")
+        self.assertEqual(past.elapsed_ratio, 1.0)
+        self.assertEqual(past.actual_value, 0.0)
+        self.assertEqual(past.status, "behind")
+
+    @freeze_time("2026-04-15 12:00:00")
+    def test_lower_is_better_attainment(self):
+        """Team 1's March sales cycle: 56 days (L1 54, L2 58)."""
+        cases = [
+            # target, attainment = target / actual (capped at 200 %), status
+            (60, 100 * 60 / 56, "achieved"),
+            (56, 100.0, "achieved"),
+            (40, 100 * 40 / 56, "behind"),  # the period has ended
+            (150, 200.0, "achieved"),  # capped
+        ]
+        for value, attainment, status in cases:
+            target = self.refreshed("cycle_days", self.team1, value=value)
+            self.assertAlmostEqual(target.actual_value, 56)
+            self.assertAlmostEqual(target.attainment, attainment, places=4)
+            self.assertEqual(target.status, status)
+            self.assertAlmostEqual(target.expected_value, value)
+            target.action_reset_draft()
+            target.unlink()
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_lower_is_better_pace_and_no_data(self):
+        # running period: pace = target / actual = 42 / 56 = 75 % -> behind (< 80 %)
+        target = self.refreshed("cycle_days", self.team1, value=42)
+        self.assertEqual(target.status, "behind")
+        target.action_reset_draft()
+        target.target_value = 50  # 50 / 56 = 89 % -> at risk
+        self.assertEqual(target.status, "at_risk")
+        # rep 2 won nothing in March: no cycle measured, no attainment, not judged yet
+        none = self.refreshed("cycle_days", self.rep2, value=30)
+        self.assertEqual((none.actual_sample, none.attainment), (0, 0.0))
+        self.assertEqual(none.status, "on_track")
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_changing_the_target_updates_the_figures(self):
+        target = self.refreshed("won_revenue", self.team1, value=10000)
+        target.action_reset_draft()
+        target.target_value = 4000
+        # no new measure needed: 3000 of 4000, expected 2000 -> on track
+        self.assertAlmostEqual(target.attainment, 75)
+        self.assertAlmostEqual(target.expected_value, 2000)
+        self.assertEqual(target.status, "on_track")
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_elapsed_respects_public_holidays(self):
+        # a company-wide day off on Monday March 9: 21 working days, 10 elapsed
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Holiday",
+                "calendar_id": self.company_a.resource_calendar_id.id,
+                "date_from": "2026-03-08 23:00:00",
+                "date_to": "2026-03-09 22:59:59",
+                "company_id": self.company_a.id,
+            }
+        )
+        target = self.refreshed("won_revenue", self.team1, value=10000)
+        self.assertAlmostEqual(target.elapsed_ratio, 10 / 21)

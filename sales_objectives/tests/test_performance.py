@@ -1,0 +1,109 @@
+"""Hot paths: refreshing targets and reading "My targets" take a number of queries
+that does not depend on the number of targets (timings are for the benchmark in
+bench/, not for tests)."""
+
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import SalesObjectivesCase
+
+KPIS = ("won_revenue", "win_rate", "new_leads", "calls_done", "new_customers")
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "is_query_count")
+@freeze_time("2026-03-16 12:00:00")
+class TestQueryCounts(SalesObjectivesCase):
+    @classmethod
+    def make_targets(cls, per_kpi, owner):
+        """``per_kpi`` custom-period targets per KPI for ``owner`` (distinct ranges)."""
+        vals = []
+        for kpi in KPIS:
+            for index in range(per_kpi):
+                start = date(2026, 3, 1) - timedelta(days=index)
+                vals.append(
+                    {
+                        "kpi_id": cls.kpi[kpi].id,
+                        "period_type": "custom",
+                        "date_from": start,
+                        "date_to": date(2026, 3, 31),
+                        "target_value": 10.0 + index,
+                        **owner,
+                    }
+                )
+        return cls.env["sales.target"].create(vals)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        team = {"owner_type": "team", "team_id": cls.team1.id, "company_id": cls.company_a.id}
+        rep = dict(team, owner_type="user", user_id=cls.rep1.id)
+        cls.small = cls.make_targets(1, team) | cls.make_targets(1, rep)  # 10 targets
+        cls.large = cls.make_targets(20, dict(team, team_id=cls.team2.id)) | cls.make_targets(
+            20, dict(rep, user_id=cls.rep3.id, team_id=cls.team2.id)
+        )  # 200 targets
+        cls.env.flush_all()
+
+    def queries(self, func):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_refresh_queries_do_not_depend_on_the_number_of_targets(self):
+        self.assertEqual((len(self.small), len(self.large)), (10, 200))
+        engine = self.env["sales.kpi.engine"]
+        engine.refresh(self.small)  # warm the registry caches
+        small = self.queries(lambda: engine.refresh(self.small))
+        large = self.queries(lambda: engine.refresh(self.large))
+        self.assertEqual(small, large)
+        self.env.invalidate_all()
+        with self.assertQueryCount(small):
+            engine.refresh(self.small)
+        with self.assertQueryCount(small):
+            engine.refresh(self.large)
+        # and the figures are there: rep 3 won L6 (800) in March
+        rep3 = self.large.filtered(
+            lambda t: t.user_id == self.rep3 and t.kpi_id == self.kpi["won_revenue"]
+        )
+        self.assertEqual(set(rep3.mapped("actual_value")), {800.0})
+
+    def test_my_targets_reads_in_constant_queries(self):
+        """What the "My targets" kanban reads, for 10 and for 200 targets."""
+        spec = {
+            name: {}
+            for name in (
+                "kpi_id",
+                "period_name",
+                "user_id",
+                "team_id",
+                "status",
+                "attainment",
+                "actual_value",
+                "target_value",
+                "expected_value",
+                "unit",
+                "currency_id",
+                "display_name",
+                "state",
+            )
+        }
+        spec["kpi_id"] = {"fields": {"display_name": {}}}
+        spec["user_id"] = {"fields": {"display_name": {}}}
+        spec["team_id"] = {"fields": {"display_name": {}}}
+        Target = self.env["sales.target"]
+
+        def read(targets):
+            return lambda: Target.web_search_read([("id", "in", targets.ids)], spec)
+
+        self.queries(read(self.small))
+        small = self.queries(read(self.small))
+        large = self.queries(read(self.large))
+        self.assertEqual(small, large)
+        with self.assertQueryCount(small):
+            self.env.invalidate_all()
+            Target.web_search_read([("id", "in", self.large.ids)], spec)

@@ -1,0 +1,144 @@
+"""The rights matrix, with non-manager users, and companies kept apart."""
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import SalesObjectivesCase
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-04-15 12:00:00")
+class TestRights(SalesObjectivesCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.t_team1 = cls._target("won_revenue", cls.team1, value=9000)
+        cls.t_team2 = cls._target("won_revenue", cls.team2, value=9000)
+        cls.t_rep1 = cls._target("won_revenue", cls.rep1, value=3000)
+        cls.t_rep2 = cls._target("won_revenue", cls.rep2, value=3000)
+        cls.t_company = cls._target("won_revenue", cls.company_a, value=20000)
+        cls.t_company_b = cls._target("won_revenue", cls.company_b, value=100)
+        cls.all_a = cls.t_team1 | cls.t_team2 | cls.t_rep1 | cls.t_rep2 | cls.t_company
+
+    def visible(self, user):
+        return (
+            self.env["sales.target"]
+            .with_user(user)
+            .search([("id", "in", (self.all_a | self.t_company_b).ids)])
+        )
+
+    def test_salesperson_reads_own_and_own_team_targets(self):
+        self.assertEqual(self.visible(self.rep1), self.t_team1 | self.t_rep1)
+        self.assertEqual(self.visible(self.rep3), self.t_team2)
+        with self.assertRaises(AccessError):
+            self.t_rep2.with_user(self.rep1).read(["target_value"])
+        with self.assertRaises(AccessError):
+            self.t_company.with_user(self.rep1).read(["target_value"])
+
+    def test_salesperson_cannot_change_targets(self):
+        with self.assertRaises(AccessError):
+            self.t_rep1.with_user(self.rep1).write({"target_value": 1})
+        with self.assertRaises(AccessError):
+            self.t_team1.with_user(self.rep1).action_confirm()
+        with self.assertRaises(AccessError):
+            self._target_as(self.rep1, self.rep1, date_from="2026-05-01")
+        with self.assertRaises(AccessError):
+            self.t_rep1.with_user(self.rep1).unlink()
+
+    def test_salesperson_can_refresh_and_open_what_they_see(self):
+        self.t_rep1.with_user(self.rep1).action_refresh()
+        self.assertEqual(self.t_rep1.actual_value, 3000)
+        action = self.t_rep1.with_user(self.rep1).action_open_records()
+        leads = (
+            self.env["crm.lead"]
+            .with_user(self.rep1)
+            .with_context(active_test=False)
+            .search(action["domain"])
+        )
+        self.assertEqual(leads, self.l1 | self.l2)
+
+    def test_team_leader_edits_own_team_targets_only(self):
+        self.assertEqual(self.visible(self.leader), self.t_team1 | self.t_rep1 | self.t_rep2)
+        self.t_rep2.with_user(self.leader).write({"target_value": 3500})
+        self.t_team1.with_user(self.leader).action_confirm()
+        self.assertEqual(self.t_team1.state, "confirmed")
+        created = self._target_as(self.leader, self.rep4, date_from="2026-05-01")
+        self.assertEqual(created.user_id, self.rep4)
+        with self.assertRaises(AccessError):
+            self.t_team2.with_user(self.leader).write({"target_value": 1})
+        with self.assertRaises(AccessError):
+            self._target_as(self.leader, self.team2, date_from="2026-05-01")
+
+    def test_only_managers_reopen(self):
+        self.t_team1.action_confirm()
+        self.t_team1.action_close()
+        with self.assertRaises(AccessError):
+            self.t_team1.with_user(self.leader).action_reopen()
+        self.t_team1.with_user(self.manager).action_reopen()
+        self.assertEqual(self.t_team1.state, "confirmed")
+
+    def test_all_documents_reads_everything_and_changes_nothing(self):
+        self.assertEqual(self.visible(self.all_leads), self.all_a)
+        with self.assertRaises(AccessError):
+            self.t_team1.with_user(self.all_leads).write({"target_value": 1})
+
+    def test_manager_configures_everything_in_own_companies(self):
+        self.assertEqual(self.visible(self.manager), self.all_a)
+        self.t_team2.with_user(self.manager).write({"target_value": 1})
+        kpi = (
+            self.env["sales.kpi"]
+            .with_user(self.manager)
+            .create({"name": "Won — test", "metric": "won_revenue"})
+        )
+        kpi.with_user(self.manager).domain = "[('priority', '=', '3')]"
+        # company B's manager sees none of company A's targets
+        self.assertEqual(self.visible(self.manager_b), self.t_company_b)
+        with self.assertRaises(AccessError):
+            self.t_team1.with_user(self.manager_b).read(["target_value"])
+
+    def test_kpis_are_configured_by_managers(self):
+        kpi = self.kpi["won_revenue"]
+        self.assertTrue(kpi.with_user(self.rep1).read(["name"]))
+        with self.assertRaises(AccessError):
+            kpi.with_user(self.leader).write({"name": "Mine"})
+        with self.assertRaises(AccessError):
+            self.env["sales.kpi"].with_user(self.leader).create(
+                {"name": "Mine", "metric": "won_count"}
+            )
+        company_b_kpi = self.env["sales.kpi"].create(
+            {"name": "B only", "metric": "won_count", "company_id": self.company_b.id}
+        )
+        self.assertFalse(
+            self.env["sales.kpi"].with_user(self.rep1).search([("id", "=", company_b_kpi.id)])
+        )
+
+    def test_split_wizard_follows_target_rights(self):
+        with self.assertRaises(AccessError):
+            self.env["sales.target.split"].with_user(self.rep1).with_context(
+                default_target_id=self.t_team1.id
+            ).create({}).action_apply()
+        wizard = (
+            self.env["sales.target.split"]
+            .with_user(self.leader)
+            .with_context(default_target_id=self.t_team1.id)
+            .create({})
+        )
+        wizard.remainder_user_id = self.rep1
+        wizard.action_apply()
+        self.assertEqual(len(self.t_team1.child_ids), 3)
+
+    def _target_as(self, user, owner, **kwargs):
+        vals = {
+            "kpi_id": self.kpi["won_count"].id,
+            "period_type": "month",
+            "date_from": kwargs.get("date_from", "2026-03-01"),
+            "target_value": 5,
+            "company_id": self.company_a.id,
+        }
+        if owner._name == "crm.team":
+            vals.update(owner_type="team", team_id=owner.id)
+        else:
+            vals.update(owner_type="user", user_id=owner.id, team_id=self.team1.id)
+        return self.env["sales.target"].with_user(user).create(vals)

@@ -1,0 +1,114 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import SalesObjectivesCase
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-04-15 12:00:00")
+class TestSplit(SalesObjectivesCase):
+    def split(self, target, method="equal", weights=None, remainder=None, **values):
+        wizard = Form(self.env["sales.target.split"].with_context(default_target_id=target.id))
+        if target.is_additive:
+            wizard.method = method
+        for field, value in values.items():
+            setattr(wizard, field, value)
+        if weights:
+            for index in range(len(wizard.line_ids)):
+                with wizard.line_ids.edit(index) as line:
+                    if line.user_id in weights:
+                        line.weight = weights[line.user_id]
+        if remainder:
+            wizard.remainder_user_id = remainder
+        record = wizard.save()
+        record.action_apply()
+        return {child.user_id: child.target_value for child in target.child_ids}
+
+    def test_equal_split_places_the_remainder(self):
+        team_target = self._target(
+            "won_revenue", self.team1, value=10000, period="quarter", date_from="2026-04-01"
+        )
+        parts = self.split(team_target, remainder=self.rep4)
+        # 10000 / 3 = 3333.33 each, the 0.01 left over goes to rep 4
+        self.assertEqual(parts, {self.rep1: 3333.33, self.rep2: 3333.33, self.rep4: 3333.34})
+        self.assertAlmostEqual(team_target.children_target_sum, 10000, places=2)
+        self.assertFalse(team_target.split_mismatch)
+        self.assertTrue(all(c.parent_id == team_target for c in team_target.child_ids))
+
+    def test_weights_split(self):
+        team_target = self._target(
+            "won_revenue", self.team1, value=10000, period="quarter", date_from="2026-04-01"
+        )
+        parts = self.split(
+            team_target, "weights", {self.rep1: 1, self.rep2: 2, self.rep4: 3}, remainder=self.rep4
+        )
+        # 1666.666 -> 1666.66, 3333.333 -> 3333.33, 5000 -> 5000.00, + 0.01 remainder
+        self.assertEqual(parts, {self.rep1: 1666.66, self.rep2: 3333.33, self.rep4: 5000.01})
+        self.assertAlmostEqual(sum(parts.values()), 10000, places=6)
+
+    def test_count_split_in_whole_units(self):
+        team_target = self._target(
+            "won_count", self.team1, value=10, period="quarter", date_from="2026-04-01"
+        )
+        parts = self.split(team_target, remainder=self.rep1)
+        self.assertEqual(parts, {self.rep1: 4, self.rep2: 3, self.rep4: 3})
+
+    def test_split_by_past_results(self):
+        team_target = self._target(
+            "won_revenue", self.team1, value=10000, period="quarter", date_from="2026-04-01"
+        )
+        # past results from 2025-04-01 to 2026-03-31 (Brussels): rep 1 won L11 700, L1
+        # 1000, L2 2000 = 3700; rep 2 won L12 1300 (L3 is April's); rep 4 nothing.
+        parts = self.split(team_target, "history", remainder=self.rep1)
+        self.assertEqual(parts, {self.rep1: 7400.0, self.rep2: 2600.0, self.rep4: 0.0})
+
+    def test_mismatch_when_parts_no_longer_add_up(self):
+        team_target = self._target(
+            "won_revenue", self.team1, value=9000, period="quarter", date_from="2026-04-01"
+        )
+        self.split(team_target, remainder=self.rep1)
+        self.assertFalse(team_target.split_mismatch)
+        team_target.target_value = 9500
+        self.assertTrue(team_target.split_mismatch)
+        self.assertAlmostEqual(team_target.children_target_sum, 9000)
+        # splitting again updates the same salesperson targets
+        parts = self.split(team_target, remainder=self.rep1)
+        self.assertEqual(parts, {self.rep1: 3166.68, self.rep2: 3166.66, self.rep4: 3166.66})
+        self.assertEqual(len(team_target.child_ids), 3)
+        self.assertFalse(team_target.split_mismatch)
+
+    def test_rate_kpis_are_not_divided(self):
+        team_target = self._target(
+            "win_rate", self.team1, value=40, period="quarter", date_from="2026-04-01"
+        )
+        parts = self.split(team_target)
+        self.assertEqual(set(parts.values()), {40.0})
+
+    def test_team_actual_and_members_sum(self):
+        # March: team 1 won 3000 (L1, L2); its members: rep 1 3000, rep 2 0, rep 4 0
+        team_target = self._target("won_revenue", self.team1, value=9000)
+        self.split(team_target, remainder=self.rep1)
+        (team_target | team_target.child_ids).action_refresh()
+        self.assertAlmostEqual(team_target.actual_value, 3000)
+        self.assertAlmostEqual(team_target.children_actual_sum, 3000)
+
+    def test_split_refuses_bad_input(self):
+        team_target = self._target(
+            "won_revenue", self.team1, value=9000, period="quarter", date_from="2026-04-01"
+        )
+        with self.assertRaises(UserError):
+            self.split(
+                team_target,
+                "weights",
+                {self.rep1: 0, self.rep2: 0, self.rep4: 0},
+                remainder=self.rep1,
+            )
+        self.split(team_target, remainder=self.rep1)
+        team_target.child_ids[0].action_confirm()
+        with self.assertRaisesRegex(UserError, "Reset these salesperson targets to draft"):
+            self.split(team_target, remainder=self.rep1)
+        rep_target = team_target.child_ids[0]
+        with self.assertRaisesRegex(UserError, "Only a sales team target can be split"):
+            self.env["sales.target.split"].with_context(default_target_id=rep_target.id).create({})

@@ -1,0 +1,122 @@
+"""The figures of a target derived from its measured values. Pure functions: the
+refresh engine and the ORM computes both use them, so the two always agree.
+
+Conventions (documented in the README):
+
+- *Attainment* of a higher-is-better KPI is ``actual / target``. For a
+  lower-is-better KPI (sales cycle days, discount) it is ``target / actual``,
+  capped at ``LOWER_IS_BETTER_CAP`` (200 %); with no record measured yet it is 0.
+- *Expected to date* of an additive KPI (an amount or a count that grows during the
+  period) is ``target x elapsed``, where *elapsed* is the share of the period's
+  working days (company calendar) up to today, today included. For a ratio, an
+  average or a lower-is-better KPI it is the target itself.
+- *Projection*: additive KPIs with a pipeline (won revenue, won deals) add the open
+  pipeline weighted by probability and due in the period to the actual; other
+  additive KPIs extrapolate the run-rate (``actual / elapsed``); ratios project
+  their current value.
+- *Status*: achieved when the target is reached; otherwise the pace index
+  (actual vs expected to date, inverted for lower-is-better) against the company's
+  thresholds: on track from ``on_track`` %, at risk from ``at_risk`` %, behind
+  below. A period that has ended without reaching the target is behind.
+"""
+
+import math
+
+LOWER_IS_BETTER_CAP = 200.0
+
+
+def derive(
+    *,
+    target,
+    unit,
+    direction,
+    additive,
+    pipeline_kind,
+    actual,
+    sample,
+    elapsed,
+    ended,
+    pipeline_value=0.0,
+    pipeline_weighted=0.0,
+    win_rate=0.0,
+    avg_deal=0.0,
+    meetings_per_win=0.0,
+    on_track=95.0,
+    at_risk=80.0,
+):
+    """Returns the derived figures of one target as a dict."""
+    lower = direction == "lower"
+    has_data = bool(sample) or (additive and not lower)
+
+    # attainment
+    if lower:
+        if not sample:
+            attainment = 0.0
+        elif actual <= 0:
+            attainment = LOWER_IS_BETTER_CAP
+        else:
+            attainment = min(100.0 * target / actual, LOWER_IS_BETTER_CAP)
+    elif target > 0:
+        attainment = 100.0 * actual / target
+    else:
+        attainment = 100.0
+
+    # expected to date, projection
+    if additive and not lower:
+        expected = target * elapsed
+        if pipeline_kind:
+            projected = actual + pipeline_weighted
+        elif elapsed > 0:
+            projected = actual / elapsed
+        else:
+            projected = actual
+    else:
+        expected = target
+        projected = actual
+
+    # gap (positive: still to do), coverage, what must still be generated
+    gap = (actual - target if sample else 0.0) if lower else target - actual
+    coverage = pipeline_value / gap if pipeline_kind and gap > 0 else 0.0
+    opportunities_needed = meetings_needed = 0
+    if pipeline_kind and gap > 0:
+        remaining = max(gap - pipeline_weighted, 0.0)
+        if pipeline_kind == "amount":
+            deals = remaining / avg_deal if avg_deal > 0 else 0.0
+        else:
+            deals = remaining
+        if deals > 0 and win_rate > 0:
+            opportunities_needed = math.ceil(round(deals * 100.0 / win_rate, 6))
+        if deals > 0 and meetings_per_win > 0:
+            meetings_needed = math.ceil(round(deals * meetings_per_win, 6))
+
+    # status
+    achieved = (sample and actual <= target) if lower else (has_data and actual >= target)
+    if achieved:
+        status = "achieved"
+    elif ended:
+        status = "behind"
+    else:
+        if lower:
+            pace = (target / actual if actual > 0 else 1.0) if sample else 1.0
+        elif additive:
+            pace = actual / expected if expected > 0 else 1.0
+        else:
+            pace = (actual / target if target > 0 else 1.0) if sample else 1.0
+        pace *= 100.0
+        if pace >= on_track:
+            status = "on_track"
+        elif pace >= at_risk:
+            status = "at_risk"
+        else:
+            status = "behind"
+
+    return {
+        "attainment": attainment,
+        "expected_value": expected,
+        "projected_value": projected,
+        "gap_value": gap,
+        "coverage_ratio": coverage,
+        "opportunities_needed": opportunities_needed,
+        "meetings_needed": meetings_needed,
+        "status": status,
+    }

@@ -1,0 +1,62 @@
+"""Calendar periods of targets: weeks (ISO, Monday to Sunday), months, quarters,
+years, and custom ranges. Pure functions, no ORM."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+PERIOD_TYPES = ("week", "month", "quarter", "year", "custom")
+
+
+def period_bounds(period_type, day):
+    """First and last day of the period of ``period_type`` that contains ``day``."""
+    if period_type == "week":
+        start = day - timedelta(days=day.weekday())
+        return start, start + timedelta(days=6)
+    if period_type == "month":
+        start = day.replace(day=1)
+        return start, start + relativedelta(months=1, days=-1)
+    if period_type == "quarter":
+        start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        return start, start + relativedelta(months=3, days=-1)
+    if period_type == "year":
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    raise ValueError(f"no fixed bounds for period type {period_type!r}")
+
+
+def is_aligned(period_type, date_from, date_to):
+    """True when ``date_from``-``date_to`` is exactly one period of ``period_type``."""
+    if period_type == "custom":
+        return True
+    return period_bounds(period_type, date_from) == (date_from, date_to)
+
+
+def next_period(period_type, date_from, date_to):
+    """The period that follows ``date_from``-``date_to`` (same length for custom)."""
+    if period_type == "custom":
+        length = date_to - date_from
+        start = date_to + timedelta(days=1)
+        return start, start + length
+    return period_bounds(period_type, date_to + timedelta(days=1))
+
+
+def local_day_start_utc(day, tz_name):
+    """The UTC naive datetime at which local ``day`` starts in time zone ``tz_name``."""
+    tz = pytz.timezone(tz_name or "UTC")
+    local = tz.localize(datetime.combine(day, time.min))
+    return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+
+def period_label(period_type, date_from, date_to):
+    """A short, language-neutral label: 2026-W47, 2026-11, 2026-Q4, 2026, or a range."""
+    if period_type == "week":
+        iso = date_from.isocalendar()
+        return f"{iso[0]}-W{iso[1]:02d}"
+    if period_type == "month":
+        return f"{date_from.year}-{date_from.month:02d}"
+    if period_type == "quarter":
+        return f"{date_from.year}-Q{(date_from.month - 1) // 3 + 1}"
+    if period_type == "year":
+        return f"{date_from.year}"
+    return f"{date_from.isoformat()} → {date_to.isoformat()}"

@@ -1,0 +1,232 @@
+import math
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_round
+
+
+class SalesTargetSplit(models.TransientModel):
+    _name = "sales.target.split"
+    _description = "Split a team target over its salespeople"
+
+    target_id = fields.Many2one("sales.target", string="Team target", required=True, readonly=True)
+    company_id = fields.Many2one(related="target_id.company_id")
+    currency_id = fields.Many2one(related="target_id.currency_id")
+    team_id = fields.Many2one(related="target_id.team_id")
+    total = fields.Float(related="target_id.target_value", string="Team target value")
+    is_additive = fields.Boolean(related="target_id.is_additive")
+    method = fields.Selection(
+        [
+            ("equal", "Equally"),
+            ("weights", "By weights"),
+            ("history", "By each salesperson's share of past results"),
+        ],
+        required=True,
+        default="equal",
+    )
+    history_date_from = fields.Date("Past results from")
+    history_date_to = fields.Date("Past results to")
+    line_ids = fields.One2many("sales.target.split.line", "split_id", string="Salespeople")
+    remainder_user_id = fields.Many2one(
+        "res.users",
+        string="Rounding remainder to",
+        help="Values are rounded to the unit of the KPI; what rounding leaves over is "
+        "added to this salesperson, so that the parts add up exactly to the team target.",
+    )
+    remainder = fields.Float(compute="_compute_lines", string="Rounding remainder")
+    split_total = fields.Float(compute="_compute_lines", string="Sum of the parts")
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        target = self.env["sales.target"].browse(
+            values.get("target_id") or self.env.context.get("default_target_id")
+        )
+        if target:
+            if target.owner_type != "team":
+                raise UserError(self.env._("Only a sales team target can be split."))
+            users = target.team_id.member_ids | target.child_ids.user_id
+            values["line_ids"] = [Command.create({"user_id": u.id, "weight": 1.0}) for u in users]
+            values["history_date_to"] = target.date_from - relativedelta(days=1)
+            values["history_date_from"] = target.date_from - relativedelta(years=1)
+            if users:
+                values["remainder_user_id"] = users[0].id
+        return values
+
+    @api.depends(
+        "method", "line_ids.weight", "line_ids.user_id", "remainder_user_id", "total", "is_additive"
+    )
+    def _compute_lines(self):
+        for split in self:
+            values = split._allocate()
+            split.split_total = sum(values.values()) if split.is_additive else split.total
+            remainder_line = split.line_ids.filtered(
+                lambda line, s=split: line.user_id == s.remainder_user_id
+            )[:1]
+            if split.is_additive and remainder_line:
+                base = split._allocate(place_remainder=False)
+                split.remainder = values.get(remainder_line.id, 0.0) - base.get(
+                    remainder_line.id, 0.0
+                )
+            else:
+                split.remainder = 0.0
+
+    @api.onchange("method", "history_date_from", "history_date_to")
+    def _onchange_method(self):
+        if self.method == "equal":
+            for line in self.line_ids:
+                line.weight = 1.0
+        elif self.method == "history" and self.line_ids:
+            past = self._past_results()
+            for line in self.line_ids:
+                line.weight = past.get(line.user_id.id, 0.0)
+
+    def _digits(self):
+        return self.target_id._value_digits()
+
+    def _allocate(self, place_remainder=True):
+        """{line id: value}: shares of the team target rounded down to the KPI's unit,
+        the remainder on the chosen salesperson, so the parts add up exactly."""
+        self.ensure_one()
+        lines = self.line_ids
+        if not lines:
+            return {}
+        if not self.is_additive:
+            return {line.id: self.total for line in lines}
+        digits = self._digits()
+        unit = 10.0**-digits
+        weights = sum(lines.mapped("weight"))
+        if weights <= 0:
+            return {line.id: 0.0 for line in lines}
+        values = {}
+        for line in lines:
+            raw = self.total * line.weight / weights
+            values[line.id] = float_round(math.floor(round(raw / unit, 6)) * unit, digits)
+        if place_remainder:
+            remainder = float_round(self.total - sum(values.values()), digits)
+            line = lines.filtered(lambda line: line.user_id == self.remainder_user_id)[:1]
+            if remainder and line:
+                values[line.id] = float_round(values[line.id] + remainder, digits)
+        return values
+
+    def _past_results(self):
+        """{user id: actual of the KPI over the past period} for the lines' salespeople."""
+        self.ensure_one()
+        if not (self.history_date_from and self.history_date_to):
+            return {}
+        if self.history_date_to < self.history_date_from:
+            raise UserError(self.env._("The past period ends before it starts."))
+        return self.env["sales.kpi.engine"]._measure_users(
+            self.target_id, self.line_ids.user_id, self.history_date_from, self.history_date_to
+        )
+
+    def action_apply(self):
+        self.ensure_one()
+        target = self.target_id
+        if not self.line_ids:
+            raise UserError(self.env._("Add at least one salesperson."))
+        if self.method in ("weights", "history") and self.is_additive:
+            if any(w < 0 for w in self.line_ids.mapped("weight")):
+                raise UserError(self.env._("Weights cannot be negative."))
+            if not sum(self.line_ids.mapped("weight")):
+                raise UserError(
+                    self.env._(
+                        "All weights are zero (no past results for these salespeople?): "
+                        "split equally or type weights."
+                    )
+                )
+        if self.is_additive and not self.line_ids.filtered(
+            lambda line: line.user_id == self.remainder_user_id
+        ):
+            raise UserError(self.env._("Choose who gets the rounding remainder among the lines."))
+        if len(self.line_ids.user_id) != len(self.line_ids):
+            raise UserError(self.env._("Each salesperson can appear only once."))
+        values = self._allocate()
+        children = {child.user_id.id: child for child in target.child_ids}
+        # salesperson targets that already exist for this KPI and period join the split
+        existing = self.env["sales.target"].search(
+            [
+                ("kpi_id", "=", target.kpi_id.id),
+                ("owner_type", "=", "user"),
+                ("user_id", "in", self.line_ids.user_id.ids),
+                ("company_id", "=", target.company_id.id),
+                ("date_from", "=", target.date_from),
+                ("date_to", "=", target.date_to),
+                ("id", "not in", target.child_ids.ids),
+            ]
+        )
+        for other in existing:
+            children.setdefault(other.user_id.id, other)
+        locked = [
+            children[line.user_id.id]
+            for line in self.line_ids
+            if line.user_id.id in children and children[line.user_id.id].state != "draft"
+        ]
+        if locked:
+            raise UserError(
+                self.env._(
+                    "Reset these salesperson targets to draft before splitting again: %(targets)s",
+                    targets=", ".join(t.display_name for t in locked),
+                )
+            )
+        to_create = []
+        for line in self.line_ids:
+            value = values[line.id]
+            child = children.get(line.user_id.id)
+            if child:
+                child.write(
+                    {"target_value": value, "parent_id": target.id, "team_id": target.team_id.id}
+                )
+            else:
+                to_create.append(
+                    {
+                        "kpi_id": target.kpi_id.id,
+                        "owner_type": "user",
+                        "team_id": target.team_id.id,
+                        "user_id": line.user_id.id,
+                        "company_id": target.company_id.id,
+                        "currency_id": target.currency_id.id,
+                        "period_type": target.period_type,
+                        "date_from": target.date_from,
+                        "date_to": target.date_to,
+                        "target_value": value,
+                        "parent_id": target.id,
+                    }
+                )
+        if to_create:
+            self.env["sales.target"].create(to_create)
+        target.message_post(
+            body=self.env._(
+                "Split over %(count)s salespeople (%(method)s).",
+                count=len(self.line_ids),
+                method=dict(self._fields["method"]._description_selection(self.env))[self.method],
+            )
+        )
+        return target.action_open_children()
+
+
+class SalesTargetSplitLine(models.TransientModel):
+    _name = "sales.target.split.line"
+    _description = "Salesperson's part of a team target"
+
+    split_id = fields.Many2one("sales.target.split", required=True, ondelete="cascade")
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True)
+    weight = fields.Float(default=1.0)
+    share = fields.Float("Share (%)", compute="_compute_value")
+    value = fields.Float("Target", compute="_compute_value")
+
+    @api.depends(
+        "weight",
+        "user_id",
+        "split_id.method",
+        "split_id.line_ids.weight",
+        "split_id.remainder_user_id",
+    )
+    def _compute_value(self):
+        for line in self:
+            split = line.split_id
+            weights = sum(split.line_ids.mapped("weight"))
+            line.share = 100.0 * line.weight / weights if weights else 0.0
+            line.value = split._allocate().get(line.id, 0.0) if split else 0.0
