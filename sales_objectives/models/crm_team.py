@@ -44,7 +44,7 @@ class CrmTeam(models.Model):
                     '<div class="o_sales_target_progress mb-1" title="%(title)s">'
                     '<div class="d-flex justify-content-between small">'
                     '<span class="text-truncate">%(kpi)s · %(period)s</span>'
-                    "<span>%(actual)s / %(target)s</span></div>"
+                    "<span>%(values)s</span></div>"
                     '<div class="progress" style="height: 6px;">'
                     '<div class="progress-bar %(bar)s" role="progressbar" '
                     'style="width: %(width)s%%;"></div></div></div>'
@@ -55,8 +55,7 @@ class CrmTeam(models.Model):
                     ),
                     "kpi": target.kpi_id.name,
                     "period": target.period_name,
-                    "actual": target._format_value(target.actual_value),
-                    "target": target._format_value(target.target_value),
+                    "values": target.value_label,
                     "bar": STATUS_BAR.get(target.status, "bg-secondary"),
                     "width": max(0, min(100, round(target.attainment))),
                 }

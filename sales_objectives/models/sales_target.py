@@ -234,6 +234,8 @@ class SalesTarget(models.Model):
         STATUSES, compute="_compute_figures", store=True, index=True, tracking=True
     )
     summary = fields.Html("In plain words", compute="_compute_summary", sanitize=False)
+    value_label = fields.Char("Actual / target", compute="_compute_value_label")
+    expected_label = fields.Char("Expected to date (text)", compute="_compute_value_label")
 
     # ------------------------------------------------------------------
     # Team target and its salesperson targets
@@ -254,9 +256,7 @@ class SalesTarget(models.Model):
     @api.depends("team_id")
     def _compute_company_id(self):
         for target in self:
-            target.company_id = (
-                target.team_id.company_id or target.company_id or self.env.company
-            )
+            target.company_id = target.team_id.company_id or target.company_id or self.env.company
 
     @api.depends("company_id")
     def _compute_currency_id(self):
@@ -350,6 +350,16 @@ class SalesTarget(models.Model):
         tz = (self.company_id or self.env.company).resource_calendar_id.tz or "UTC"
         now = pytz.utc.localize(fields.Datetime.now())
         return now.astimezone(pytz.timezone(tz)).date()
+
+    @api.depends("actual_value", "target_value", "expected_value", "kpi_id.unit", "currency_id")
+    @api.depends_context("lang")
+    def _compute_value_label(self):
+        for target in self:
+            actual = target._format_value(target.actual_value)
+            target.value_label = f"{actual} / {target._format_value(target.target_value)}"
+            target.expected_label = self.env._(
+                "expected %(value)s", value=target._format_value(target.expected_value)
+            )
 
     @api.depends("child_ids.target_value", "child_ids.actual_value", "target_value")
     def _compute_children_sums(self):
