@@ -73,10 +73,12 @@ _install_requirements() {
         || die "Installing Odoo's requirements failed (above). On Debian/Ubuntu, building them needs: apt install build-essential python3-dev libldap2-dev libsasl2-dev libpq-dev"
 }
 
-# Sets ODOO_CMD (array), ODOO_PY and ODOO_ADDONS_PATH.
+# Sets ODOO_CMD (array), ODOO_PY, ODOO_PYTHONPATH (for scripts that import odoo)
+# and ODOO_ADDONS_PATH.
 ensure_odoo() {
     local series src=""
     ODOO_PY=""
+    ODOO_PYTHONPATH=""
     if [ -n "${ODOO_SRC:-}" ]; then
         [ -f "$ODOO_SRC/odoo/release.py" ] || die "ODOO_SRC=$ODOO_SRC is not an Odoo source tree (no odoo/release.py)."
         series=$(_series_of_src "$ODOO_SRC")
@@ -114,6 +116,7 @@ ensure_odoo() {
             ODOO_PY="$LOCAL_DIR/venv/bin/python"
         fi
         ODOO_CMD=("$ODOO_PY" "$src/odoo-bin")
+        ODOO_PYTHONPATH="$src"
         ODOO_ADDONS_PATH="$src/addons,$ROOT"
     else
         ODOO_CMD=("$ODOO_PY" -m odoo)

@@ -122,6 +122,13 @@ class SalesKpiEngine(models.AbstractModel):
             groups[(row.kpi_id, context["tz"][row.company_id])].append(row)
         kpis = env["sales.kpi"].with_context(active_test=False).browse({k for k, _tz in groups})
         kpis.fetch(["metric", "domain", "unit", "direction", "activity_type_ids", "name"])
+        # the owners' 12-month history is measured once per time zone, for every
+        # target whose KPI has a pipeline (won revenue, won deals)
+        context["history"] = {}
+        context["pipeline_rows"] = defaultdict(list)
+        for (kpi_id, tz), group in groups.items():
+            if kpis.browse(kpi_id)._metric_definition()["pipeline"]:
+                context["pipeline_rows"][tz].extend(group)
         for (kpi_id, tz), group in groups.items():
             kpi = kpis.browse(kpi_id)
             try:
@@ -301,7 +308,10 @@ class SalesKpiEngine(models.AbstractModel):
         mq = self._pipeline_query(kpi, first, last)
         today = max(context["today"].values())
         series = self._series(mq, rows, (0, 1), context, conversion_day=today)
-        history = self._history(rows, context)
+        history = context.setdefault("history", {})
+        if any(row.id not in history for row in rows):
+            tz = context["tz"][rows[0].company_id]
+            history.update(self._history(context.get("pipeline_rows", {}).get(tz) or rows, context))
         for row in rows:
             amount, weighted, count, weighted_count = self._range(series, row, True, companies)
             if definition["pipeline"] == "amount":
@@ -323,7 +333,6 @@ class SalesKpiEngine(models.AbstractModel):
         history_rows = [r._replace(date_from=first, date_to=today) for r in rows]
         closed = self._series(self._closed_query(start, stop, tz), history_rows, (0,), context)
         meetings = self._series(self._meeting_query(start, stop, tz), history_rows, (), context)
-        # (a refresh measures history once per KPI with a pipeline: won revenue, won deals)
         result = {}
         for row in history_rows:
             won_amount, won, lost = self._range(closed, row, True, companies)
