@@ -102,10 +102,15 @@ WITH t AS (
        AND c.resource_calendar_id IN (SELECT id FROM resource_calendar WHERE COALESCE(tz, 'UTC') = %(tz)s)
 ),
 f AS ({facts}),
-b AS (
-    SELECT f.team_id, f.user_id, f.company_id,
-           (timezone(%(tz)s, timezone('UTC', f.ts)))::date AS d, SUM(f.c0) AS c0, SUM(f.c1) AS c1
-      FROM f GROUP BY 1, 2, 3, 4
+fd AS (
+    SELECT team_id, user_id, company_id, (timezone(%(tz)s, timezone('UTC', ts)))::date AS d, c0, c1
+      FROM f
+),
+b AS (  -- g = 1: per team, 2: per salesperson, 3: per company (and source company, day)
+    SELECT GROUPING(team_id, user_id) AS g, team_id, user_id, company_id, d,
+           SUM(c0) AS c0, SUM(c1) AS c1
+      FROM fd
+  GROUP BY GROUPING SETS ((team_id, company_id, d), (user_id, company_id, d), (company_id, d))
 ),
 pairs AS (SELECT DISTINCT currency_id, root FROM t),
 currencies AS (SELECT currency_id AS cur FROM pairs UNION SELECT currency_id FROM res_company),
@@ -121,16 +126,16 @@ rates AS (  -- the rate of each currency, for each target company root, on each 
 ),
 owned AS (
     SELECT t.id AS target_id, b.d, b.c0, b.c1, b.company_id AS source_company, t.currency_id, t.root
-      FROM t JOIN b ON t.owner_type = 'team' AND b.team_id = t.team_id
+      FROM t JOIN b ON t.owner_type = 'team' AND b.g = 1 AND b.team_id = t.team_id
      WHERE b.d BETWEEN t.date_from AND t.date_to
     UNION ALL
     SELECT t.id, b.d, b.c0, b.c1, b.company_id, t.currency_id, t.root
-      FROM t JOIN b ON t.owner_type = 'user' AND b.user_id = t.user_id
+      FROM t JOIN b ON t.owner_type = 'user' AND b.g = 2 AND b.user_id = t.user_id
      WHERE b.d BETWEEN t.date_from AND t.date_to
        AND (b.company_id = t.company_id OR b.company_id IS NULL)
     UNION ALL
     SELECT t.id, b.d, b.c0, b.c1, b.company_id, t.currency_id, t.root
-      FROM t JOIN b ON t.owner_type = 'company' AND b.company_id = t.company_id
+      FROM t JOIN b ON t.owner_type = 'company' AND b.g = 3 AND b.company_id = t.company_id
      WHERE b.d BETWEEN t.date_from AND t.date_to
 ),
 converted AS (

@@ -12,14 +12,26 @@
         "security/ir.model.access.csv",
         "data/sales_kpi_data.xml",
         "wizard/sales_target_split_views.xml",
+        "wizard/sales_funnel_views.xml",
         "views/sales_kpi_views.xml",
         "views/sales_target_views.xml",
+        "views/sales_objective_views.xml",
+        "views/crm_lead_views.xml",
         "views/crm_team_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "sales_objectives/static/src/activity_outcome/*",
+        ],
+        "web.assets_tests": [
+            "sales_objectives/static/tests/tours/*",
+        ],
+    },
     "demo": [
         "demo/sales_target_demo.xml",
+        "demo/sales_objective_demo.xml",
     ],
     "installable": True,
     "application": False,

@@ -1,1 +1,12 @@
-from . import crm_team, res_company, res_config_settings, sales_kpi, sales_kpi_engine, sales_target
+from . import (
+    crm_lead,
+    crm_stage,
+    crm_team,
+    mail_activity,
+    res_company,
+    res_config_settings,
+    sales_kpi,
+    sales_kpi_engine,
+    sales_objective,
+    sales_target,
+)

@@ -358,7 +358,11 @@ class SalesKpiEngine(models.AbstractModel):
 
     def _series(self, mq, rows, money, context, conversion_day=None):
         """Runs the bucket query of ``mq`` and returns {(owner key, currency key): Series}
-        for the owners and currencies that ``rows`` need."""
+        for the owners and currencies that ``rows`` need.
+
+        One statement: GROUPING SETS bucket the records by (team, company, day),
+        (salesperson, company, day) and (company, day), only for the owner types needed,
+        so that each result row belongs to exactly one owner."""
         companies = context["companies"]
         rates = context["rates"]
         needs = defaultdict(set)
@@ -366,40 +370,53 @@ class SalesKpiEngine(models.AbstractModel):
             conv = (row.currency_id, companies[row.company_id]["root"]) if money else None
             for key in self._owner_keys(row):
                 needs[key].add(conv)
+        kinds = {key[0] for key in needs}
+        sets = []
+        if "team" in kinds:
+            sets.append(SQL("(%s, %s, %s)", mq.team, mq.company, mq.day))
+        if "user" in kinds:
+            sets.append(SQL("(%s, %s, %s)", mq.user, mq.company, mq.day))
+        if "company" in kinds:
+            sets.append(SQL("(%s, %s)", mq.company, mq.day))
         width = len(mq.components)
-        mq.query.groupby = SQL("1, 2, 3, 4")
+        mq.query.groupby = SQL("GROUPING SETS (%s)", SQL(", ").join(sets))
         self.env.cr.execute(
             mq.query.select(
-                mq.team,
-                mq.user,
+                SQL("GROUPING(%s)", mq.team) if "team" in kinds else SQL("1"),
+                SQL("GROUPING(%s)", mq.user) if "user" in kinds else SQL("1"),
+                mq.team if "team" in kinds else SQL("NULL"),
+                mq.user if "user" in kinds else SQL("NULL"),
                 mq.company,
                 mq.day,
                 *[SQL("SUM(%s)", c) for c in mq.components],
             )
         )
         acc = defaultdict(dict)
-        for team_id, user_id, company_id, day, *comps in self.env.cr.fetchall():
+        for no_team, no_user, team_id, user_id, company_id, day, *comps in self.env.cr.fetchall():
+            if not no_team:
+                key = ("team", team_id)
+            elif not no_user:
+                key = ("user", user_id, company_id)
+            else:
+                key = ("company", company_id)
+            convs = needs.get(key)
+            if not convs:
+                continue
             comps = [float(c or 0.0) for c in comps]
             source_currency = companies[company_id]["currency"] if company_id else None
-            for key in (("team", team_id), ("user", user_id, company_id), ("company", company_id)):
-                convs = needs.get(key)
-                if not convs:
-                    continue
-                for conv in convs:
-                    values = comps
-                    if conv is not None and money:
-                        factor = rates.factor(
-                            source_currency, conv[0], conv[1], conversion_day or day
-                        )
-                        if factor != 1.0:
-                            values = [c * factor if i in money else c for i, c in enumerate(comps)]
-                    bucket = acc[(key, conv)]
-                    current = bucket.get(day)
-                    if current is None:
-                        bucket[day] = list(values)
-                    else:
-                        for i in range(width):
-                            current[i] += values[i]
+            for conv in convs:
+                values = comps
+                if conv is not None and money:
+                    factor = rates.factor(source_currency, conv[0], conv[1], conversion_day or day)
+                    if factor != 1.0:
+                        values = [c * factor if i in money else c for i, c in enumerate(comps)]
+                bucket = acc[(key, conv)]
+                current = bucket.get(day)
+                if current is None:
+                    bucket[day] = list(values)
+                else:
+                    for i in range(width):
+                        current[i] += values[i]
         result = SeriesSet(width)
         for key, by_day in acc.items():
             result[key] = Series(by_day, width)
@@ -662,12 +679,15 @@ class SalesKpiEngine(models.AbstractModel):
         return self._lead_query(kpi, self._won_domain(start, stop), "date_closed", tz, components)
 
     def _query_activities_done(self, kpi, start, stop, tz):
-        """Activities marked done: the messages Odoo keeps for them on opportunities,
+        return self._activity_query(kpi, start, stop, tz, kpi.activity_type_ids)
+
+    def _activity_query(self, kpi, start, stop, tz, activity_types):
+        """Activities marked done on opportunities: the messages Odoo keeps for them,
         credited to their author, in the opportunity's team and company."""
         messages = self.env["mail.message"].sudo()
         domain = [("model", "=", "crm.lead"), ("date", ">=", start), ("date", "<", stop)]
-        if kpi.activity_type_ids:
-            domain.append(("mail_activity_type_id", "in", kpi.activity_type_ids.ids))
+        if activity_types:
+            domain.append(("mail_activity_type_id", "in", activity_types.ids))
         else:
             domain.append(("mail_activity_type_id", "!=", False))
         query = messages._search(domain)
@@ -703,6 +723,62 @@ class SalesKpiEngine(models.AbstractModel):
             self._local_day(tz, messages._field_to_sql(query.table, "date", query)),
             [SQL("1")],
         )
+
+    @api.model
+    def _local_dates(self, start, stop, tz):
+        """The first and last local days of [start, stop) (UTC)."""
+        zone = pytz.timezone(tz)
+        first = pytz.utc.localize(start).astimezone(zone).date()
+        last = pytz.utc.localize(stop - timedelta(microseconds=1)).astimezone(zone).date()
+        return first, last
+
+    def _query_objective_achievement_rate(self, kpi, start, stop, tz):
+        """Sales objectives achieved / closed (achieved, partly, missed), by closing day,
+        credited to the objective's owner, team and company."""
+        objectives = self.env["sales.objective"].sudo()
+        first, last = self._local_dates(start, stop, tz)
+        query = objectives._search(
+            [
+                ("objective_type", "=", "sales"),
+                ("state", "in", ("achieved", "partly", "missed")),
+                ("date_closed", ">=", first),
+                ("date_closed", "<=", last),
+            ]
+        )
+
+        def col(fname):
+            return objectives._field_to_sql(query.table, fname, query)
+
+        lead_filter = kpi._get_filter_domain()
+        if lead_filter:
+            query.add_where(
+                SQL("%s IN %s", col("lead_id"), self._leads()._search(lead_filter).subselect())
+            )
+        return MetricQuery(
+            "sales.objective",
+            query,
+            col("team_id"),
+            col("user_id"),
+            col("company_id"),
+            col("date_closed"),
+            [SQL("CASE WHEN %s = 'achieved' THEN 1 ELSE 0 END", col("state")), SQL("1")],
+        )
+
+    def _query_smart_coverage(self, kpi, start, stop, tz):
+        """Done calls and meetings on opportunities (the KPI's activity types, if any) that
+        pursued a sales objective meeting the specific, measurable and time-bound rules."""
+        types = kpi.activity_type_ids or self.env["mail.activity.type"].sudo().search(
+            [("category", "in", ("phonecall", "meeting"))]
+        )
+        mq = self._activity_query(kpi, start, stop, tz, types)
+        message_id = SQL.identifier(mq.query.table, "id")
+        smart = SQL(
+            "CASE WHEN EXISTS (SELECT 1 FROM sales_objective so_obj"
+            " WHERE so_obj.done_message_id = %s AND so_obj.is_smart"
+            " AND so_obj.objective_type = 'sales') THEN 1 ELSE 0 END",
+            message_id,
+        )
+        return mq._replace(components=[smart, SQL("1")])
 
     def _pipeline_query(self, kpi, first, last):
         """Open opportunities expected to close between ``first`` and ``last``."""

@@ -4,6 +4,7 @@ from . import (
     test_i18n,
     test_install,
     test_metrics,
+    test_objectives,
     test_pace,
     test_performance,
     test_rights,

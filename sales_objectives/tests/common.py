@@ -259,6 +259,8 @@ class SalesObjectivesCase(TransactionCase):
                 "new_customers",
                 "repeat_revenue_share",
                 "manual",
+                "objective_achievement_rate",
+                "smart_coverage",
             )
         }
         env["sales.kpi"].search([]).company_id = False

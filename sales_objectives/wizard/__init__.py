@@ -1,1 +1,1 @@
-from . import sales_target_split
+from . import mail_activity_schedule, sales_funnel, sales_objective_outcome, sales_target_split

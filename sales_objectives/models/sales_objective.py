@@ -1,0 +1,533 @@
+import re
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount, format_date
+
+OUTCOMES = ("achieved", "partly", "missed")
+# a statement says what: at least this many words
+MIN_STATEMENT_WORDS = 3
+# "far above the rep's own past results": more than this many times their average won deal
+ACHIEVABLE_FACTOR = 3.0
+HISTORY_DAYS = 365
+
+
+class SalesObjective(models.Model):
+    """What a call, a meeting or an opportunity aims to win, and what it won.
+
+    A *sales* objective names a specific order or commitment (a product or service, a
+    measurable value, a deadline: SMART); a *relationship* objective aims at no order
+    (getting to know people, information). The activity that pursues it is usually
+    deleted by Odoo once done: the objective keeps the activity's type, date and summary.
+    """
+
+    _name = "sales.objective"
+    _description = "Sales objective"
+    _inherit = ["mail.thread"]
+    _order = "state_sequence, deadline, id desc"
+    _check_company_auto = True
+    _rec_name = "statement"
+
+    # ------------------------------------------------------------------
+    # What
+    # ------------------------------------------------------------------
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Opportunity",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        tracking=True,
+    )
+    partner_id = fields.Many2one(
+        related="lead_id.partner_id", string="Customer", store=True, index=True
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        required=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        default=lambda self: self.env.user,
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales team",
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+    )
+    objective_type = fields.Selection(
+        [("sales", "Sales"), ("relationship", "Relationship")],
+        string="Type",
+        required=True,
+        default="sales",
+        tracking=True,
+        help="A sales objective aims at a specific order or commitment; a relationship "
+        "objective at none (information, getting to know people): a relationship call is "
+        "not a sales call.",
+    )
+    statement = fields.Char(
+        required=True,
+        tracking=True,
+        help="What this call or meeting should win, in one short sentence, e.g. "
+        "“Order of 20 licences signed by Friday”.",
+    )
+    product_id = fields.Many2one("product.product", string="Product or service", tracking=True)
+    product_categ_id = fields.Many2one(
+        "product.category",
+        string="Product category",
+        tracking=True,
+        help="When the objective is a kind of product or service rather than one of them.",
+    )
+    measure = fields.Selection(
+        [("amount", "Amount"), ("quantity", "Quantity"), ("commitment", "Yes/no commitment")],
+        default="amount",
+        tracking=True,
+    )
+    target_value = fields.Float("Target value", tracking=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    deadline = fields.Date(tracking=True)
+
+    # ------------------------------------------------------------------
+    # The activity that pursues it (kept after the activity itself is gone)
+    # ------------------------------------------------------------------
+    activity_id = fields.Many2one(
+        "mail.activity", string="Activity", ondelete="set null", index=True
+    )
+    activity_type_id = fields.Many2one("mail.activity.type", string="Activity type")
+    activity_summary = fields.Char("Activity summary")
+    activity_date = fields.Date("Activity date")
+    activity_done_date = fields.Datetime("Activity done on", readonly=True)
+    done_message_id = fields.Many2one(
+        "mail.message",
+        string="Done-activity message",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+    )
+
+    # ------------------------------------------------------------------
+    # Outcome
+    # ------------------------------------------------------------------
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("open", "Open"),
+            ("achieved", "Achieved"),
+            ("partly", "Partly achieved"),
+            ("missed", "Missed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    state_sequence = fields.Integer(compute="_compute_state_sequence", store=True)
+    result_value = fields.Float("Result", tracking=True)
+    outcome_note = fields.Text("Outcome")
+    date_closed = fields.Date("Closed on", readonly=True, copy=False, index=True)
+    score = fields.Float(
+        "Score (%)",
+        compute="_compute_score",
+        store=True,
+        aggregator="avg",
+        help="The result against the target: 100 % when reached; for a yes/no commitment "
+        "100 % when achieved, 50 % when partly, 0 % when missed.",
+    )
+
+    # ------------------------------------------------------------------
+    # SMART check (recomputed as the user types)
+    # ------------------------------------------------------------------
+    smart_specific = fields.Boolean("Specific", compute="_compute_smart")
+    smart_measurable = fields.Boolean("Measurable", compute="_compute_smart")
+    smart_achievable = fields.Boolean("Achievable", compute="_compute_smart")
+    smart_relevant = fields.Boolean("Relevant", compute="_compute_smart")
+    smart_timebound = fields.Boolean("Time-bound", compute="_compute_smart")
+    smart_message = fields.Char("SMART check", compute="_compute_smart")
+    is_smart = fields.Boolean(
+        "Specific, measurable and time-bound",
+        compute="_compute_is_smart",
+        store=True,
+        index=True,
+        help="A sales objective that is specific, measurable and time-bound.",
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("lead_id")
+    def _compute_company_id(self):
+        for objective in self:
+            objective.company_id = (
+                objective.lead_id.company_id or objective.company_id or self.env.company
+            )
+
+    @api.depends("lead_id", "user_id")
+    def _compute_team_id(self):
+        for objective in self:
+            objective.team_id = objective.lead_id.team_id or objective.user_id.sale_team_id
+
+    @api.depends("state")
+    def _compute_state_sequence(self):
+        order = {"draft": 0, "open": 1, "partly": 2, "achieved": 3, "missed": 4, "cancelled": 5}
+        for objective in self:
+            objective.state_sequence = order.get(objective.state, 9)
+
+    @api.depends("state", "measure", "result_value", "target_value")
+    def _compute_score(self):
+        for objective in self:
+            if objective.state not in OUTCOMES:
+                objective.score = 0.0
+            elif objective.measure == "commitment" or not objective.target_value:
+                objective.score = {"achieved": 100.0, "partly": 50.0, "missed": 0.0}[
+                    objective.state
+                ]
+            else:
+                objective.score = 100.0 * objective.result_value / objective.target_value
+
+    @api.depends(
+        "objective_type",
+        "statement",
+        "product_id",
+        "product_categ_id",
+        "measure",
+        "target_value",
+        "deadline",
+        "lead_id",
+        "lead_id.partner_id",
+        "lead_id.expected_revenue",
+        "lead_id.date_deadline",
+        "user_id",
+    )
+    def _compute_smart(self):
+        averages = self._average_won_deals()
+        for objective in self:
+            checks = objective._smart_checks(averages)
+            objective.smart_specific = checks["specific"][0]
+            objective.smart_measurable = checks["measurable"][0]
+            objective.smart_achievable = checks["achievable"][0]
+            objective.smart_relevant = checks["relevant"][0]
+            objective.smart_timebound = checks["timebound"][0]
+            # failed parts and warnings (achievable, a deadline after the closing)
+            problems = [message for _ok, message in checks.values() if message]
+            objective.smart_message = (
+                " ".join(problems)
+                if problems
+                else self.env._("Specific, measurable, achievable, relevant and time-bound.")
+            )
+
+    @api.depends(
+        "objective_type",
+        "statement",
+        "product_id",
+        "product_categ_id",
+        "measure",
+        "target_value",
+        "deadline",
+    )
+    def _compute_is_smart(self):
+        for objective in self:
+            checks = objective._smart_checks({})
+            objective.is_smart = objective.objective_type == "sales" and all(
+                checks[part][0] for part in ("specific", "measurable", "timebound")
+            )
+
+    # ------------------------------------------------------------------
+    # SMART rules
+    # ------------------------------------------------------------------
+
+    def _smart_checks(self, averages):
+        """{part: (ok, message when not ok)} for the five SMART parts.
+
+        Achievable and the lateness of the deadline only warn; a sales objective
+        cannot be opened without the specific, measurable and time-bound parts."""
+        self.ensure_one()
+        sales = self.objective_type == "sales"
+        words = len(re.findall(r"\w+", self.statement or ""))
+        has_product = bool(self.product_id or self.product_categ_id)
+        if words < MIN_STATEMENT_WORDS:
+            specific = (False, self.env._("Specific: say in a few words what the call should win."))
+        elif sales and not has_product:
+            specific = (False, self.env._("Specific: name the product or service."))
+        else:
+            specific = (True, "")
+        if not self.measure:
+            measurable = (
+                False,
+                self.env._("Measurable: choose an amount, a quantity or a yes/no commitment."),
+            )
+        elif self.measure != "commitment" and self.target_value <= 0:
+            measurable = (False, self.env._("Measurable: give the value to reach."))
+        else:
+            measurable = (True, "")
+        achievable = (True, "")
+        if self.measure == "amount" and self.target_value > 0:
+            expected = self.lead_id.expected_revenue
+            average = averages.get(self.user_id.id, 0.0)
+            if expected and self.target_value > expected:
+                achievable = (
+                    False,
+                    self.env._(
+                        "Achievable? %(value)s is more than the opportunity's expected revenue "
+                        "(%(expected)s).",
+                        value=self._format(self.target_value),
+                        expected=self._format(expected),
+                    ),
+                )
+            elif average and self.target_value > ACHIEVABLE_FACTOR * average:
+                achievable = (
+                    False,
+                    self.env._(
+                        "Achievable? %(value)s is more than %(factor)s times your average won "
+                        "deal of the last 12 months (%(average)s).",
+                        value=self._format(self.target_value),
+                        factor=int(ACHIEVABLE_FACTOR),
+                        average=self._format(average),
+                    ),
+                )
+        relevant = (
+            (True, "")
+            if self.lead_id
+            else (False, self.env._("Relevant: link the objective to an opportunity."))
+        )
+        if not self.deadline:
+            timebound = (False, self.env._("Time-bound: set a deadline."))
+        elif self.lead_id.date_deadline and self.deadline > self.lead_id.date_deadline:
+            timebound = (
+                True,
+                self.env._(
+                    "Time-bound, but the deadline (%(deadline)s) is after the opportunity's "
+                    "expected closing (%(closing)s).",
+                    deadline=format_date(self.env, self.deadline),
+                    closing=format_date(self.env, self.lead_id.date_deadline),
+                ),
+            )
+        else:
+            timebound = (True, "")
+        return {
+            "specific": specific,
+            "measurable": measurable,
+            "achievable": achievable,
+            "relevant": relevant,
+            "timebound": timebound,
+        }
+
+    def _average_won_deals(self):
+        """{user id: average expected revenue of their deals won in the last 12 months}."""
+        users = self.user_id
+        if not users:
+            return {}
+        now = fields.Datetime.now()
+        groups = (
+            self.env["crm.lead"]
+            .sudo()
+            ._read_group(
+                [
+                    ("user_id", "in", users.ids),
+                    ("stage_id.is_won", "=", True),
+                    ("date_closed", ">=", now - timedelta(days=HISTORY_DAYS)),
+                    ("date_closed", "<=", now),
+                ],
+                ["user_id"],
+                ["expected_revenue:avg"],
+            )
+        )
+        return {user.id: average or 0.0 for user, average in groups}
+
+    def _format(self, value):
+        if self.measure == "amount":
+            return format_amount(self.env, value, self.currency_id or self.env.company.currency_id)
+        return str(round(value, 2)).removesuffix(".0")
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains(
+        "state",
+        "objective_type",
+        "statement",
+        "product_id",
+        "product_categ_id",
+        "measure",
+        "target_value",
+        "deadline",
+    )
+    def _check_smart_when_open(self):
+        for objective in self:
+            if objective.objective_type != "sales" or objective.state != "open":
+                continue
+            checks = objective._smart_checks({})
+            missing = [
+                message
+                for part, (ok, message) in checks.items()
+                if part in ("specific", "measurable", "timebound") and not ok
+            ]
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "The sales objective “%(objective)s” cannot be opened yet: %(missing)s "
+                        "(or make it a relationship objective).",
+                        objective=objective.statement or "",
+                        missing=" ".join(missing),
+                    )
+                )
+
+    @api.constrains("target_value", "result_value")
+    def _check_values(self):
+        for objective in self:
+            if objective.target_value < 0 or objective.result_value < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The target value and the result of “%(objective)s” cannot be negative.",
+                        objective=objective.statement,
+                    )
+                )
+
+    @api.constrains("deadline")
+    def _check_deadline(self):
+        for objective in self:
+            today = fields.Date.context_today(objective)
+            created = min((objective.create_date or fields.Datetime.now()).date(), today)
+            if objective.deadline and objective.deadline < created:
+                raise ValidationError(
+                    self.env._(
+                        "The deadline of “%(objective)s” (%(deadline)s) is before the objective "
+                        "was set (%(created)s).",
+                        objective=objective.statement,
+                        deadline=format_date(self.env, objective.deadline),
+                        created=format_date(self.env, created),
+                    )
+                )
+
+    @api.constrains("lead_id", "company_id")
+    def _check_lead_company(self):
+        for objective in self:
+            lead_company = objective.lead_id.company_id
+            if lead_company and lead_company != objective.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "The opportunity “%(lead)s” belongs to %(company)s: its objectives do too.",
+                        lead=objective.lead_id.name,
+                        company=lead_company.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        if {"result_value", "outcome_note"} & set(vals) and "state" not in vals:
+            if self.filtered(lambda o: o.state == "cancelled"):
+                raise UserError(self.env._("A cancelled objective has no result to record."))
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_open(self):
+        self.write({"state": "open"})
+        return True
+
+    def action_cancel(self):
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_reset(self):
+        self.write(
+            {"state": "open", "result_value": 0.0, "outcome_note": False, "date_closed": False}
+        )
+        return True
+
+    def action_record_outcome(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record the outcome"),
+            "res_model": "sales.objective.outcome",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_objective_id": self.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _record_outcome(self, state, result_value=None, note=None):
+        """Records the outcome of these objectives and posts it on their opportunity."""
+        if state not in OUTCOMES:
+            raise UserError(self.env._("An outcome is achieved, partly achieved or missed."))
+        for objective in self:
+            if objective.state == "cancelled":
+                raise UserError(
+                    self.env._(
+                        "The objective “%(objective)s” is cancelled: it has no result to record.",
+                        objective=objective.statement,
+                    )
+                )
+            value = result_value
+            if value is None:
+                value = objective.target_value if state == "achieved" else 0.0
+            if value < 0:
+                raise ValidationError(self.env._("A result cannot be negative."))
+            objective.write(
+                {
+                    "state": state,
+                    "result_value": value,
+                    "outcome_note": note or objective.outcome_note,
+                    "date_closed": fields.Date.context_today(objective),
+                }
+            )
+            objective.lead_id._message_log(body=objective._outcome_html())
+        return True
+
+    def _outcome_html(self):
+        self.ensure_one()
+        states = dict(self._fields["state"]._description_selection(self.env))
+        parts = [
+            Markup("<strong>%s</strong> %s") % (self.env._("Objective:"), self.statement),
+            Markup("%s: <strong>%s</strong>") % (self.env._("Outcome"), states[self.state]),
+        ]
+        if self.measure != "commitment":
+            parts.append(
+                self.env._(
+                    "Result %(result)s of %(target)s (%(score)s %%)",
+                    result=self._format(self.result_value),
+                    target=self._format(self.target_value),
+                    score=round(self.score),
+                )
+            )
+        if self.outcome_note:
+            parts.append(self.outcome_note)
+        return Markup("<br/>").join(parts)
+
+    def _snapshot_activity(self, activity):
+        """Keeps what matters of ``activity``, which Odoo deletes once done."""
+        self.write(
+            {
+                "activity_type_id": activity.activity_type_id.id,
+                "activity_summary": activity.summary,
+                "activity_date": activity.date_deadline,
+            }
+        )

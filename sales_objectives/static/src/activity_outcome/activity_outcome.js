@@ -1,0 +1,97 @@
+import { Chatter } from "@mail/chatter/web_portal/chatter";
+import { ActivityMarkAsDone } from "@mail/core/web/activity_markasdone_popover";
+import { Activity } from "@mail/core/web/activity_model";
+import { _t } from "@web/core/l10n/translation";
+import { patch } from "@web/core/utils/patch";
+
+/**
+ * Marking done an activity that pursues an open sales objective asks for its outcome
+ * (achieved / partly / missed, and the result), which the server records on the
+ * objective and posts on the opportunity. "Done & Schedule Next" works as usual.
+ */
+patch(ActivityMarkAsDone.prototype, {
+    get soHasOpenObjective() {
+        const activity = this.props.activity;
+        return Boolean(activity.sales_objective_id) && ["draft", "open"].includes(activity.so_state);
+    },
+    get soOutcomes() {
+        return [
+            ["achieved", _t("Achieved")],
+            ["partly", _t("Partly")],
+            ["missed", _t("Missed")],
+        ];
+    },
+    get soObjectiveName() {
+        const objective = this.props.activity.sales_objective_id;
+        return Array.isArray(objective) ? objective[1] : "";
+    },
+    get soMissingOutcome() {
+        return this.soHasOpenObjective && !this.props.activity.so_outcome_state;
+    },
+    soSetOutcome(state) {
+        const activity = this.props.activity;
+        activity.so_outcome_state = state;
+        if (state === "achieved") {
+            activity.so_outcome_result = activity.so_target_value || 0;
+        } else if (state === "missed") {
+            activity.so_outcome_result = 0;
+        }
+    },
+});
+
+patch(Activity.prototype, {
+    _soOutcomeContext() {
+        if (!this.so_outcome_state) {
+            return {};
+        }
+        return {
+            sales_objective_outcome: {
+                state: this.so_outcome_state,
+                result_value: this.so_outcome_result === "" ? null : this.so_outcome_result,
+            },
+        };
+    },
+    async markAsDone(attachmentIds = []) {
+        if (!this.so_outcome_state) {
+            return super.markAsDone(...arguments);
+        }
+        await this.store.env.services.orm.call("mail.activity", "action_feedback", [[this.id]], {
+            attachment_ids: attachmentIds,
+            feedback: this.feedback,
+            context: this._soOutcomeContext(),
+        });
+        this.store.activityBroadcastChannel?.postMessage({
+            type: "RELOAD_CHATTER",
+            payload: { id: this.res_id, model: this.res_model },
+        });
+    },
+    async markAsDoneAndScheduleNext() {
+        if (!this.so_outcome_state) {
+            return super.markAsDoneAndScheduleNext(...arguments);
+        }
+        const action = await this.store.env.services.orm.call(
+            "mail.activity",
+            "action_feedback_schedule_next",
+            [[this.id]],
+            { feedback: this.feedback, context: this._soOutcomeContext() }
+        );
+        this.activityBroadcastChannel?.postMessage({
+            type: "RELOAD_CHATTER",
+            payload: { id: this.res_id, model: this.res_model },
+        });
+        return action;
+    },
+});
+
+/**
+ * An opportunity's objectives (tab, smart button, kanban indicator) change when one
+ * of its activities changes: reload the opportunity then.
+ */
+patch(Chatter.prototype, {
+    onActivityChanged(thread) {
+        super.onActivityChanged(...arguments);
+        if (thread?.model === "crm.lead") {
+            this.reloadParentView();
+        }
+    },
+});

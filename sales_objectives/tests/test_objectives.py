@@ -1,0 +1,561 @@
+"""Objectives on calls, meetings and opportunities: SMART rules, the activity ->
+outcome flow, the two objective KPIs, rights and bad input."""
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, HttpCase, new_test_user, tagged
+
+from .common import SalesObjectivesCase
+
+
+class ObjectivesCase(SalesObjectivesCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create({"name": "SO Licence", "list_price": 100})
+        cls.call = cls.env.ref("mail.mail_activity_data_call")
+        cls.meeting = cls.env.ref("mail.mail_activity_data_meeting")
+        cls.email = cls.env.ref("mail.mail_activity_data_email")
+        # an open opportunity of rep 1 worth 10000, expected to close on March 25
+        cls.lead = cls.l7
+
+    def objective(self, **values):
+        vals = {
+            "lead_id": self.lead.id,
+            "user_id": self.rep1.id,
+            "objective_type": "sales",
+            "statement": "Order of 20 licences signed",
+            "product_id": self.product.id,
+            "measure": "amount",
+            "target_value": 2000,
+            "deadline": "2026-03-20",
+        }
+        vals.update(values)
+        return self.env["sales.objective"].create(vals)
+
+    def schedule(self, user, activity_type=None, lead=None, **objective):
+        """What the "schedule activity" dialog saves."""
+        vals = {
+            "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+            "res_id": (lead or self.lead).id,
+            "activity_type_id": (activity_type or self.call).id,
+            "summary": "Call about the licences",
+            "date_deadline": "2026-03-18",
+            "user_id": user.id,
+        }
+        vals.update({f"so_{key}": value for key, value in objective.items()})
+        return self.env["mail.activity"].with_user(user).create(vals)
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-03-16 12:00:00")
+class TestSmart(ObjectivesCase):
+    def smart(self, objective):
+        return (
+            objective.smart_specific,
+            objective.smart_measurable,
+            objective.smart_achievable,
+            objective.smart_relevant,
+            objective.smart_timebound,
+        )
+
+    def test_smart_objective(self):
+        objective = self.objective()
+        self.assertEqual(self.smart(objective), (True,) * 5)
+        self.assertTrue(objective.is_smart)
+        self.assertEqual(
+            objective.smart_message, "Specific, measurable, achievable, relevant and time-bound."
+        )
+
+    def test_specific(self):
+        form = Form(self.env["sales.objective"].with_context(default_lead_id=self.lead.id))
+        form.statement = "Order"
+        self.assertFalse(form.smart_specific)
+        self.assertIn("say in a few words what the call should win", form.smart_message)
+        form.statement = "Order of 20 licences"
+        self.assertFalse(form.smart_specific)
+        self.assertIn("name the product or service", form.smart_message)
+        form.product_id = self.product
+        self.assertTrue(form.smart_specific)
+        form.product_id = self.env["product.product"]
+        form.product_categ_id = self.product.categ_id
+        self.assertTrue(form.smart_specific)  # a kind of product or service will do
+        form.product_categ_id = self.env["product.category"]
+        form.objective_type = "relationship"
+        self.assertTrue(form.smart_specific)  # a relationship objective names no product
+
+    def test_measurable(self):
+        objective = self.objective(target_value=0, state="draft")
+        self.assertFalse(objective.smart_measurable)
+        self.assertIn("give the value to reach", objective.smart_message)
+        objective.measure = "commitment"
+        self.assertTrue(objective.smart_measurable)
+        objective.write({"measure": "quantity", "target_value": 20})
+        self.assertTrue(objective.smart_measurable)
+
+    def test_achievable_is_a_warning(self):
+        # more than the opportunity's expected revenue (10000)
+        objective = self.objective(target_value=12000)
+        self.assertFalse(objective.smart_achievable)
+        self.assertIn("more than the opportunity's expected revenue", objective.smart_message)
+        self.assertEqual(objective.state, "draft")
+        objective.action_open()  # only a warning: it opens
+        self.assertEqual(objective.state, "open")
+        # rep 1's average won deal of the last 12 months: L11 700, L1 1000 -> 850;
+        # 3 x 850 = 2550 (L2, dated March 31, is not in the past yet)
+        self.assertTrue(self.objective(target_value=2550).smart_achievable)
+        objective = self.objective(target_value=2600)
+        self.assertFalse(objective.smart_achievable)
+        self.assertIn("3 times your average won deal", objective.smart_message)
+
+    def test_relevant(self):
+        objective = self.objective()
+        self.assertTrue(objective.smart_relevant)
+        form = Form(self.env["sales.objective"])
+        self.assertFalse(form.smart_relevant)
+        self.assertIn("link the objective to an opportunity", form.smart_message)
+
+    def test_time_bound(self):
+        objective = self.objective(deadline=False)
+        self.assertFalse(objective.smart_timebound)
+        self.assertIn("set a deadline", objective.smart_message)
+        # after the opportunity's expected closing (March 25): time-bound, with a warning
+        objective.deadline = "2026-03-30"
+        self.assertTrue(objective.smart_timebound)
+        self.assertIn("after the opportunity's expected closing", objective.smart_message)
+
+    def test_sales_objective_opens_only_when_specific_measurable_time_bound(self):
+        objective = self.objective(product_id=False, target_value=0, deadline=False)
+        with self.assertRaisesRegex(ValidationError, "cannot be opened yet") as caught:
+            objective.action_open()
+        message = str(caught.exception)
+        for part in ("name the product or service", "give the value to reach", "set a deadline"):
+            self.assertIn(part, message)
+        self.assertEqual(objective.state, "draft")
+        relationship = self.objective(
+            objective_type="relationship",
+            product_id=False,
+            target_value=0,
+            deadline=False,
+            measure="commitment",
+            statement="Meet the new IT manager",
+        )
+        relationship.action_open()
+        self.assertEqual(relationship.state, "open")
+        self.assertFalse(relationship.is_smart)
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-03-16 12:00:00")
+class TestActivityFlow(ObjectivesCase):
+    def test_schedule_with_objective_then_done_with_outcome(self):
+        activity = self.schedule(
+            self.rep1,
+            objective_type="sales",
+            statement="Order of 20 licences signed",
+            product_id=self.product.id,
+            measure="amount",
+            target_value=4000,
+        )
+        objective = activity.sales_objective_id
+        self.assertEqual(
+            (objective.state, objective.lead_id, objective.user_id, objective.partner_id),
+            ("open", self.lead, self.rep1, self.lead.partner_id),
+        )
+        # the deadline defaults to the activity's date
+        self.assertEqual(objective.deadline, self.day("2026-03-18"))
+        self.assertEqual(activity.so_statement, "Order of 20 licences signed")
+        self.assertFalse(self.lead.so_next_call_without_objective)
+        self.assertEqual(self.lead.so_objective_open_count, 1)
+
+        messages = (
+            activity.with_user(self.rep1)
+            .with_context(sales_objective_outcome={"state": "partly", "result_value": 3000})
+            .action_feedback(feedback="They sign 15 now, 5 in June.")
+        )
+        self.assertFalse(activity.exists())
+        self.assertEqual(objective.state, "partly")
+        self.assertEqual(objective.result_value, 3000)
+        self.assertAlmostEqual(objective.score, 75)
+        self.assertEqual(objective.date_closed, self.day("2026-03-16"))
+        self.assertEqual(objective.outcome_note, "They sign 15 now, 5 in June.")
+        # nothing is lost when the activity goes
+        self.assertEqual(
+            (objective.activity_type_id, objective.activity_summary, objective.activity_date),
+            (self.call, "Call about the licences", self.day("2026-03-18")),
+        )
+        self.assertTrue(objective.done_message_id)
+        self.assertEqual(objective.done_message_id.mail_activity_type_id, self.call)
+        self.assertTrue(messages)
+        # the outcome is in the opportunity's chatter
+        logged = self.lead.message_ids.filtered(
+            lambda m: "Order of 20 licences signed" in (m.body or "")
+        )
+        self.assertTrue(logged)
+        self.assertIn("Partly achieved", logged[0].body)
+
+    def test_schedule_dialog_of_the_chatter(self):
+        """The chatter's "Schedule Activity" dialog (mail.activity.schedule)."""
+        wizard = Form(
+            self.env["mail.activity.schedule"]
+            .with_user(self.rep1)
+            .with_context(active_model="crm.lead", active_ids=self.lead.ids)
+        )
+        wizard.activity_type_id = self.call
+        wizard.date_deadline = self.day("2026-03-18")
+        wizard.so_objective_type = "sales"
+        wizard.so_statement = "Order of 20 licences signed"
+        self.assertIn("name the product or service", wizard.so_smart_message)
+        wizard.so_product_id = self.product
+        wizard.so_target_value = 4000
+        # rep 1's average won deal is 850: 4000 is a lot (a warning)
+        self.assertIn("3 times your average won deal", wizard.so_smart_message)
+        wizard.so_target_value = 2000
+        self.assertEqual(wizard.so_deadline, self.day("2026-03-18"))
+        self.assertEqual(
+            wizard.so_smart_message, "Specific, measurable, achievable, relevant and time-bound."
+        )
+        wizard.save().action_schedule_activities()
+        objective = self.lead.activity_ids.sales_objective_id
+        self.assertEqual((objective.state, objective.target_value), ("open", 2000))
+        # a call logged at once, with its outcome ("Schedule & Mark as Done")
+        wizard = Form(
+            self.env["mail.activity.schedule"]
+            .with_user(self.rep1)
+            .with_context(active_model="crm.lead", active_ids=self.l8.ids)
+        )
+        wizard.activity_type_id = self.call
+        wizard.so_objective_type = "sales"
+        wizard.so_statement = "Trial of 2 licences accepted"
+        wizard.so_product_id = self.product
+        wizard.so_measure = "commitment"
+        wizard.so_outcome_state = "missed"
+        wizard.save().action_schedule_activities_done()
+        logged = self.l8.sales_objective_ids
+        self.assertEqual(
+            (logged.state, logged.score, logged.activity_type_id), ("missed", 0, self.call)
+        )
+        self.assertFalse(self.l8.activity_ids)
+
+    def test_done_and_schedule_next_still_offered(self):
+        activity = self.schedule(
+            self.rep1,
+            objective_type="sales",
+            statement="Trial of 2 licences accepted",
+            product_id=self.product.id,
+            measure="commitment",
+        )
+        objective = activity.sales_objective_id
+        action = (
+            activity.with_user(self.rep1)
+            .with_context(sales_objective_outcome={"state": "achieved"})
+            .action_feedback_schedule_next(feedback="Trial starts Monday")
+        )
+        self.assertEqual(action["res_model"], "mail.activity")
+        self.assertEqual((objective.state, objective.score), ("achieved", 100))
+
+    def test_dialog_buttons_pass_the_outcome(self):
+        """The "Mark as Done" buttons of the activity dialog send the outcome chosen in
+        it (the dialog's outcome fields) in their context."""
+        arch = self.env.ref("mail.mail_activity_view_form_popup")._get_combined_arch()
+        for button in ("action_done", "action_done_schedule_next"):
+            self.assertIn(
+                "sales_objective_outcome",
+                arch.xpath(f"//button[@name='{button}']")[0].get("context"),
+            )
+        activity = self.schedule(
+            self.rep1,
+            objective_type="sales",
+            statement="Order of 20 licences signed",
+            product_id=self.product.id,
+            measure="quantity",
+            target_value=20,
+        )
+        objective = activity.sales_objective_id
+        activity.with_user(self.rep1).with_context(
+            sales_objective_outcome={"state": "achieved", "result_value": 22}
+        ).action_done()
+        self.assertEqual(
+            (objective.state, objective.result_value, objective.score), ("achieved", 22, 110)
+        )
+
+    def test_done_without_outcome_keeps_the_objective_open(self):
+        activity = self.schedule(
+            self.rep1,
+            objective_type="sales",
+            statement="Order of 20 licences signed",
+            product_id=self.product.id,
+            measure="amount",
+            target_value=4000,
+        )
+        objective = activity.sales_objective_id
+        activity.with_user(self.rep1).action_feedback(feedback="Call back next week")
+        self.assertEqual(objective.state, "open")
+        self.assertEqual(objective.activity_type_id, self.call)
+        self.assertTrue(objective.done_message_id)
+        wizard = Form(
+            self.env["sales.objective.outcome"].with_context(default_objective_id=objective.id)
+        )
+        wizard.state = "missed"
+        self.assertEqual(wizard.result_value, 0)
+        wizard.note = "Went with a competitor"
+        wizard.save().action_confirm()
+        self.assertEqual(
+            (objective.state, objective.outcome_note), ("missed", "Went with a competitor")
+        )
+
+    def test_activity_deleted_before_done(self):
+        activity = self.schedule(
+            self.rep1,
+            objective_type="relationship",
+            statement="Meet the new IT manager",
+            measure="commitment",
+        )
+        objective = activity.sales_objective_id
+        activity.unlink()
+        self.assertTrue(objective.exists())
+        self.assertFalse(objective.activity_id)
+        self.assertEqual(objective.activity_summary, "Call about the licences")
+        self.assertEqual(objective.activity_date, self.day("2026-03-18"))
+
+    def test_changing_or_removing_the_objective_in_the_dialog(self):
+        activity = self.schedule(
+            self.rep1,
+            objective_type="sales",
+            statement="Order of 20 licences signed",
+            product_id=self.product.id,
+            measure="amount",
+            target_value=4000,
+        )
+        objective = activity.sales_objective_id
+        activity.write({"so_target_value": 5000, "date_deadline": "2026-03-19"})
+        self.assertEqual(objective.target_value, 5000)
+        self.assertEqual(objective.activity_date, self.day("2026-03-19"))
+        activity.so_objective_type = "none"
+        self.assertFalse(objective.exists())
+
+    def test_scheduling_an_incomplete_sales_objective_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "name the product or service"):
+            self.schedule(
+                self.rep1,
+                objective_type="sales",
+                statement="Order of 20 licences signed",
+                measure="amount",
+                target_value=4000,
+            )
+        self.assertFalse(self.lead.activity_ids)
+
+    def test_next_call_without_objective(self):
+        self.assertFalse(self.lead.so_next_call_without_objective)
+        first = self.schedule(self.rep1)  # no objective
+        later = self.schedule(
+            self.rep1,
+            objective_type="relationship",
+            statement="Meet the new IT manager",
+            measure="commitment",
+        )
+        later.date_deadline = "2026-03-25"
+        self.assertTrue(self.lead.so_next_call_without_objective)
+        Lead = self.env["crm.lead"]
+        self.assertIn(self.lead, Lead.search([("so_next_call_without_objective", "=", True)]))
+        first.unlink()
+        self.lead.invalidate_recordset(["so_next_call_without_objective"])
+        self.assertFalse(self.lead.so_next_call_without_objective)
+        self.assertNotIn(self.lead, Lead.search([("so_next_call_without_objective", "=", True)]))
+        # an e-mail is not a call
+        self.schedule(self.rep1, activity_type=self.email)
+        self.lead.invalidate_recordset(["so_next_call_without_objective"])
+        self.assertFalse(self.lead.so_next_call_without_objective)
+
+    def test_qualification_checklist(self):
+        lead = self.lead
+        self.assertEqual(lead.so_qualification_score, 0)
+        lead.write(
+            {
+                "so_decision_maker_confirmed": True,
+                "so_decision_maker_id": self.p1a.id,
+                "so_budget_known": True,
+            }
+        )
+        self.assertEqual(lead.so_qualification_score, 50)
+        late = self.env["crm.stage"].create({"name": "SO Late", "so_requires_qualification": True})
+        Lead = self.env["crm.lead"]
+        domain = [
+            ("so_qualification_score", "<", 100),
+            ("stage_id.so_requires_qualification", "=", True),
+        ]
+        self.assertNotIn(lead, Lead.search(domain))
+        lead.stage_id = late
+        self.assertIn(lead, Lead.search(domain))
+        lead.write({"so_timeframe_known": True, "so_demo_done": True})
+        self.assertEqual(lead.so_qualification_score, 100)
+        self.assertNotIn(lead, Lead.search(domain))
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestObjectiveKpis(ObjectivesCase):
+    def close(self, day, state, **values):
+        with freeze_time(f"{day} 12:00:00"):
+            objective = self.objective(deadline=day, **values)
+            objective.action_open()
+            objective._record_outcome(state)
+        return objective
+
+    def test_objective_achievement_rate(self):
+        """March: rep 1 closes 3 sales objectives (achieved, partly, missed) and one
+        relationship objective (not counted); rep 2 achieves one; rep 1 achieves one in
+        April. Rep 1: 1 / 3; team 1: 2 / 4."""
+        self.close("2026-03-05", "achieved")
+        self.close("2026-03-10", "partly")
+        self.close("2026-03-31", "missed")
+        self.close("2026-03-12", "achieved", objective_type="relationship", product_id=False)
+        self.close("2026-03-20", "achieved", user_id=self.rep2.id, lead_id=self.l10.id)
+        self.close("2026-04-02", "achieved")
+        with freeze_time("2026-04-15 12:00:00"):
+            rep = self._target("objective_achievement_rate", self.rep1, value=50)
+            team = self._target("objective_achievement_rate", self.team1, value=50)
+            (rep | team).action_refresh()
+        self.assertAlmostEqual(rep.actual_value, 100 / 3)
+        self.assertEqual(rep.actual_sample, 1)
+        self.assertAlmostEqual(team.actual_value, 50)
+        records = self.env["sales.objective"].search(rep.action_open_records()["domain"])
+        self.assertEqual(len(records), 3)
+
+    def test_smart_coverage(self):
+        """Rep 1 marks done in March: two calls with SMART sales objectives, one meeting
+        with a relationship objective, one call without objective, and an e-mail (not a
+        call); common.py already has a call (March 5) and a meeting (March 6) of rep 1
+        without objective. 2 of the 6 calls and meetings had a SMART sales objective."""
+        with freeze_time("2026-03-10 09:00:00"):
+            done = self.env["mail.activity"]
+            done |= self.schedule(
+                self.rep1,
+                objective_type="sales",
+                statement="Order of 20 licences signed",
+                product_id=self.product.id,
+                measure="amount",
+                target_value=2000,
+            )
+            done |= self.schedule(
+                self.rep1,
+                objective_type="sales",
+                statement="Trial of 2 licences accepted",
+                product_id=self.product.id,
+                measure="commitment",
+                lead=self.l8,
+            )
+            done |= self.schedule(
+                self.rep1,
+                activity_type=self.meeting,
+                objective_type="relationship",
+                statement="Meet the new IT manager",
+                measure="commitment",
+            )
+            done |= self.schedule(self.rep1)
+            done |= self.schedule(self.rep1, activity_type=self.email)
+            done.with_user(self.rep1).action_feedback(feedback="done")
+        with freeze_time("2026-04-15 12:00:00"):
+            kpi = self.env["sales.kpi"].create({"name": "SMART calls", "metric": "smart_coverage"})
+            rep = self._target(kpi, self.rep1, value=80)
+            rep.action_refresh()
+        self.assertAlmostEqual(rep.actual_value, 100 / 3)
+        self.assertEqual(rep.status, "behind")
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-03-16 12:00:00")
+class TestObjectiveRightsAndBadInput(ObjectivesCase):
+    def test_salespeople_manage_their_own_and_read_their_team(self):
+        mine = self.objective().with_user(self.rep1)
+        mine.write({"target_value": 2500})
+        created = (
+            self.env["sales.objective"]
+            .with_user(self.rep2)
+            .create(
+                {
+                    "lead_id": self.l10.id,
+                    "user_id": self.rep2.id,
+                    "statement": "Pricing call planned",
+                    "objective_type": "relationship",
+                    "measure": "commitment",
+                }
+            )
+        )
+        # rep 2 reads rep 1's (same team) but cannot change it
+        self.assertEqual(mine.with_user(self.rep2).statement, "Order of 20 licences signed")
+        with self.assertRaises(AccessError):
+            mine.with_user(self.rep2).write({"target_value": 1})
+        with self.assertRaises(AccessError):
+            self.env["sales.objective"].with_user(self.rep2).create(
+                {
+                    "lead_id": self.l10.id,
+                    "user_id": self.rep1.id,
+                    "statement": "On behalf of rep one",
+                    "objective_type": "relationship",
+                    "measure": "commitment",
+                }
+            )
+        # rep 3 (team 2) sees neither
+        with self.assertRaises(AccessError):
+            mine.with_user(self.rep3).read(["statement"])
+        self.assertFalse(
+            self.env["sales.objective"]
+            .with_user(self.rep3)
+            .search([("id", "in", (mine | created).ids)])
+        )
+        # the manager changes anything; company B's manager sees nothing of company A
+        mine.with_user(self.manager).write({"target_value": 3000})
+        with self.assertRaises(AccessError):
+            mine.with_user(self.manager_b).read(["statement"])
+
+    def test_bad_input(self):
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.objective(target_value=-1)
+        with self.assertRaisesRegex(ValidationError, "is before the objective was set"):
+            self.objective(deadline="2026-03-01")
+        objective = self.objective()
+        objective.action_cancel()
+        with self.assertRaisesRegex(UserError, "cancelled"):
+            objective._record_outcome("achieved", 100)
+        with self.assertRaisesRegex(UserError, "cancelled objective has no result"):
+            objective.result_value = 50
+        with self.assertRaises(UserError):  # lead of company B, objective of company A
+            self.objective(lead_id=self.lb1.id, company_id=self.company_a.id, user_id=self.rep_b.id)
+        open_objective = self.objective()
+        open_objective.action_open()
+        with self.assertRaisesRegex(UserError, "achieved, partly achieved or missed"):
+            open_objective._record_outcome("won")
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            open_objective._record_outcome("partly", -5)
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestObjectiveTour(HttpCase):
+    def test_call_objective_tour(self):
+        """A salesperson's flow in Chromium: schedule a call with a SMART objective on an
+        opportunity, mark it done with its outcome, see the outcome on the opportunity."""
+        rep = new_test_user(
+            self.env,
+            login="so_tour_rep",
+            groups="sales_team.group_sale_salesman",
+            name="Tour Rep",
+        )
+        self.env["product.product"].create({"name": "SO Tour Licence"})
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "SO Tour Opportunity",
+                "type": "opportunity",
+                "user_id": rep.id,
+                "expected_revenue": 10000,
+            }
+        )
+        self.start_tour("/odoo/crm", "sales_objectives_call_objective_tour", login="so_tour_rep")
+        objective = lead.sales_objective_ids
+        self.assertEqual(len(objective), 1)
+        self.assertEqual(
+            (objective.state, objective.result_value, objective.product_id.name),
+            ("achieved", 4500, "SO Tour Licence"),
+        )
+        self.assertEqual(objective.outcome_note, "They signed for 22 licences.")
+        self.assertEqual(objective.activity_type_id, self.env.ref("mail.mail_activity_data_call"))

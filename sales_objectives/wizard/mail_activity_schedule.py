@@ -1,0 +1,109 @@
+from odoo import api, fields, models
+
+from ..models.mail_activity import OBJECTIVE_FIELDS
+
+
+class MailActivitySchedule(models.TransientModel):
+    """The "Schedule Activity" dialog of the chatter: on an opportunity, it states
+    the objective of the call or meeting it schedules."""
+
+    _inherit = "mail.activity.schedule"
+
+    so_is_opportunity = fields.Boolean(compute="_compute_so_is_opportunity")
+    so_objective_type = fields.Selection(
+        [("none", "No objective"), ("sales", "Sales"), ("relationship", "Relationship")],
+        string="Objective",
+        default="none",
+        help="Sales: this call or meeting aims at a specific order or commitment. "
+        "Relationship: it aims at no order (information, getting to know people).",
+    )
+    so_statement = fields.Char(
+        "Objective statement",
+        help="What this call or meeting should win, e.g. “Order of 20 licences signed”.",
+    )
+    so_product_id = fields.Many2one("product.product", string="Product or service")
+    so_measure = fields.Selection(
+        [("amount", "Amount"), ("quantity", "Quantity"), ("commitment", "Yes/no commitment")],
+        string="Measure",
+        default="amount",
+    )
+    so_target_value = fields.Float("Objective value")
+    so_deadline = fields.Date(
+        "Objective deadline", compute="_compute_so_deadline", store=True, readonly=False
+    )
+    so_smart_message = fields.Char(compute="_compute_so_smart_message")
+    # when the activity is marked done at once ("Schedule & Mark as Done")
+    so_outcome_state = fields.Selection(
+        [("achieved", "Achieved"), ("partly", "Partly achieved"), ("missed", "Missed")],
+        string="Outcome",
+    )
+    so_outcome_result = fields.Float("Result")
+
+    @api.depends("res_model", "is_batch_mode")
+    def _compute_so_is_opportunity(self):
+        for scheduler in self:
+            scheduler.so_is_opportunity = scheduler.res_model == "crm.lead"
+
+    @api.depends("date_deadline")
+    def _compute_so_deadline(self):
+        for scheduler in self:
+            scheduler.so_deadline = scheduler.date_deadline
+
+    @api.depends(
+        "so_objective_type",
+        "so_statement",
+        "so_product_id",
+        "so_measure",
+        "so_target_value",
+        "so_deadline",
+        "res_ids",
+    )
+    def _compute_so_smart_message(self):
+        """The SMART check of the objective being typed, on the first opportunity."""
+        for scheduler in self:
+            scheduler.so_smart_message = False
+            if not scheduler.so_is_opportunity or scheduler.so_objective_type in (False, "none"):
+                continue
+            lead_ids = scheduler._evaluate_res_ids()
+            objective = self.env["sales.objective"].new(
+                {
+                    "lead_id": lead_ids[0] if lead_ids else False,
+                    "user_id": scheduler.activity_user_id.id or self.env.uid,
+                    **{
+                        fname: scheduler[name].id if name == "so_product_id" else scheduler[name]
+                        for name, fname in OBJECTIVE_FIELDS.items()
+                    },
+                }
+            )
+            scheduler.so_smart_message = objective.smart_message
+
+    def _action_schedule_activities(self):
+        activities = super()._action_schedule_activities()
+        if self.so_is_opportunity and self.so_objective_type not in (False, "none"):
+            activities.write(
+                {
+                    name: self[name].id if name == "so_product_id" else self[name]
+                    for name in OBJECTIVE_FIELDS
+                }
+            )
+        return activities
+
+    def _outcome_context(self):
+        if self.so_outcome_state:
+            return {
+                "sales_objective_outcome": {
+                    "state": self.so_outcome_state,
+                    "result_value": self.so_outcome_result,
+                }
+            }
+        return {}
+
+    def action_schedule_activities_done(self):
+        return super(
+            MailActivitySchedule, self.with_context(**self._outcome_context())
+        ).action_schedule_activities_done()
+
+    def action_schedule_activities_done_and_schedule(self):
+        return super(
+            MailActivitySchedule, self.with_context(**self._outcome_context())
+        ).action_schedule_activities_done_and_schedule()

@@ -1,0 +1,35 @@
+from odoo import api, fields, models
+
+
+class SalesObjectiveOutcome(models.TransientModel):
+    _name = "sales.objective.outcome"
+    _description = "Record the outcome of a sales objective"
+
+    objective_id = fields.Many2one("sales.objective", required=True, readonly=True)
+    statement = fields.Char(related="objective_id.statement")
+    measure = fields.Selection(related="objective_id.measure")
+    target_value = fields.Float(related="objective_id.target_value")
+    currency_id = fields.Many2one(related="objective_id.currency_id")
+    state = fields.Selection(
+        [("achieved", "Achieved"), ("partly", "Partly achieved"), ("missed", "Missed")],
+        string="Outcome",
+        required=True,
+        default="achieved",
+    )
+    result_value = fields.Float(
+        "Result", compute="_compute_result_value", store=True, readonly=False
+    )
+    note = fields.Text("What happened")
+
+    @api.depends("state", "objective_id")
+    def _compute_result_value(self):
+        for wizard in self:
+            if wizard.state == "achieved":
+                wizard.result_value = wizard.objective_id.target_value
+            elif wizard.state == "missed":
+                wizard.result_value = 0.0
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.objective_id._record_outcome(self.state, self.result_value, self.note)
+        return {"type": "ir.actions.act_window_close"}
