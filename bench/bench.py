@@ -27,6 +27,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# the settings the engine uses for a refresh (sales.kpi.engine), given to the floor too
+SESSION_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"
 sys.path.insert(0, HERE)
 
 
@@ -90,23 +92,26 @@ def phase_engine(env, args):
 
 
 def floor_groups(env):
-    """(metric, kpi id, tz, start, stop, first, last, activity types) per KPI and tz."""
+    """(metric, kpi id, tz, companies, start, stop, first, last, activity types) per
+    KPI and company time zone."""
     from odoo.addons.sales_objectives.tools.periods import local_day_start_utc  # noqa: PLC0415
 
     env.cr.execute(
-        """SELECT st.kpi_id, COALESCE(rc.tz, 'UTC'), MIN(st.date_from), MAX(st.date_to)
+        """SELECT st.kpi_id, COALESCE(rc.tz, 'UTC'), array_agg(DISTINCT st.company_id),
+                  MIN(st.date_from), MAX(st.date_to)
              FROM sales_target st JOIN res_company c ON c.id = st.company_id
         LEFT JOIN resource_calendar rc ON rc.id = c.resource_calendar_id
             WHERE st.state != 'closed' GROUP BY 1, 2"""
     )
     groups = []
-    for kpi_id, tz, first, last in env.cr.fetchall():
+    for kpi_id, tz, companies, first, last in env.cr.fetchall():
         kpi = env["sales.kpi"].browse(kpi_id)
         groups.append(
             (
                 kpi.metric,
                 kpi_id,
                 tz,
+                companies,
                 local_day_start_utc(first, tz),
                 local_day_start_utc(last + timedelta(days=1), tz),
                 first,
@@ -124,8 +129,11 @@ def phase_floor(env, args):
 
     def run():
         values = {}
-        for metric, kpi_id, tz, start, stop, first, last, types in groups:
-            sql, params = floor_query(metric, kpi_id, tz, start, stop, first, last, types)
+        env.cr.execute(SESSION_SETTINGS)
+        # hand-tuning: the planner misjudges the sizes of the CTEs and would loop
+        env.cr.execute("SET LOCAL enable_nestloop = off")
+        for group in groups:
+            sql, params = floor_query(*group)
             env.cr.execute(sql, params)
             values.update({tid: float(v) for tid, v in env.cr.fetchall()})
         return values

@@ -1,9 +1,11 @@
-"""The floor: hand-written SQL computing the actual of every target of one KPI in one
-statement, without the ORM. Same definitions as the engine (won = active and in a won
-stage; lost = archived with probability 0; local days in the company's time zone;
-amounts converted with the target company's rates at the record's day), written the
-way one would by hand: facts bucketed by owner and local day, converted with a daily
-rate table, joined to the targets on owner and date range.
+"""The floor: hand-written SQL computing the actual of every target of one KPI (and
+company time zone) in one statement, without the ORM. Same definitions as the engine
+(won = active and in a won stage; lost = archived with probability 0; local days in
+the company's time zone; amounts converted with the target company's rates at the
+record's day). Written for the benchmark workloads, whose targets are months,
+quarters and years, and whose opportunities all have a company: facts are summed per
+owner and local month, then each target adds up its months. (The engine handles any
+period, custom ranges and weeks included, and opportunities without a company.)
 
 It covers the metrics of the benchmark workloads.
 """
@@ -98,23 +100,9 @@ WITH t AS (
     SELECT st.id, st.owner_type, st.team_id, st.user_id, st.company_id, st.currency_id,
            st.date_from, st.date_to, split_part(c.parent_path, '/', 1)::int AS root
       FROM sales_target st JOIN res_company c ON c.id = st.company_id
-     WHERE st.kpi_id = %(kpi)s AND st.state != 'closed'
-       AND c.resource_calendar_id IN (SELECT id FROM resource_calendar WHERE COALESCE(tz, 'UTC') = %(tz)s)
+     WHERE st.kpi_id = %(kpi)s AND st.state != 'closed' AND st.company_id = ANY(%(companies)s)
 ),
-f AS ({facts}),
-fd AS (
-    SELECT team_id, user_id, company_id, (timezone(%(tz)s, timezone('UTC', ts)))::date AS d, c0, c1
-      FROM f
-),
-b AS (  -- g = 1: per team, 2: per salesperson, 3: per company (and source company, day)
-    SELECT GROUPING(team_id, user_id) AS g, team_id, user_id, company_id, d,
-           SUM(c0) AS c0, SUM(c1) AS c1
-      FROM fd
-  GROUP BY GROUPING SETS ((team_id, company_id, d), (user_id, company_id, d), (company_id, d))
-),
-pairs AS (SELECT DISTINCT currency_id, root FROM t),
-currencies AS (SELECT currency_id AS cur FROM pairs UNION SELECT currency_id FROM res_company),
-days AS (SELECT generate_series(%(first)s::date, %(last)s::date, '1 day')::date AS d),
+pairs AS (SELECT DISTINCT currency_id AS cur, root FROM t),
 rates AS (  -- the rate of each currency, for each target company root, on each day
     SELECT days.d, cu.cur, p.root, COALESCE(
         (SELECT r.rate FROM res_currency_rate r WHERE r.currency_id = cu.cur AND r.company_id = p.root AND r.name <= days.d ORDER BY r.name DESC LIMIT 1),
@@ -122,52 +110,67 @@ rates AS (  -- the rate of each currency, for each target company root, on each 
         (SELECT r.rate FROM res_currency_rate r WHERE r.currency_id = cu.cur AND r.company_id = p.root ORDER BY r.name LIMIT 1),
         (SELECT r.rate FROM res_currency_rate r WHERE r.currency_id = cu.cur AND r.company_id IS NULL ORDER BY r.name LIMIT 1),
         1.0) AS rate
-      FROM days CROSS JOIN currencies cu CROSS JOIN (SELECT DISTINCT root FROM pairs) p
+      FROM generate_series(%(first)s::date, %(last)s::date, '1 day') AS days(d)
+CROSS JOIN (SELECT cur FROM pairs UNION SELECT currency_id FROM res_company) cu
+CROSS JOIN (SELECT DISTINCT root FROM pairs) p
+     WHERE %(money)s
+),
+f AS ({facts}),
+fd AS (  -- facts on local days, amounts converted into each target currency
+    SELECT f.team_id, f.user_id, f.company_id, p.cur, p.root,
+           date_trunc('month', x.d)::date AS m,
+           CASE WHEN %(money0)s AND sc.currency_id <> p.cur THEN f.c0 * rt.rate / rs.rate ELSE f.c0 END AS c0,
+           CASE WHEN %(money1)s AND sc.currency_id <> p.cur THEN f.c1 * rt.rate / rs.rate ELSE f.c1 END AS c1
+      FROM f
+CROSS JOIN LATERAL (SELECT (timezone(%(tz)s, timezone('UTC', f.ts)))::date AS d) x
+CROSS JOIN pairs p
+ LEFT JOIN res_company sc ON sc.id = f.company_id
+ LEFT JOIN rates rt ON %(money)s AND rt.d = x.d AND rt.cur = p.cur AND rt.root = p.root
+ LEFT JOIN rates rs ON %(money)s AND rs.d = x.d AND rs.cur = sc.currency_id AND rs.root = p.root
+),
+monthly AS (  -- per month (the targets of the workload are months, quarters and years)
+    SELECT GROUPING(team_id) AS no_team, GROUPING(user_id) AS no_user, team_id, user_id,
+           company_id, cur, root, m, SUM(c0) AS c0, SUM(c1) AS c1
+      FROM fd
+  GROUP BY cur, root, m, GROUPING SETS ((team_id, company_id), (user_id, company_id), (company_id))
 ),
 owned AS (
-    SELECT t.id AS target_id, b.d, b.c0, b.c1, b.company_id AS source_company, t.currency_id, t.root
-      FROM t JOIN b ON t.owner_type = 'team' AND b.g = 1 AND b.team_id = t.team_id
-     WHERE b.d BETWEEN t.date_from AND t.date_to
+    SELECT t.id AS target_id, mo.c0, mo.c1
+      FROM t JOIN monthly mo ON t.owner_type = 'team' AND mo.no_team = 0 AND mo.team_id = t.team_id
+       AND mo.cur = t.currency_id AND mo.root = t.root AND mo.m BETWEEN t.date_from AND t.date_to
     UNION ALL
-    SELECT t.id, b.d, b.c0, b.c1, b.company_id, t.currency_id, t.root
-      FROM t JOIN b ON t.owner_type = 'user' AND b.g = 2 AND b.user_id = t.user_id
-     WHERE b.d BETWEEN t.date_from AND t.date_to
-       AND (b.company_id = t.company_id OR b.company_id IS NULL)
+    SELECT t.id, mo.c0, mo.c1
+      FROM t JOIN monthly mo ON t.owner_type = 'user' AND mo.no_team = 1 AND mo.no_user = 0
+       AND mo.user_id = t.user_id AND mo.company_id = t.company_id
+       AND mo.cur = t.currency_id AND mo.root = t.root AND mo.m BETWEEN t.date_from AND t.date_to
     UNION ALL
-    SELECT t.id, b.d, b.c0, b.c1, b.company_id, t.currency_id, t.root
-      FROM t JOIN b ON t.owner_type = 'company' AND b.g = 3 AND b.company_id = t.company_id
-     WHERE b.d BETWEEN t.date_from AND t.date_to
+    SELECT t.id, mo.c0, mo.c1
+      FROM t JOIN monthly mo ON t.owner_type = 'company' AND mo.no_team = 1 AND mo.no_user = 1
+       AND mo.company_id = t.company_id
+       AND mo.cur = t.currency_id AND mo.root = t.root AND mo.m BETWEEN t.date_from AND t.date_to
 ),
-converted AS (
-    SELECT o.target_id,
-           SUM(CASE WHEN %(money0)s AND sc.currency_id IS NOT NULL AND sc.currency_id <> o.currency_id
-                    THEN o.c0 * rt.rate / rs.rate ELSE o.c0 END) AS c0,
-           SUM(CASE WHEN %(money1)s AND sc.currency_id IS NOT NULL AND sc.currency_id <> o.currency_id
-                    THEN o.c1 * rt.rate / rs.rate ELSE o.c1 END) AS c1
-      FROM owned o
- LEFT JOIN res_company sc ON sc.id = o.source_company
- LEFT JOIN rates rt ON rt.d = o.d AND rt.cur = o.currency_id AND rt.root = o.root
- LEFT JOIN rates rs ON rs.d = o.d AND rs.cur = sc.currency_id AND rs.root = o.root
-  GROUP BY o.target_id
-)
+summed AS (SELECT target_id, SUM(c0) AS c0, SUM(c1) AS c1 FROM owned GROUP BY target_id)
 SELECT t.id, COALESCE({combine}, 0)
-  FROM t LEFT JOIN (SELECT target_id, COALESCE(c0, 0) AS c0, COALESCE(c1, 0) AS c1 FROM converted) x
+  FROM t LEFT JOIN (SELECT target_id, COALESCE(c0, 0) AS c0, COALESCE(c1, 0) AS c1 FROM summed) x
     ON x.target_id = t.id
 """
 
 
-def floor_query(metric, kpi_id, tz, start, stop, first, last, activity_types=()):
-    """(sql, params) computing {target id: actual} for the targets of ``kpi_id`` whose
-    company uses time zone ``tz``; facts are read between ``start`` and ``stop`` (UTC)."""
+def floor_query(metric, kpi_id, tz, companies, start, stop, first, last, activity_types=()):
+    """(sql, params) computing {target id: actual} for the targets of ``kpi_id`` of
+    ``companies`` (whose time zone is ``tz``); facts are read between ``start`` and
+    ``stop`` (UTC)."""
     facts, money = FACTS[metric]
     sql = TEMPLATE.format(facts=facts, combine=COMBINE[metric])
     params = {
         "kpi": kpi_id,
         "tz": tz,
+        "companies": list(companies),
         "start": start,
         "stop": stop,
         "first": first,
         "last": last,
+        "money": bool(money),
         "money0": 0 in money,
         "money1": 1 in money,
         "activity_types": list(activity_types),

@@ -3,6 +3,7 @@ from . import (
     crm_stage,
     crm_team,
     mail_activity,
+    mail_message,
     res_company,
     res_config_settings,
     sales_kpi,

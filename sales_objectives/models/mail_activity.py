@@ -18,7 +18,10 @@ class MailActivity(models.Model):
 
     sales_objective_ids = fields.One2many("sales.objective", "activity_id", string="Objectives")
     sales_objective_id = fields.Many2one(
-        "sales.objective", string="Objective", compute="_compute_sales_objective_id"
+        "sales.objective",
+        string="Pursued objective",
+        compute="_compute_sales_objective_id",
+        search="_search_sales_objective_id",
     )
     so_is_opportunity = fields.Boolean(compute="_compute_so_is_opportunity")
     so_objective_type = fields.Selection(
@@ -74,6 +77,9 @@ class MailActivity(models.Model):
         for activity in self:
             activity.so_outcome_state = False
             activity.so_outcome_result = 0.0
+
+    def _search_sales_objective_id(self, operator, value):
+        return [("sales_objective_ids", operator, value)]
 
     @api.depends("res_model")
     def _compute_so_is_opportunity(self):

@@ -10,6 +10,7 @@ KPIs and companies involved, not on the number of targets or periods.
 """
 
 import bisect
+import itertools
 import logging
 from collections import defaultdict, namedtuple
 from datetime import datetime, time, timedelta
@@ -29,8 +30,9 @@ _logger = logging.getLogger(__name__)
 HISTORY_DAYS = 365
 
 # A measurable query: an Odoo Query (FROM/WHERE) plus the SQL expressions of the
-# owner columns, of the local day, and of the components summed per bucket.
-MetricQuery = namedtuple("MetricQuery", "model query team user company day components")
+# owner columns, of the moment that dates a record (a UTC datetime, or a date when
+# ``is_date``), and of the components summed per bucket.
+MetricQuery = namedtuple("MetricQuery", "model query team user company moment is_date components")
 
 # One target as the engine sees it (read with one SQL statement).
 TargetRow = namedtuple(
@@ -63,24 +65,19 @@ STORED_FIGURES = [
 class Series:
     """Daily sums of components for one owner, with prefix sums for range queries."""
 
-    __slots__ = ("cumulative", "days")
+    __slots__ = ("cumulative", "days", "width")
 
     def __init__(self, by_day, width):
         self.days = sorted(by_day)
-        cumulative = [(0.0,) * width]
-        running = [0.0] * width
-        for day in self.days:
-            values = by_day[day]
-            for i in range(width):
-                running[i] += values[i]
-            cumulative.append(tuple(running))
-        self.cumulative = cumulative
+        self.width = width
+        # one running total per component, with a leading 0
+        columns = zip(*(by_day[day] for day in self.days)) if self.days else [()] * width
+        self.cumulative = [[0.0, *itertools.accumulate(column)] for column in columns]
 
     def sum(self, date_from, date_to):
         i = bisect.bisect_left(self.days, date_from)
         j = bisect.bisect_right(self.days, date_to)
-        low, high = self.cumulative[i], self.cumulative[j]
-        return [h - lo for h, lo in zip(high, low)]
+        return [column[j] - column[i] for column in self.cumulative]
 
 
 class SeriesSet(dict):
@@ -89,6 +86,7 @@ class SeriesSet(dict):
     def __init__(self, width):
         super().__init__()
         self.width = width
+        self.is_date = False
 
 
 class SalesKpiEngine(models.AbstractModel):
@@ -110,6 +108,9 @@ class SalesKpiEngine(models.AbstractModel):
         self = self.sudo()
         env = self.env
         env.flush_all()
+        # grouped reads over many rows: hash them in memory, and do not spend seconds
+        # compiling them (for this transaction only)
+        env.cr.execute(SQL("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"))
         rows = self._read_targets(targets.ids)
         if not rows:
             return []
@@ -119,22 +120,24 @@ class SalesKpiEngine(models.AbstractModel):
         failed = {}
         groups = defaultdict(list)
         for row in rows:
-            groups[(row.kpi_id, context["tz"][row.company_id])].append(row)
-        kpis = env["sales.kpi"].with_context(active_test=False).browse({k for k, _tz in groups})
+            groups[row.kpi_id].append(row)
+        kpis = env["sales.kpi"].with_context(active_test=False).browse(list(groups))
         kpis.fetch(["metric", "domain", "unit", "direction", "activity_type_ids", "name"])
-        # the owners' 12-month history is measured once per time zone, for every
-        # target whose KPI has a pipeline (won revenue, won deals)
+        # the owners' 12-month history is measured once, for every target whose KPI
+        # has a pipeline (won revenue, won deals)
         context["history"] = {}
-        context["pipeline_rows"] = defaultdict(list)
-        for (kpi_id, tz), group in groups.items():
-            if kpis.browse(kpi_id)._metric_definition()["pipeline"]:
-                context["pipeline_rows"][tz].extend(group)
-        for (kpi_id, tz), group in groups.items():
+        context["pipeline_rows"] = [
+            row
+            for kpi_id, group in groups.items()
+            if kpis.browse(kpi_id)._metric_definition()["pipeline"]
+            for row in group
+        ]
+        for kpi_id, group in groups.items():
             kpi = kpis.browse(kpi_id)
             try:
                 with env.cr.savepoint(flush=False):
-                    results.update(self._measure_group(kpi, tz, group, context))
-            except Exception as error:
+                    results.update(self._measure_kpi(kpi, group, context))
+            except Exception as error:  # one failing KPI must not stop the others
                 _logger.warning(
                     "Sales objectives: refreshing KPI %s (%s) failed, its targets keep "
                     "their last values: %s",
@@ -260,25 +263,35 @@ class SalesKpiEngine(models.AbstractModel):
         return ratios
 
     # ------------------------------------------------------------------
-    # Measuring one KPI for a group of targets
+    # Measuring one KPI for its targets
     # ------------------------------------------------------------------
 
-    def _measure_group(self, kpi, tz, rows, context):
+    def _span(self, rows, context):
+        """[start, stop) in UTC covering the periods of ``rows``, in their companies'
+        time zones."""
+        bounds = {}
+        for row in rows:
+            zone = context["tz"][row.company_id]
+            first, last = bounds.get(zone, (row.date_from, row.date_to))
+            bounds[zone] = (min(first, row.date_from), max(last, row.date_to))
+        start = min(local_day_start_utc(first, zone) for zone, (first, _l) in bounds.items())
+        stop = max(
+            local_day_start_utc(last + timedelta(days=1), zone)
+            for zone, (_f, last) in bounds.items()
+        )
+        return start, stop
+
+    def _measure_kpi(self, kpi, rows, context):
         definition = kpi._metric_definition()
-        companies = context["companies"]
         values = {}
         if kpi.metric == "manual":
             for row in rows:
                 values[row.id] = {"actual_value": row.manual_value or 0.0, "actual_sample": 1}
         else:
-            first = min(r.date_from for r in rows)
-            last = max(r.date_to for r in rows)
-            start = local_day_start_utc(first, tz)
-            stop = local_day_start_utc(last + timedelta(days=1), tz)
-            mq = self._metric_query(kpi, start, stop, tz)
+            mq = self._metric_query(kpi, *self._span(rows, context))
             series = self._series(mq, rows, definition["money"], context)
             for row in rows:
-                comps = self._range(series, row, bool(definition["money"]), companies)
+                comps = self._range(series, row, bool(definition["money"]), context)
                 actual, sample = self._combine(definition["combine"], comps)
                 values[row.id] = {"actual_value": actual, "actual_sample": sample}
         if definition["pipeline"]:
@@ -302,7 +315,6 @@ class SalesKpiEngine(models.AbstractModel):
     def _measure_pipeline(self, kpi, rows, definition, values, context):
         """Open pipeline due in each target's period, and the owner's history over the
         last 12 months (win rate, average deal, meetings per win)."""
-        companies = context["companies"]
         first = min(r.date_from for r in rows)
         last = max(r.date_to for r in rows)
         mq = self._pipeline_query(kpi, first, last)
@@ -310,10 +322,9 @@ class SalesKpiEngine(models.AbstractModel):
         series = self._series(mq, rows, (0, 1), context, conversion_day=today)
         history = context.setdefault("history", {})
         if any(row.id not in history for row in rows):
-            tz = context["tz"][rows[0].company_id]
-            history.update(self._history(context.get("pipeline_rows", {}).get(tz) or rows, context))
+            history.update(self._history(context.get("pipeline_rows") or rows, context))
         for row in rows:
-            amount, weighted, count, weighted_count = self._range(series, row, True, companies)
+            amount, weighted, count, weighted_count = self._range(series, row, True, context)
             if definition["pipeline"] == "amount":
                 pipeline, pipeline_weighted = amount, weighted
             else:
@@ -323,20 +334,22 @@ class SalesKpiEngine(models.AbstractModel):
             )
 
     def _history(self, rows, context):
-        """The owner's own record over the last 12 months, for each target."""
-        companies = context["companies"]
-        today = max(context["today"].values())
-        first = today - timedelta(days=HISTORY_DAYS - 1)
-        tz = context["tz"][rows[0].company_id]
-        start = local_day_start_utc(first, tz)
-        stop = local_day_start_utc(today + timedelta(days=1), tz)
-        history_rows = [r._replace(date_from=first, date_to=today) for r in rows]
-        closed = self._series(self._closed_query(start, stop, tz), history_rows, (0,), context)
-        meetings = self._series(self._meeting_query(start, stop, tz), history_rows, (), context)
+        """The owner's own record over the last 12 months (up to today, in the
+        company's time zone), for each target."""
+        history_rows = [
+            r._replace(
+                date_from=context["today"][r.company_id] - timedelta(days=HISTORY_DAYS - 1),
+                date_to=context["today"][r.company_id],
+            )
+            for r in rows
+        ]
+        start, stop = self._span(history_rows, context)
+        closed = self._series(self._closed_query(start, stop), history_rows, (0,), context)
+        meetings = self._series(self._meeting_query(start, stop), history_rows, (), context)
         result = {}
         for row in history_rows:
-            won_amount, won, lost = self._range(closed, row, True, companies)
-            (held,) = self._range(meetings, row, False, companies)
+            won_amount, won, lost = self._range(closed, row, True, context)
+            (held,) = self._range(meetings, row, False, context)
             result[row.id] = {
                 "history_win_rate": 100.0 * won / (won + lost) if won + lost else 0.0,
                 "history_avg_deal": won_amount / won if won else 0.0,
@@ -357,78 +370,111 @@ class SalesKpiEngine(models.AbstractModel):
         return [("company", row.company_id)]
 
     def _series(self, mq, rows, money, context, conversion_day=None):
-        """Runs the bucket query of ``mq`` and returns {(owner key, currency key): Series}
-        for the owners and currencies that ``rows`` need.
+        """Runs the bucket query of ``mq`` and returns {(zone, owner key, currency key):
+        Series} for the owners, time zones and currencies that ``rows`` need.
 
-        One statement: GROUPING SETS bucket the records by (team, company, day),
-        (salesperson, company, day) and (company, day), only for the owner types needed,
-        so that each result row belongs to exactly one owner."""
+        One statement for every time zone: the records are read once, dated on the
+        local day of each time zone involved, and GROUPING SETS bucket them by (team,
+        company, day), (salesperson, company, day) and (company, day) for each zone,
+        only for the owner types needed, so that each result row belongs to exactly
+        one owner and zone."""
         companies = context["companies"]
         rates = context["rates"]
+        zones = [None] if mq.is_date else sorted({context["tz"][r.company_id] for r in rows})
         needs = defaultdict(set)
+        kinds = defaultdict(set)
         for row in rows:
+            zone = None if mq.is_date else context["tz"][row.company_id]
             conv = (row.currency_id, companies[row.company_id]["root"]) if money else None
             for key in self._owner_keys(row):
-                needs[key].add(conv)
-        kinds = {key[0] for key in needs}
-        sets = []
-        if "team" in kinds:
-            sets.append(SQL("(%s, %s, %s)", mq.team, mq.company, mq.day))
-        if "user" in kinds:
-            sets.append(SQL("(%s, %s, %s)", mq.user, mq.company, mq.day))
-        if "company" in kinds:
-            sets.append(SQL("(%s, %s)", mq.company, mq.day))
+                needs[(zone, key)].add(conv)
+                kinds[zone].add(key[0])
         width = len(mq.components)
-        mq.query.groupby = SQL("GROUPING SETS (%s)", SQL(", ").join(sets))
+        days = [mq.moment if zone is None else self._local_day(zone, mq.moment) for zone in zones]
+        inner = mq.query.select(
+            SQL("%s AS so_team", mq.team),
+            SQL("%s AS so_user", mq.user),
+            SQL("%s AS so_company", mq.company),
+            *[SQL("%s AS %s", day, SQL.identifier(f"so_day{i}")) for i, day in enumerate(days)],
+            *[SQL("%s AS %s", c, SQL.identifier(f"so_c{i}")) for i, c in enumerate(mq.components)],
+        )
+        sets = []
+        for i, zone in enumerate(zones):
+            day = SQL.identifier(f"so_day{i}")
+            if "team" in kinds[zone]:
+                sets.append(SQL("(so_team, so_company, %s)", day))
+            if "user" in kinds[zone]:
+                sets.append(SQL("(so_user, so_company, %s)", day))
+            if "company" in kinds[zone]:
+                sets.append(SQL("(so_company, %s)", day))
+        any_team = any("team" in k for k in kinds.values())
+        any_user = any("user" in k for k in kinds.values())
         self.env.cr.execute(
-            mq.query.select(
-                SQL("GROUPING(%s)", mq.team) if "team" in kinds else SQL("1"),
-                SQL("GROUPING(%s)", mq.user) if "user" in kinds else SQL("1"),
-                mq.team if "team" in kinds else SQL("NULL"),
-                mq.user if "user" in kinds else SQL("NULL"),
-                mq.company,
-                mq.day,
-                *[SQL("SUM(%s)", c) for c in mq.components],
+            SQL(
+                "SELECT %s, %s, %s, %s, %s, so_company, %s, %s FROM (%s) AS so_facts"
+                " GROUP BY GROUPING SETS (%s)",
+                SQL("GROUPING(so_team)") if any_team else SQL("1"),
+                SQL("GROUPING(so_user)") if any_user else SQL("1"),
+                SQL(", ").join(
+                    SQL("GROUPING(%s)", SQL.identifier(f"so_day{i}")) for i in range(len(zones))
+                ),
+                SQL("so_team") if any_team else SQL("NULL"),
+                SQL("so_user") if any_user else SQL("NULL"),
+                SQL(", ").join(SQL.identifier(f"so_day{i}") for i in range(len(zones))),
+                SQL(", ").join(
+                    SQL("COALESCE(SUM(%s), 0)", SQL.identifier(f"so_c{i}")) for i in range(width)
+                ),
+                inner,
+                SQL(", ").join(sets),
             )
         )
+        n_zones = len(zones)
+        flags_end, ids_end, days_end = 2 + n_zones, 5 + n_zones, 5 + 2 * n_zones
+        currency_of = {cid: info["currency"] for cid, info in companies.items()}
+        money_index = set(money)
         acc = defaultdict(dict)
-        for no_team, no_user, team_id, user_id, company_id, day, *comps in self.env.cr.fetchall():
-            if not no_team:
-                key = ("team", team_id)
-            elif not no_user:
-                key = ("user", user_id, company_id)
+        for row in self.env.cr.fetchall():
+            index = row[2:flags_end].index(0) if n_zones > 1 else 0
+            zone, day = zones[index], row[ids_end + index]
+            if not row[0]:
+                key = (zone, ("team", row[flags_end]))
+            elif not row[1]:
+                key = (zone, ("user", row[flags_end + 1], row[flags_end + 2]))
             else:
-                key = ("company", company_id)
+                key = (zone, ("company", row[flags_end + 2]))
             convs = needs.get(key)
             if not convs:
                 continue
-            comps = [float(c or 0.0) for c in comps]
-            source_currency = companies[company_id]["currency"] if company_id else None
+            comps = row[days_end:]
             for conv in convs:
                 values = comps
-                if conv is not None and money:
-                    factor = rates.factor(source_currency, conv[0], conv[1], conversion_day or day)
+                if conv is not None:
+                    factor = rates.factor(
+                        currency_of.get(row[flags_end + 2]), conv[0], conv[1], conversion_day or day
+                    )
                     if factor != 1.0:
-                        values = [c * factor if i in money else c for i, c in enumerate(comps)]
-                bucket = acc[(key, conv)]
+                        values = [
+                            c * factor if i in money_index else c for i, c in enumerate(comps)
+                        ]
+                bucket = acc[key + (conv,)]
                 current = bucket.get(day)
-                if current is None:
-                    bucket[day] = list(values)
-                else:
-                    for i in range(width):
-                        current[i] += values[i]
+                bucket[day] = (
+                    values if current is None else [a + b for a, b in zip(current, values)]
+                )
         result = SeriesSet(width)
+        result.is_date = mq.is_date
         for key, by_day in acc.items():
             result[key] = Series(by_day, width)
         return result
 
     @api.model
-    def _range(self, series, row, money, companies):
+    def _range(self, series, row, money, context):
         """Summed components of ``row``'s owner over ``row``'s period."""
-        conv = (row.currency_id, companies[row.company_id]["root"]) if money else None
+        zone = None if series.is_date else context["tz"][row.company_id]
+        conv = (row.currency_id, context["companies"][row.company_id]["root"]) if money else None
         total = None
         for key in self._owner_keys(row):
-            found = series.get((key, conv))
+            found = series.get((zone, key, conv))
             if found is None:
                 continue
             part = found.sum(row.date_from, row.date_to)
@@ -511,17 +557,18 @@ class SalesKpiEngine(models.AbstractModel):
     # Metric queries
     # ------------------------------------------------------------------
 
-    def _metric_query(self, kpi, start, stop, tz):
-        """The MetricQuery of ``kpi`` for records dated in [start, stop) (UTC)."""
+    def _metric_query(self, kpi, start, stop):
+        """The MetricQuery of ``kpi`` for records dated in [start, stop) (UTC; a date
+        metric may read a few more days: only the targets' days are summed)."""
         method = getattr(self, f"_query_{kpi.metric}", None)
         if method is None:
             raise ValueError(f"no measure for metric {kpi.metric!r}")
-        return method(kpi, start, stop, tz)
+        return method(kpi, start, stop)
 
     def _leads(self):
         return self.env["crm.lead"].sudo().with_context(active_test=False)
 
-    def _lead_query(self, kpi, domain, date_fname, tz, components):
+    def _lead_query(self, kpi, domain, date_fname, components, is_date=False):
         """MetricQuery over crm.lead; ``components`` is a function of a column getter."""
         leads = self._leads()
         if kpi:
@@ -537,7 +584,8 @@ class SalesKpiEngine(models.AbstractModel):
             col("team_id"),
             col("user_id"),
             col("company_id"),
-            self._local_day(tz, col(date_fname)) if date_fname else None,
+            col(date_fname) if date_fname else None,
+            is_date,
             components(col, query),
         )
 
@@ -569,57 +617,53 @@ class SalesKpiEngine(models.AbstractModel):
             ("probability", "=", 0),
         ]
 
-    def _query_won_revenue(self, kpi, start, stop, tz):
+    def _query_won_revenue(self, kpi, start, stop):
         return self._lead_query(
             kpi,
             self._won_domain(start, stop),
             "date_closed",
-            tz,
             lambda col, q: [col("expected_revenue")],
         )
 
-    def _query_won_count(self, kpi, start, stop, tz):
+    def _query_won_count(self, kpi, start, stop):
         return self._lead_query(
-            kpi, self._won_domain(start, stop), "date_closed", tz, lambda col, q: [SQL("1")]
+            kpi, self._won_domain(start, stop), "date_closed", lambda col, q: [SQL("1")]
         )
 
-    def _query_avg_deal_size(self, kpi, start, stop, tz):
+    def _query_avg_deal_size(self, kpi, start, stop):
         return self._lead_query(
             kpi,
             self._won_domain(start, stop),
             "date_closed",
-            tz,
             lambda col, q: [col("expected_revenue"), SQL("1")],
         )
 
-    def _query_cycle_days(self, kpi, start, stop, tz):
+    def _query_cycle_days(self, kpi, start, stop):
         return self._lead_query(
             kpi,
             self._won_domain(start, stop),
             "date_closed",
-            tz,
             lambda col, q: [col("day_close"), SQL("1")],
         )
 
-    def _query_win_rate(self, kpi, start, stop, tz):
+    def _query_win_rate(self, kpi, start, stop):
         return self._lead_query(
             kpi,
             self._closed_domain(start, stop),
             "date_closed",
-            tz,
             lambda col, q: [
                 SQL("CASE WHEN %s THEN 1 ELSE 0 END", col("active")),
                 SQL("CASE WHEN %s THEN 0 ELSE 1 END", col("active")),
             ],
         )
 
-    def _query_new_leads(self, kpi, start, stop, tz):
+    def _query_new_leads(self, kpi, start, stop):
         domain = [("create_date", ">=", start), ("create_date", "<", stop)]
-        return self._lead_query(kpi, domain, "create_date", tz, lambda col, q: [SQL("1")])
+        return self._lead_query(kpi, domain, "create_date", lambda col, q: [SQL("1")])
 
-    def _opportunity_query(self, kpi, start, stop, tz, components):
+    def _opportunity_query(self, kpi, start, stop, components):
         """Opportunities by the date they became one (conversion, else creation)."""
-        mq = self._lead_query(kpi, [("type", "=", "opportunity")], None, tz, components)
+        mq = self._lead_query(kpi, [("type", "=", "opportunity")], None, components)
         leads = self._leads()
         date = SQL(
             "COALESCE(%s, %s)",
@@ -627,15 +671,13 @@ class SalesKpiEngine(models.AbstractModel):
             leads._field_to_sql(mq.query.table, "create_date", mq.query),
         )
         mq.query.add_where(SQL("%s >= %s AND %s < %s", date, start, date, stop))
-        return mq._replace(day=self._local_day(tz, date))
+        return mq._replace(moment=date)
 
-    def _query_new_opportunities(self, kpi, start, stop, tz):
-        return self._opportunity_query(kpi, start, stop, tz, lambda col, q: [SQL("1")])
+    def _query_new_opportunities(self, kpi, start, stop):
+        return self._opportunity_query(kpi, start, stop, lambda col, q: [SQL("1")])
 
-    def _query_pipeline_created(self, kpi, start, stop, tz):
-        return self._opportunity_query(
-            kpi, start, stop, tz, lambda col, q: [col("expected_revenue")]
-        )
+    def _query_pipeline_created(self, kpi, start, stop):
+        return self._opportunity_query(kpi, start, stop, lambda col, q: [col("expected_revenue")])
 
     @api.model
     def _earlier_win(self, query, col):
@@ -662,26 +704,26 @@ class SalesKpiEngine(models.AbstractModel):
             col("id"),
         )
 
-    def _query_new_customers(self, kpi, start, stop, tz):
+    def _query_new_customers(self, kpi, start, stop):
         def components(col, query):
             query.add_where(SQL("NOT %s", self._earlier_win(query, col)))
             return [SQL("1")]
 
         domain = self._won_domain(start, stop) + [("partner_id", "!=", False)]
-        return self._lead_query(kpi, domain, "date_closed", tz, components)
+        return self._lead_query(kpi, domain, "date_closed", components)
 
-    def _query_repeat_revenue_share(self, kpi, start, stop, tz):
+    def _query_repeat_revenue_share(self, kpi, start, stop):
         def components(col, query):
             earlier = self._earlier_win(query, col)
             revenue = col("expected_revenue")
             return [SQL("CASE WHEN %s THEN %s ELSE 0 END", earlier, revenue), revenue]
 
-        return self._lead_query(kpi, self._won_domain(start, stop), "date_closed", tz, components)
+        return self._lead_query(kpi, self._won_domain(start, stop), "date_closed", components)
 
-    def _query_activities_done(self, kpi, start, stop, tz):
-        return self._activity_query(kpi, start, stop, tz, kpi.activity_type_ids)
+    def _query_activities_done(self, kpi, start, stop):
+        return self._activity_query(kpi, start, stop, kpi.activity_type_ids)
 
-    def _activity_query(self, kpi, start, stop, tz, activity_types):
+    def _activity_query(self, kpi, start, stop, activity_types):
         """Activities marked done on opportunities: the messages Odoo keeps for them,
         credited to their author, in the opportunity's team and company."""
         messages = self.env["mail.message"].sudo()
@@ -720,23 +762,17 @@ class SalesKpiEngine(models.AbstractModel):
             SQL.identifier("so_lead", "team_id"),
             SQL.identifier("so_author", "user_id"),
             SQL.identifier("so_lead", "company_id"),
-            self._local_day(tz, messages._field_to_sql(query.table, "date", query)),
+            messages._field_to_sql(query.table, "date", query),
+            False,
             [SQL("1")],
         )
 
-    @api.model
-    def _local_dates(self, start, stop, tz):
-        """The first and last local days of [start, stop) (UTC)."""
-        zone = pytz.timezone(tz)
-        first = pytz.utc.localize(start).astimezone(zone).date()
-        last = pytz.utc.localize(stop - timedelta(microseconds=1)).astimezone(zone).date()
-        return first, last
-
-    def _query_objective_achievement_rate(self, kpi, start, stop, tz):
+    def _query_objective_achievement_rate(self, kpi, start, stop):
         """Sales objectives achieved / closed (achieved, partly, missed), by closing day,
         credited to the objective's owner, team and company."""
         objectives = self.env["sales.objective"].sudo()
-        first, last = self._local_dates(start, stop, tz)
+        # a local day is within a day of the UTC one: read one more on each side
+        first, last = (start - timedelta(days=1)).date(), (stop + timedelta(days=1)).date()
         query = objectives._search(
             [
                 ("objective_type", "=", "sales"),
@@ -761,16 +797,17 @@ class SalesKpiEngine(models.AbstractModel):
             col("user_id"),
             col("company_id"),
             col("date_closed"),
+            True,
             [SQL("CASE WHEN %s = 'achieved' THEN 1 ELSE 0 END", col("state")), SQL("1")],
         )
 
-    def _query_smart_coverage(self, kpi, start, stop, tz):
+    def _query_smart_coverage(self, kpi, start, stop):
         """Done calls and meetings on opportunities (the KPI's activity types, if any) that
         pursued a sales objective meeting the specific, measurable and time-bound rules."""
         types = kpi.activity_type_ids or self.env["mail.activity.type"].sudo().search(
             [("category", "in", ("phonecall", "meeting"))]
         )
-        mq = self._activity_query(kpi, start, stop, tz, types)
+        mq = self._activity_query(kpi, start, stop, types)
         message_id = SQL.identifier(mq.query.table, "id")
         smart = SQL(
             "CASE WHEN EXISTS (SELECT 1 FROM sales_objective so_obj"
@@ -791,27 +828,24 @@ class SalesKpiEngine(models.AbstractModel):
             ("date_deadline", ">=", first),
             ("date_deadline", "<=", last),
         ]
-        mq = self._lead_query(
+        return self._lead_query(
             kpi,
             domain,
-            None,
-            "UTC",
+            "date_deadline",
             lambda col, q: [
                 col("expected_revenue"),
                 SQL("%s * %s / 100.0", col("expected_revenue"), col("probability")),
                 SQL("1"),
                 SQL("%s / 100.0", col("probability")),
             ],
+            is_date=True,
         )
-        leads = self._leads()
-        return mq._replace(day=leads._field_to_sql(mq.query.table, "date_deadline", mq.query))
 
-    def _closed_query(self, start, stop, tz):
+    def _closed_query(self, start, stop):
         return self._lead_query(
             None,
             self._closed_domain(start, stop),
             "date_closed",
-            tz,
             lambda col, q: [
                 SQL("CASE WHEN %s THEN %s ELSE 0 END", col("active"), col("expected_revenue")),
                 SQL("CASE WHEN %s THEN 1 ELSE 0 END", col("active")),
@@ -819,7 +853,7 @@ class SalesKpiEngine(models.AbstractModel):
             ],
         )
 
-    def _meeting_query(self, start, stop, tz):
+    def _meeting_query(self, start, stop):
         """Meetings held (calendar events linked to an opportunity)."""
         events = self.env["calendar.event"].sudo()
         query = events._search(
@@ -841,7 +875,8 @@ class SalesKpiEngine(models.AbstractModel):
             SQL.identifier("so_lead", "team_id"),
             events._field_to_sql(query.table, "user_id", query),
             SQL.identifier("so_lead", "company_id"),
-            self._local_day(tz, events._field_to_sql(query.table, "start", query)),
+            events._field_to_sql(query.table, "start", query),
+            False,
             [SQL("1")],
         )
 
@@ -873,9 +908,7 @@ class SalesKpiEngine(models.AbstractModel):
             for index, user in enumerate(users, start=1)
         ]
         context = self._load_context(rows)
-        values = self._measure_group(
-            target.kpi_id, context["tz"][target.company_id.id], rows, context
-        )
+        values = self._measure_kpi(target.kpi_id, rows, context)
         return {row.user_id: values[row.id]["actual_value"] for row in rows}
 
     # ------------------------------------------------------------------
@@ -892,7 +925,9 @@ class SalesKpiEngine(models.AbstractModel):
         tz = target.company_id.resource_calendar_id.tz or "UTC"
         start = local_day_start_utc(target.date_from, tz)
         stop = local_day_start_utc(target.date_to + timedelta(days=1), tz)
-        mq = self._metric_query(kpi, start, stop, tz)
+        mq = self._metric_query(kpi, start, stop)
+        day = mq.moment if mq.is_date else self._local_day(tz, mq.moment)
+        mq.query.add_where(SQL("%s BETWEEN %s AND %s", day, target.date_from, target.date_to))
         if target.owner_type == "team":
             owner = SQL("%s = %s", mq.team, target.team_id.id)
         elif target.owner_type == "user":

@@ -1,6 +1,7 @@
 from . import (
     test_bad_input,
     test_cron,
+    test_funnel,
     test_i18n,
     test_install,
     test_metrics,

@@ -1,0 +1,127 @@
+"""The funnel per salesperson on a small hand-built pipeline (crm's own stages New,
+Qualified, Proposition, Won), from the stage history Odoo tracks."""
+
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestFunnel(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rep_a = new_test_user(
+            cls.env,
+            login="so_funnel_a",
+            groups="sales_team.group_sale_salesman",
+            name="Alice Funnel",
+        )
+        cls.rep_b = new_test_user(
+            cls.env, login="so_funnel_b", groups="sales_team.group_sale_salesman", name="Bob Funnel"
+        )
+        cls.team = cls.env["crm.team"].create(
+            {"name": "SO Funnel team", "member_ids": [Command.set((cls.rep_a | cls.rep_b).ids)]}
+        )
+        cls.new, cls.qualified, cls.proposition, cls.won = (
+            cls.env.ref(f"crm.stage_lead{i}") for i in (1, 2, 3, 4)
+        )
+        path = [cls.qualified, cls.proposition]
+        # Alice: one won, two lost in Proposition, one open in Proposition, one open in
+        # Qualified, one lost in New. Bob: three won, one open in Qualified.
+        for rep, stages, lost in [
+            (cls.rep_a, path + [cls.won], False),
+            (cls.rep_a, path, True),
+            (cls.rep_a, path, False),
+            (cls.rep_a, path, True),
+            (cls.rep_a, path[:1], False),
+            (cls.rep_a, [], True),
+            (cls.rep_b, path + [cls.won], False),
+            (cls.rep_b, path + [cls.won], False),
+            (cls.rep_b, path + [cls.won], False),
+            (cls.rep_b, path[:1], False),
+        ]:
+            lead = cls.env["crm.lead"].create(
+                {
+                    "name": f"Funnel {rep.name}",
+                    "type": "opportunity",
+                    "user_id": rep.id,
+                    "team_id": cls.team.id,
+                    "stage_id": cls.new.id,
+                }
+            )
+            for stage in stages:
+                lead.stage_id = stage  # tracked: Odoo keeps the stage history
+            if lost:
+                lead.action_set_lost()
+        cls.env.flush_all()
+
+    def funnel(self):
+        today = fields.Date.context_today(self.env["sales.funnel"])
+        funnel = self.env["sales.funnel"].create(
+            {
+                "team_id": self.team.id,
+                "date_from": today - timedelta(days=1),
+                "date_to": today + timedelta(days=1),
+            }
+        )
+        funnel.action_compute()
+        return funnel
+
+    def table(self, funnel, user):
+        lines = funnel.line_ids.filtered(lambda line: line.user_id == user)
+        return {
+            line.stage_id: (line.reached, round(line.conversion, 1), round(line.team_conversion, 1))
+            for line in lines
+            if line.stage_id in (self.new, self.qualified, self.proposition, self.won)
+        }
+
+    def test_reached_and_conversions(self):
+        funnel = self.funnel()
+        team = self.env["res.users"]
+        self.assertEqual(
+            self.table(funnel, team),
+            {
+                self.new: (10, 0.0, 0.0),
+                self.qualified: (9, 90.0, 90.0),
+                self.proposition: (7, 77.8, 77.8),
+                self.won: (4, 57.1, 57.1),
+            },
+        )
+        self.assertEqual(
+            self.table(funnel, self.rep_a),
+            {
+                self.new: (6, 0.0, 0.0),
+                self.qualified: (5, 83.3, 90.0),
+                self.proposition: (4, 80.0, 77.8),
+                self.won: (1, 25.0, 57.1),
+            },
+        )
+        self.assertEqual(
+            self.table(funnel, self.rep_b),
+            {
+                self.new: (4, 0.0, 0.0),
+                self.qualified: (4, 100.0, 90.0),
+                self.proposition: (3, 75.0, 77.8),
+                self.won: (3, 100.0, 57.1),
+            },
+        )
+
+    def test_hint_where_a_salesperson_converts_far_less(self):
+        funnel = self.funnel()
+        hinted = funnel.line_ids.filtered("hint")
+        # Alice turns 25 % of Proposition into wins, the team 57 %: less than half
+        self.assertEqual((hinted.user_id, hinted.stage_id), (self.rep_a, self.won))
+        self.assertIn("Alice Funnel", hinted.hint)
+        self.assertIn("25 %", hinted.hint)
+        self.assertIn("57 %", hinted.hint)
+        self.assertIn("work on closing", hinted.hint)
+        self.assertIn("work on closing", funnel.hints)
+
+    def test_the_period_selects_the_opportunities(self):
+        funnel = self.funnel()
+        funnel.write({"date_from": "2020-01-01", "date_to": "2020-12-31"})
+        funnel.action_compute()
+        self.assertEqual(set(funnel.line_ids.mapped("reached")), {0})
+        self.assertIn("No step where a salesperson converts far less", funnel.hints)
