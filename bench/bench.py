@@ -53,8 +53,10 @@ def all_target_ids(env):
 
 
 def timed_runs(env, func, runs):
-    """Warm-up, then ``runs`` timed runs; each is rolled back. Returns times, queries."""
+    """Warm-up, then ``runs`` timed runs; each is rolled back (to a savepoint, so that a
+    setup such as dropped indexes stays). Returns times, queries and the last result."""
     times, queries = [], []
+    env.cr.execute("SAVEPOINT bench_run")
     for index in range(runs + 1):
         env.invalidate_all()
         count0 = env.cr.sql_log_count
@@ -67,9 +69,16 @@ def timed_runs(env, func, runs):
             times.append(elapsed)
             queries.append(count)
         last = result
-        env.cr.rollback()
+        env.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
         env.invalidate_all()
     return times, queries, last
+
+
+def drop_addon_indexes(env):
+    """For --no-indexes: the add-on's own indexes, dropped in this transaction only."""
+    env.cr.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'sales_objectives_%'")
+    for (name,) in env.cr.fetchall():
+        env.cr.execute(f'DROP INDEX "{name}"')
 
 
 def phase_baseline(env, args):
@@ -204,6 +213,8 @@ PHASES = {
 def run_phase(args):
     env = open_env(args.config, args.database)
     try:
+        if args.no_indexes:
+            drop_addon_indexes(env)
         result = PHASES[args.phase](env, args)
     finally:
         env.cr.rollback()
@@ -266,6 +277,11 @@ def main():
         help="evaluate only this many targets (evenly spread) on the per-target path and "
         "extrapolate its time; 0 (default) evaluates every target",
     )
+    parser.add_argument(
+        "--no-indexes",
+        action="store_true",
+        help="measure without the indexes the add-on creates (dropped and restored)",
+    )
     parser.add_argument("--phase", choices=sorted(PHASES))
     parser.add_argument("--output")
     args = parser.parse_args()
@@ -278,7 +294,10 @@ def main():
 
     baseline = spawn(args, "baseline")
     total = baseline["targets"]
-    line(f"targets: {total}; Odoo process baseline RSS: {baseline['peak_rss_mb']:.0f} MB")
+    line(
+        f"targets: {total}; Odoo process baseline RSS: {baseline['peak_rss_mb']:.0f} MB"
+        + ("; WITHOUT the add-on's indexes" if args.no_indexes else "")
+    )
     results = {}
     for phase in ("engine", "floor", "per_target", "my_targets"):
         line(f"running {phase} ...")
