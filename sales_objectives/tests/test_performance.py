@@ -112,3 +112,32 @@ class TestQueryCounts(SalesObjectivesCase):
         with self.assertQueryCount(small):
             self.env.invalidate_all()
             Target.web_search_read([("id", "in", self.large.ids)], spec)
+
+    def test_pivot_reads_in_constant_queries(self):
+        """What the targets pivot and graph read (grouped, rules applied), for 10 and
+        for 200 targets: the same number of queries."""
+        Target = self.env["sales.target"].with_user(self.manager)
+        fields = ["target_value:sum", "actual_value:sum", "attainment:avg", "__count"]
+
+        def pivot(targets):
+            def run():
+                Target.read_group(
+                    [("id", "in", targets.ids)], fields, ["kpi_id", "period_name"], lazy=False
+                )
+                Target.read_group(
+                    [("id", "in", targets.ids)], ["attainment:avg"], ["user_id"], lazy=False
+                )
+
+            return run
+
+        self.queries(pivot(self.small))
+        small = self.queries(pivot(self.small))
+        large = self.queries(pivot(self.large))
+        self.assertEqual(small, large)
+        with self.assertQueryCount(small):
+            self.env.invalidate_all()
+            pivot(self.large)()
+        groups = Target.read_group(
+            [("id", "in", self.large.ids)], fields, ["kpi_id", "period_name"], lazy=False
+        )
+        self.assertEqual(sum(group["__count"] for group in groups), 200)
