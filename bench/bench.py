@@ -1,4 +1,4 @@
-"""Benchmark of the target refresh (PRODUCT.md, "Performance").
+"""Benchmark of the target refresh (README, "Performance").
 
 For a full refresh of every target of the database it prints: wall time (median of 5
 runs after a warm-up), SQL query count and peak memory of
@@ -9,10 +9,12 @@ runs after a warm-up), SQL query count and peak memory of
   gamification goals do without batch mode (one run: it is slow),
 
 checks that the three agree on every target, and measures "My targets" for one
-salesperson (query count and server time). Each phase runs in its own process, so that
+salesperson (query count and server time) and the refresh of that salesperson's
+targets alone (the Refresh button). Each phase runs in its own process, so that
 its peak memory (resident set size) is its own; every run is rolled back.
 
 Usage: python3 bench/bench.py -c <odoo.conf> -d <database> [--runs 5] [--per-target-sample N]
+       [--no-indexes]
 """
 
 import argparse
@@ -169,9 +171,31 @@ def phase_per_target(env, args):
     return {"times": [elapsed], "queries": [queries], "values": values, "evaluated": len(ids)}
 
 
-def phase_my_targets(env, args):
+def bench_rep(env):
     login = env["ir.config_parameter"].get_param("sales_objectives.bench_rep_login")
-    user = env["res.users"].search([("login", "=", login)])
+    return env["res.users"].search([("login", "=", login)])
+
+
+def phase_rep_refresh(env, args):
+    """The Refresh button on one salesperson's targets (the indexes' case)."""
+    targets = env["sales.target"].search(
+        [
+            ("owner_type", "=", "user"),
+            ("user_id", "=", bench_rep(env).id),
+            ("state", "!=", "closed"),
+        ]
+    )
+
+    def run():
+        env["sales.kpi.engine"].refresh(targets)
+        return len(targets)
+
+    times, queries, length = timed_runs(env, run, args.runs)
+    return {"times": times, "queries": queries, "targets": length}
+
+
+def phase_my_targets(env, args):
+    user = bench_rep(env)
     spec = {
         name: {}
         for name in (
@@ -207,6 +231,7 @@ PHASES = {
     "floor": phase_floor,
     "per_target": phase_per_target,
     "my_targets": phase_my_targets,
+    "rep_refresh": phase_rep_refresh,
 }
 
 
@@ -247,7 +272,7 @@ def spawn(args, phase):
         str(args.runs),
         "--per-target-sample",
         str(args.per_target_sample or 0),
-    ]
+    ] + (["--no-indexes"] if args.no_indexes else [])
     process = subprocess.Popen(command)
     _pid, status, usage = os.wait4(process.pid, 0)
     if status:
@@ -299,7 +324,7 @@ def main():
         + ("; WITHOUT the add-on's indexes" if args.no_indexes else "")
     )
     results = {}
-    for phase in ("engine", "floor", "per_target", "my_targets"):
+    for phase in ("engine", "floor", "per_target", "my_targets", "rep_refresh"):
         line(f"running {phase} ...")
         results[phase] = spawn(args, phase)
 
@@ -352,6 +377,12 @@ def main():
     line(
         f"My targets ({my['targets']} targets of one salesperson): {my['queries'][0]} queries, "
         f"{1000 * statistics.median(my['times']):.1f} ms (median)"
+    )
+    rep = results["rep_refresh"]
+    line(
+        f"Refresh of one salesperson's targets ({rep['targets']} targets, the Refresh "
+        f"button): {rep['queries'][0]} queries, {1000 * statistics.median(rep['times']):.0f} ms "
+        "(median)"
     )
     line(
         f"engine peak RSS {engine['peak_rss_mb']:.0f} MB, of which "

@@ -183,126 +183,40 @@ class SalesKpi(models.Model):
     def _metric_definitions(self):
         """How each base metric is measured and combined.
 
-        - components: the sums measured per owner and day;
-        - money: indexes of the components that are amounts (converted);
+        - unit and direction: what the KPI shows, and whether lower is better;
         - combine: ``sum`` (the first component), ``ratio`` (c0 / c1),
-          ``percent`` (100 c0 / c1) or ``rate`` (100 c0 / (c0 + c1));
-        - additive: the value grows over the period (pace and run-rate apply);
+          ``percent`` (100 c0 / c1) or ``rate`` (100 c0 / (c0 + c1)) of the sums
+          measured per owner and day;
+        - money: indexes of the components that are amounts (converted);
+        - additive: the value grows over the period (pace and run-rate apply): the sums;
         - pipeline: ``amount`` or ``count`` when the open pipeline projects it.
         """
+
+        def metric(unit, combine="sum", money=(), direction="higher", pipeline=None):
+            return dict(
+                unit=unit,
+                direction=direction,
+                combine=combine,
+                money=money,
+                additive=combine == "sum",
+                pipeline=pipeline,
+            )
+
         return {
-            "won_revenue": dict(
-                unit="money",
-                direction="higher",
-                combine="sum",
-                money=(0,),
-                additive=True,
-                pipeline="amount",
-            ),
-            "won_count": dict(
-                unit="count",
-                direction="higher",
-                combine="sum",
-                money=(),
-                additive=True,
-                pipeline="count",
-            ),
-            "new_leads": dict(
-                unit="count",
-                direction="higher",
-                combine="sum",
-                money=(),
-                additive=True,
-                pipeline=None,
-            ),
-            "new_opportunities": dict(
-                unit="count",
-                direction="higher",
-                combine="sum",
-                money=(),
-                additive=True,
-                pipeline=None,
-            ),
-            "pipeline_created": dict(
-                unit="money",
-                direction="higher",
-                combine="sum",
-                money=(0,),
-                additive=True,
-                pipeline=None,
-            ),
-            "win_rate": dict(
-                unit="percent",
-                direction="higher",
-                combine="rate",
-                money=(),
-                additive=False,
-                pipeline=None,
-            ),
-            "avg_deal_size": dict(
-                unit="money",
-                direction="higher",
-                combine="ratio",
-                money=(0,),
-                additive=False,
-                pipeline=None,
-            ),
-            "cycle_days": dict(
-                unit="days",
-                direction="lower",
-                combine="ratio",
-                money=(),
-                additive=False,
-                pipeline=None,
-            ),
-            "activities_done": dict(
-                unit="count",
-                direction="higher",
-                combine="sum",
-                money=(),
-                additive=True,
-                pipeline=None,
-            ),
-            "new_customers": dict(
-                unit="count",
-                direction="higher",
-                combine="sum",
-                money=(),
-                additive=True,
-                pipeline=None,
-            ),
-            "repeat_revenue_share": dict(
-                unit="percent",
-                direction="higher",
-                combine="percent",
-                money=(0, 1),
-                additive=False,
-                pipeline=None,
-            ),
-            "objective_achievement_rate": dict(
-                unit="percent",
-                direction="higher",
-                combine="percent",
-                money=(),
-                additive=False,
-                pipeline=None,
-            ),
-            "smart_coverage": dict(
-                unit="percent",
-                direction="higher",
-                combine="percent",
-                money=(),
-                additive=False,
-                pipeline=None,
-            ),
-            "manual": dict(
-                unit="count",
-                direction="higher",
-                combine="sum",
-                money=(),
-                additive=True,
-                pipeline=None,
-            ),
+            "won_revenue": metric("money", money=(0,), pipeline="amount"),
+            "won_count": metric("count", pipeline="count"),
+            "new_leads": metric("count"),
+            "new_opportunities": metric("count"),
+            "pipeline_created": metric("money", money=(0,)),
+            "win_rate": metric("percent", "rate"),
+            "avg_deal_size": metric("money", "ratio", money=(0,)),
+            "cycle_days": metric("days", "ratio", direction="lower"),
+            "activities_done": metric("count"),
+            "new_customers": metric("count"),
+            "repeat_revenue_share": metric("percent", "percent", money=(0, 1)),
+            "objective_achievement_rate": metric("percent", "percent"),
+            "smart_coverage": metric("percent", "percent"),
+            "manual": metric("count"),
         }
 
     def _metric_definition(self):

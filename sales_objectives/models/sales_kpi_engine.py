@@ -389,6 +389,15 @@ class SalesKpiEngine(models.AbstractModel):
             for key in self._owner_keys(row):
                 needs[(zone, key)].add(conv)
                 kinds[zone].add(key[0])
+        # only the records of these owners: a refresh of a few targets reads few rows
+        owners = defaultdict(set)
+        for _zone, key in needs:
+            owners[key[0]].add(key[1])
+        column = {"team": mq.team, "user": mq.user, "company": mq.company}
+        condition = SQL(" OR ").join(
+            SQL("%s = ANY(%s)", column[kind], sorted(ids)) for kind, ids in owners.items()
+        )
+        mq.query.add_where(SQL("(%s)", condition))
         width = len(mq.components)
         days = [mq.moment if zone is None else self._local_day(zone, mq.moment) for zone in zones]
         inner = mq.query.select(
