@@ -14,7 +14,6 @@ targets alone (the Refresh button). Each phase runs in its own process, so that
 its peak memory (resident set size) is its own; every run is rolled back.
 
 Usage: python3 bench/bench.py -c <odoo.conf> -d <database> [--runs 5] [--per-target-sample N]
-       [--no-indexes]
 """
 
 import argparse
@@ -55,8 +54,8 @@ def all_target_ids(env):
 
 
 def timed_runs(env, func, runs):
-    """Warm-up, then ``runs`` timed runs; each is rolled back (to a savepoint, so that a
-    setup such as dropped indexes stays). Returns times, queries and the last result."""
+    """Warm-up, then ``runs`` timed runs; each is rolled back. Returns times, queries
+    and the last result."""
     times, queries = [], []
     env.cr.execute("SAVEPOINT bench_run")
     for index in range(runs + 1):
@@ -74,13 +73,6 @@ def timed_runs(env, func, runs):
         env.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
         env.invalidate_all()
     return times, queries, last
-
-
-def drop_addon_indexes(env):
-    """For --no-indexes: the add-on's own indexes, dropped in this transaction only."""
-    env.cr.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'sales_objectives_%'")
-    for (name,) in env.cr.fetchall():
-        env.cr.execute(f'DROP INDEX "{name}"')
 
 
 def phase_baseline(env, args):
@@ -177,7 +169,7 @@ def bench_rep(env):
 
 
 def phase_rep_refresh(env, args):
-    """The Refresh button on one salesperson's targets (the indexes' case)."""
+    """The Refresh button on one salesperson's targets."""
     targets = env["sales.target"].search(
         [
             ("owner_type", "=", "user"),
@@ -238,8 +230,6 @@ PHASES = {
 def run_phase(args):
     env = open_env(args.config, args.database)
     try:
-        if args.no_indexes:
-            drop_addon_indexes(env)
         result = PHASES[args.phase](env, args)
     finally:
         env.cr.rollback()
@@ -272,7 +262,7 @@ def spawn(args, phase):
         str(args.runs),
         "--per-target-sample",
         str(args.per_target_sample or 0),
-    ] + (["--no-indexes"] if args.no_indexes else [])
+    ]
     process = subprocess.Popen(command)
     _pid, status, usage = os.wait4(process.pid, 0)
     if status:
@@ -302,11 +292,6 @@ def main():
         help="evaluate only this many targets (evenly spread) on the per-target path and "
         "extrapolate its time; 0 (default) evaluates every target",
     )
-    parser.add_argument(
-        "--no-indexes",
-        action="store_true",
-        help="measure without the indexes the add-on creates (dropped and restored)",
-    )
     parser.add_argument("--phase", choices=sorted(PHASES))
     parser.add_argument("--output")
     args = parser.parse_args()
@@ -319,10 +304,7 @@ def main():
 
     baseline = spawn(args, "baseline")
     total = baseline["targets"]
-    line(
-        f"targets: {total}; Odoo process baseline RSS: {baseline['peak_rss_mb']:.0f} MB"
-        + ("; WITHOUT the add-on's indexes" if args.no_indexes else "")
-    )
+    line(f"targets: {total}; Odoo process baseline RSS: {baseline['peak_rss_mb']:.0f} MB")
     results = {}
     for phase in ("engine", "floor", "per_target", "my_targets", "rep_refresh"):
         line(f"running {phase} ...")

@@ -3,7 +3,6 @@ from . import (
     crm_stage,
     crm_team,
     mail_activity,
-    mail_message,
     res_company,
     res_config_settings,
     sales_kpi,

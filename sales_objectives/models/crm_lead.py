@@ -1,24 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
 
-INDEXES = {
-    "sales_objectives_crm_lead_closed_idx": (
-        "(date_closed) INCLUDE (stage_id, active, probability, team_id, user_id, company_id,"
-        " expected_revenue, day_close, partner_id) WHERE date_closed IS NOT NULL"
-    ),
-    "sales_objectives_crm_lead_opportunity_idx": (
-        "((COALESCE(date_conversion, create_date))) INCLUDE (team_id, user_id, company_id,"
-        " expected_revenue) WHERE type = 'opportunity'"
-    ),
-    "sales_objectives_crm_lead_pipeline_idx": (
-        "(date_deadline) INCLUDE (stage_id, probability, team_id, user_id, company_id,"
-        " expected_revenue) WHERE active AND type = 'opportunity'"
-    ),
-    "sales_objectives_crm_lead_partner_won_idx": (
-        "(partner_id, date_closed) INCLUDE (company_id, stage_id)"
-        " WHERE active AND date_closed IS NOT NULL"
-    ),
-}
 QUALIFICATION_FIELDS = (
     "so_decision_maker_confirmed",
     "so_budget_known",
@@ -66,22 +47,6 @@ class CrmLead(models.Model):
         "confirmed, budget known, timeframe known, demo or trial done.",
     )
     so_late_stage = fields.Boolean(related="stage_id.so_requires_qualification")
-
-    def init(self):
-        """Indexes of the refresh engine (see README, "Performance"): the deals closed
-        (won or lost) by closing date, the opportunities by the date they became one,
-        and the open pipeline by expected closing, each carrying the columns the
-        engine reads, so that a refresh reads the index only."""
-        result = super().init()
-        for name, definition in INDEXES.items():
-            self.env.cr.execute(
-                SQL(
-                    "CREATE INDEX IF NOT EXISTS %s ON crm_lead %s",
-                    SQL.identifier(name),
-                    SQL(definition),
-                )
-            )
-        return result
 
     def _compute_so_objective_counts(self):
         groups = self.env["sales.objective"]._read_group(
