@@ -13,6 +13,16 @@ MIN_STATEMENT_WORDS = 3
 # "far above the rep's own past results": more than this many times their average won deal
 ACHIEVABLE_FACTOR = 3.0
 HISTORY_DAYS = 365
+# what the specific, measurable and time-bound checks read
+SMT_FIELDS = (
+    "objective_type",
+    "statement",
+    "product_id",
+    "product_categ_id",
+    "measure",
+    "target_value",
+    "deadline",
+)
 
 
 class SalesObjective(models.Model):
@@ -204,13 +214,7 @@ class SalesObjective(models.Model):
                 objective.score = 100.0 * objective.result_value / objective.target_value
 
     @api.depends(
-        "objective_type",
-        "statement",
-        "product_id",
-        "product_categ_id",
-        "measure",
-        "target_value",
-        "deadline",
+        *SMT_FIELDS,
         "lead_id",
         "lead_id.partner_id",
         "lead_id.expected_revenue",
@@ -234,15 +238,7 @@ class SalesObjective(models.Model):
                 else self.env._("Specific, measurable, achievable, relevant and time-bound.")
             )
 
-    @api.depends(
-        "objective_type",
-        "statement",
-        "product_id",
-        "product_categ_id",
-        "measure",
-        "target_value",
-        "deadline",
-    )
+    @api.depends(*SMT_FIELDS)
     def _compute_is_smart(self):
         for objective in self:
             checks = objective._smart_checks({})

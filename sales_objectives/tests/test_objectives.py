@@ -47,6 +47,18 @@ class ObjectivesCase(SalesObjectivesCase):
         vals.update({f"so_{key}": value for key, value in objective.items()})
         return self.env["mail.activity"].with_user(user).create(vals)
 
+    def schedule_sales_call(self, user, **objective):
+        """A call with a SMART sales objective: 4,000 of licences (overridable)."""
+        values = {
+            "objective_type": "sales",
+            "statement": "Order of 20 licences signed",
+            "product_id": self.product.id,
+            "measure": "amount",
+            "target_value": 4000,
+            **objective,
+        }
+        return self.schedule(user, **values)
+
 
 @tagged("post_install", "-at_install", "sales_objectives")
 @freeze_time("2026-03-16 12:00:00")
@@ -150,14 +162,7 @@ class TestSmart(ObjectivesCase):
 @freeze_time("2026-03-16 12:00:00")
 class TestActivityFlow(ObjectivesCase):
     def test_schedule_with_objective_then_done_with_outcome(self):
-        activity = self.schedule(
-            self.rep1,
-            objective_type="sales",
-            statement="Order of 20 licences signed",
-            product_id=self.product.id,
-            measure="amount",
-            target_value=4000,
-        )
+        activity = self.schedule_sales_call(self.rep1)
         objective = activity.sales_objective_id
         self.assertEqual(
             (objective.state, objective.lead_id, objective.user_id, objective.partner_id),
@@ -264,14 +269,7 @@ class TestActivityFlow(ObjectivesCase):
                 "sales_objective_outcome",
                 arch.xpath(f"//button[@name='{button}']")[0].get("context"),
             )
-        activity = self.schedule(
-            self.rep1,
-            objective_type="sales",
-            statement="Order of 20 licences signed",
-            product_id=self.product.id,
-            measure="quantity",
-            target_value=20,
-        )
+        activity = self.schedule_sales_call(self.rep1, measure="quantity", target_value=20)
         objective = activity.sales_objective_id
         activity.with_user(self.rep1).with_context(
             sales_objective_outcome={"state": "achieved", "result_value": 22}
@@ -281,14 +279,7 @@ class TestActivityFlow(ObjectivesCase):
         )
 
     def test_done_without_outcome_keeps_the_objective_open(self):
-        activity = self.schedule(
-            self.rep1,
-            objective_type="sales",
-            statement="Order of 20 licences signed",
-            product_id=self.product.id,
-            measure="amount",
-            target_value=4000,
-        )
+        activity = self.schedule_sales_call(self.rep1)
         objective = activity.sales_objective_id
         activity.with_user(self.rep1).action_feedback(feedback="Call back next week")
         self.assertEqual(objective.state, "open")
@@ -320,14 +311,7 @@ class TestActivityFlow(ObjectivesCase):
         self.assertEqual(objective.activity_date, self.day("2026-03-18"))
 
     def test_changing_or_removing_the_objective_in_the_dialog(self):
-        activity = self.schedule(
-            self.rep1,
-            objective_type="sales",
-            statement="Order of 20 licences signed",
-            product_id=self.product.id,
-            measure="amount",
-            target_value=4000,
-        )
+        activity = self.schedule_sales_call(self.rep1)
         objective = activity.sales_objective_id
         activity.write({"so_target_value": 5000, "date_deadline": "2026-03-19"})
         self.assertEqual(objective.target_value, 5000)
@@ -429,20 +413,12 @@ class TestObjectiveKpis(ObjectivesCase):
         without objective. 2 of the 6 calls and meetings had a SMART sales objective."""
         with freeze_time("2026-03-10 09:00:00"):
             done = self.env["mail.activity"]
-            done |= self.schedule(
+            done |= self.schedule_sales_call(self.rep1, target_value=2000)
+            done |= self.schedule_sales_call(
                 self.rep1,
-                objective_type="sales",
-                statement="Order of 20 licences signed",
-                product_id=self.product.id,
-                measure="amount",
-                target_value=2000,
-            )
-            done |= self.schedule(
-                self.rep1,
-                objective_type="sales",
                 statement="Trial of 2 licences accepted",
-                product_id=self.product.id,
                 measure="commitment",
+                target_value=0,
                 lead=self.l8,
             )
             done |= self.schedule(
