@@ -7,6 +7,7 @@ from . import (
     res_config_settings,
     sales_kpi,
     sales_kpi_engine,
+    sales_kpi_metric,
     sales_objective,
     sales_target,
 )

@@ -24,20 +24,24 @@ class CrmTeam(models.Model):
     )
 
     def _compute_sales_target_progress(self):
-        today = fields.Date.context_today(self)
+        # "today" of each team's company (its time zone), never the user's or UTC
+        today = (self.company_id | self.env.company)._sales_today()
+        earliest, latest = min(today.values()), max(today.values())
         targets = self.env["sales.target"].search(
             [
                 ("team_id", "in", self.ids),
                 ("owner_type", "=", "team"),
                 ("state", "=", "confirmed"),
-                ("date_from", "<=", today),
-                ("date_to", ">=", today),
+                ("date_from", "<=", latest),
+                ("date_to", ">=", earliest),
             ],
             order="kpi_id, date_to",
         )
         by_team = defaultdict(lambda: self.env["sales.target"])
         for target in targets:
-            by_team[target.team_id.id] |= target
+            day = today.get(target.company_id.id, today[self.env.company.id])
+            if target.date_from <= day <= target.date_to:
+                by_team[target.team_id.id] |= target
         for team in self:
             rows = [
                 Markup(

@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -29,3 +31,17 @@ class ResCompany(models.Model):
                         on_track=company.sales_target_on_track,
                     )
                 )
+
+    def _sales_tz(self):
+        """The company's time zone: its working calendar's (UTC without one). Periods,
+        closing dates and "today" of its targets follow it."""
+        self.ensure_one()
+        return self.resource_calendar_id.tz or "UTC"
+
+    def _sales_today(self):
+        """{company id: today's date in the company's time zone}."""
+        now = pytz.utc.localize(fields.Datetime.now())
+        return {
+            company.id: now.astimezone(pytz.timezone(company._sales_tz())).date()
+            for company in self
+        }

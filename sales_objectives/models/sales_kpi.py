@@ -57,8 +57,10 @@ class SalesKpi(models.Model):
     domain = fields.Char(
         string="Filter",
         default="[]",
-        help="Only the opportunities matching this filter are counted "
-        "(for example a tag, a UTM source or medium, a country).",
+        help="Only the leads and opportunities matching this filter are counted, and the "
+        "activities done on them (for example a tag, a UTM source or medium, a country, "
+        "or [('type', '=', 'opportunity')] for opportunities only). The filter uses fixed "
+        "values: it cannot depend on the user or on today's date.",
     )
     activity_type_ids = fields.Many2many(
         "mail.activity.type",
@@ -85,7 +87,10 @@ class SalesKpi(models.Model):
     target_ids = fields.One2many("sales.target", "kpi_id", string="Targets")
     target_count = fields.Integer(compute="_compute_target_count")
     last_refresh = fields.Datetime("Last refresh", readonly=True)
-    last_error = fields.Text("Last refresh error", readonly=True)
+    last_failed = fields.Boolean("Last refresh failed", readonly=True)
+    last_error = fields.Text(
+        "Last refresh error", readonly=True, groups="sales_team.group_sale_manager"
+    )
 
     @api.depends("metric")
     def _compute_unit_direction(self):
@@ -118,8 +123,8 @@ class SalesKpi(models.Model):
             except (ValueError, SyntaxError, TypeError, KeyError, AttributeError) as error:
                 raise ValidationError(
                     self.env._(
-                        "The filter of the KPI “%(kpi)s” is not a valid filter on "
-                        "opportunities: %(error)s",
+                        "The filter of the KPI “%(kpi)s” is not a valid filter on leads "
+                        "and opportunities: %(error)s",
                         kpi=kpi.name,
                         error=error,
                     )
@@ -169,6 +174,22 @@ class SalesKpi(models.Model):
         Raises ValueError (or SyntaxError) when it is not a valid domain."""
         self.ensure_one()
         text = (self.domain or "").strip() or "[]"
+        names = sorted(
+            {
+                node.id
+                for node in ast.walk(ast.parse(text, mode="eval"))
+                if isinstance(node, ast.Name)
+            }
+        )
+        if names:
+            raise ValueError(
+                self.env._(
+                    "it uses %(names)s, but a KPI's filter may not depend on the user or on "
+                    "the date: a KPI is measured for every salesperson and every period, not "
+                    "for the person looking at it. Use fixed values (ids, texts, numbers).",
+                    names=", ".join(names),
+                )
+            )
         domain = ast.literal_eval(text)
         if not isinstance(domain, list | tuple):
             raise ValueError(self.env._("a filter is a list of conditions"))

@@ -1,92 +1,97 @@
-"""The refresh engine: measures the actuals of many targets at once.
+"""The refresh engine: measures and stores the figures of many targets at once.
 
-Per KPI (and company time zone), one grouped SQL statement reads the CRM records over
-the whole span of the targets being refreshed, bucketed by owner (sales team,
-salesperson, company) and local day; amounts are converted to each target's currency
-at the record's date; prefix sums per owner then give any target's range (week,
-month, quarter, year, custom) as a difference of two sums. Ratios are computed from
-summed components, never by averaging averages. The number of queries depends on the
-KPIs and companies involved, not on the number of targets or periods.
+Per KPI, one grouped SQL statement reads the CRM records over the span of the
+targets being refreshed (the metric's query, sales_kpi_metric.py), dates each record
+once in its company's time zone and sums its components per owner (sales team,
+salesperson, company) and bucket: local months when every period is made of whole
+months, else local days (tools/buckets.py). Team and company totals are added up from
+the same rows; each target then takes its buckets from running totals. Amounts are
+converted only where the record's currency differs from the target's, at the record's
+local day. The open pipeline takes one scan per KPI filter, the owners' 12-month
+history one bucket per owner. Only the targets whose figures changed are written.
+The number of queries depends on the KPIs, not on the number of targets or periods.
 """
 
 import bisect
-import itertools
 import logging
-from collections import defaultdict, namedtuple
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
 
 from odoo import api, fields, models
-from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools import figures
-from ..tools.periods import local_day_start_utc
+from ..tools.buckets import BucketPlan, Series, scaled
 from ..tools.rates import RateTable
+from ..tools.refresh_state import (
+    STORED_FIGURES,
+    CompanyClock,
+    RefreshState,
+    TargetRow,
+)
 
 _logger = logging.getLogger(__name__)
 
 HISTORY_DAYS = 365
-
-# A measurable query: an Odoo Query (FROM/WHERE) plus the SQL expressions of the
-# owner columns, of the moment that dates a record (a UTC datetime, or a date when
-# ``is_date``), and of the components summed per bucket.
-MetricQuery = namedtuple("MetricQuery", "model query team user company moment is_date components")
-
-# One target as the engine sees it (read with one SQL statement).
-TargetRow = namedtuple(
-    "TargetRow",
-    "id kpi_id owner_type team_id user_id company_id date_from date_to currency_id "
-    "target_value manual_value",
-)
-
-# Figures the engine stores on sales.target, and their SQL types.
-STORED_FIGURES = [
-    ("actual_value", "float8"),
-    ("actual_sample", "int4"),
-    ("elapsed_ratio", "float8"),
-    ("pipeline_value", "float8"),
-    ("pipeline_weighted", "float8"),
-    ("history_win_rate", "float8"),
-    ("history_avg_deal", "float8"),
-    ("history_meetings_per_win", "float8"),
-    ("attainment", "float8"),
-    ("expected_value", "float8"),
-    ("projected_value", "float8"),
-    ("gap_value", "float8"),
-    ("coverage_ratio", "float8"),
-    ("opportunities_needed", "int4"),
-    ("meetings_needed", "int4"),
-    ("status", "varchar"),
-]
+# A refresh of at most this many owners reads only their records; a larger one reads
+# every record of the span (filtering on hundreds of owners costs more than it saves).
+OWNER_FILTER_MAX = 64
+# Figures compared to decide whether a target is written again.
+FIGURE_NAMES = [name for name, _type in STORED_FIGURES]
 
 
-class Series:
-    """Daily sums of components for one owner, with prefix sums for range queries."""
+class Measured:
+    """The cells of one metric query (components summed per team, salesperson,
+    company and bucket of a plan), as running totals per owner and company."""
 
-    __slots__ = ("cumulative", "days", "width")
-
-    def __init__(self, by_day, width):
-        self.days = sorted(by_day)
+    def __init__(self, plan, width, rows, kinds):
+        self.plan = plan
         self.width = width
-        # one running total per component, with a leading 0
-        columns = zip(*(by_day[day] for day in self.days)) if self.days else [()] * width
-        self.cumulative = [[0.0, *itertools.accumulate(column)] for column in columns]
+        size = len(plan.labels)
+        self.size = size
+        self.cells = defaultdict(dict)  # (kind, owner id, company id) -> {bucket: comps}
+        self.team_companies = defaultdict(set)
+        for team, user, company, bucket, *comps in rows:
+            if not 1 <= bucket <= size:
+                continue
+            keys = []
+            if team and "team" in kinds:
+                keys.append(("team", team, company))
+                self.team_companies[team].add(company)
+            if user and "user" in kinds:
+                keys.append(("user", user, company))
+            if company and "company" in kinds:
+                keys.append(("company", company, company))
+            for key in keys:
+                by_bucket = self.cells[key]
+                current = by_bucket.get(bucket)
+                by_bucket[bucket] = (
+                    comps if current is None else [a + b for a, b in zip(current, comps)]
+                )
+        self._series = {}
 
-    def sum(self, date_from, date_to):
-        i = bisect.bisect_left(self.days, date_from)
-        j = bisect.bisect_right(self.days, date_to)
-        return [column[j] - column[i] for column in self.cumulative]
+    def series(self, key, convert=None):
+        """Running totals of ``key``'s cells; ``convert`` = (money indexes, factor of a
+        bucket, cache key) converts the amounts bucket by bucket."""
+        cache = (key, convert[2] if convert else None)
+        found = self._series.get(cache)
+        if found is None:
+            cells = self.cells.get(key, {})
+            if convert:
+                cells = scaled(cells, convert[0], convert[1])
+            found = self._series[cache] = Series(cells, self.size, self.width)
+        return found
 
-
-class SeriesSet(dict):
-    """{(owner key, currency key): Series}, knowing its number of components."""
-
-    def __init__(self, width):
-        super().__init__()
-        self.width = width
-        self.is_date = False
+    def keys_of(self, row):
+        """The cell keys of ``row``'s owner: a team's records in any company, a
+        salesperson's and a company's in the target's company."""
+        if row.owner_type == "team":
+            return [("team", row.team_id, c) for c in sorted(self.team_companies[row.team_id])]
+        if row.owner_type == "user":
+            return [("user", row.user_id, row.company_id)]
+        return [("company", row.company_id, row.company_id)]
 
 
 class SalesKpiEngine(models.AbstractModel):
@@ -98,12 +103,14 @@ class SalesKpiEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def refresh(self, targets):
+    def refresh(self, targets, complete=False):
         """Measures and stores the figures of ``targets`` (closed ones are skipped).
 
         A KPI whose measure fails is logged and skipped: its targets keep their last
-        values and the error is kept on the KPI; the other KPIs are refreshed.
-        Returns the ids of the KPIs that failed.
+        figures and are flagged, the error is kept on the KPI; the other KPIs are
+        refreshed. ``complete``: ``targets`` are every open target of their KPIs (a
+        scheduled pass), so that the KPIs' last refresh moves. Returns the ids of the
+        KPIs that failed.
         """
         self = self.sudo()
         env = self.env
@@ -114,54 +121,96 @@ class SalesKpiEngine(models.AbstractModel):
         rows = self._read_targets(targets.ids)
         if not rows:
             return []
-        context = self._load_context(rows)
-        now = fields.Datetime.now()
-        results = {}
-        failed = {}
+        state = self._load_state(rows)
+        # the metric queries share the companies of the teams and users
+        self = self.with_context(sales_objectives_owner_companies=self._owner_companies())
         groups = defaultdict(list)
         for row in rows:
             groups[row.kpi_id].append(row)
         kpis = env["sales.kpi"].with_context(active_test=False).browse(list(groups))
         kpis.fetch(["metric", "domain", "unit", "direction", "activity_type_ids", "name"])
-        # the owners' 12-month history is measured once, for every target whose KPI
-        # has a pipeline (won revenue, won deals)
-        context["history"] = {}
-        context["pipeline_rows"] = [
-            row
-            for kpi_id, group in groups.items()
-            if kpis.browse(kpi_id)._metric_definition()["pipeline"]
-            for row in group
-        ]
-        for kpi_id, group in groups.items():
-            kpi = kpis.browse(kpi_id)
+        results, failed = {}, {}
+
+        def attempt(kpi_ids, measure):
+            """Runs ``measure``; a failure fails ``kpi_ids`` and leaves the others."""
             try:
                 with env.cr.savepoint(flush=False):
-                    results.update(self._measure_kpi(kpi, group, context))
+                    measure()
             except Exception as error:  # one failing KPI must not stop the others
-                _logger.warning(
-                    "Sales objectives: refreshing KPI %s (%s) failed, its targets keep "
-                    "their last values: %s",
-                    kpi.id,
-                    kpi.name,
-                    error,
+                for kpi_id in kpi_ids:
+                    kpi = kpis.browse(kpi_id)
+                    _logger.warning(
+                        "Sales objectives: refreshing KPI %s (%s) failed, its targets keep "
+                        "their last figures: %s",
+                        kpi.id,
+                        kpi.name,
+                        error,
+                    )
+                    failed[kpi_id] = str(error)
+
+        for kpi_id, group in groups.items():
+            kpi = kpis.browse(kpi_id)
+            attempt(
+                [kpi_id],
+                lambda kpi=kpi, group=group: results.update(self._measure_kpi(kpi, group, state)),
+            )
+        # the open pipeline and the owners' history, for the KPIs that project with it
+        pipeline_kpis = kpis.filtered(
+            lambda k: k.id not in failed and k._metric_definition()["pipeline"]
+        )
+        if pipeline_kpis:
+            pipeline_rows = [r for k in pipeline_kpis for r in groups[k.id]]
+            attempt(
+                pipeline_kpis.ids,
+                lambda: self._measure_pipeline(pipeline_kpis, groups, results, state),
+            )
+            if not set(pipeline_kpis.ids) <= set(failed):
+                attempt(
+                    pipeline_kpis.ids,
+                    lambda: self._measure_history(pipeline_rows, results, state),
                 )
-                failed[kpi_id] = str(error)
-        self._store(rows, results, context, now)
-        ok_ids = [k for k in {r.kpi_id for r in rows} if k not in failed]
+        measured = [r for r in rows if r.kpi_id not in failed]
+        # a scheduled pass writes only the targets whose figures changed (the KPI's last
+        # refresh dates the others); a refresh asked for writes every target measured
+        self._store(measured, results, state, kpis, write_all=not complete)
+        self._record_outcome(rows, failed, state, complete)
+        return list(failed)
+
+    def _record_outcome(self, rows, failed, state, complete):
+        """KPIs: last refresh (a complete pass) or the error; targets of a failed KPI
+        are flagged (they keep their figures)."""
+        cr = self.env.cr
+        ok_ids = sorted({r.kpi_id for r in rows} - set(failed))
         if ok_ids:
-            env.cr.execute(
+            cr.execute(
                 SQL(
-                    "UPDATE sales_kpi SET last_refresh = %s, last_error = NULL WHERE id = ANY(%s)",
-                    now,
+                    "UPDATE sales_kpi SET last_error = NULL, last_failed = FALSE %s"
+                    " WHERE id = ANY(%s) AND (last_failed OR %s)",
+                    SQL(", last_refresh = %s", state.now) if complete else SQL(""),
                     ok_ids,
+                    complete,
                 )
             )
         for kpi_id, message in failed.items():
-            env.cr.execute(
-                SQL("UPDATE sales_kpi SET last_error = %s WHERE id = %s", message, kpi_id)
+            cr.execute(
+                SQL(
+                    "UPDATE sales_kpi SET last_error = %s, last_failed = TRUE WHERE id = %s",
+                    message,
+                    kpi_id,
+                )
             )
-        env["sales.kpi"].invalidate_model(["last_refresh", "last_error"])
-        return list(failed)
+        if failed:
+            # tried, not measured: the targets keep their figures and say so
+            cr.execute(
+                SQL(
+                    "UPDATE sales_target SET refresh_attempted_at = %s, refresh_failed = TRUE"
+                    " WHERE id = ANY(%s)",
+                    state.now,
+                    [row.id for row in rows if row.kpi_id in failed],
+                )
+            )
+            self.env["sales.target"].invalidate_model(["refresh_attempted_at", "refresh_failed"])
+        self.env["sales.kpi"].invalidate_model(["last_refresh", "last_error", "last_failed"])
 
     # ------------------------------------------------------------------
     # Reading targets and their context
@@ -174,19 +223,26 @@ class SalesKpiEngine(models.AbstractModel):
             SQL(
                 """
                 SELECT id, kpi_id, owner_type, team_id, user_id, company_id, date_from, date_to,
-                       currency_id, target_value, manual_value
+                       currency_id, target_value, manual_value,
+                       ARRAY[%s]::text[], refresh_failed, refreshed_at IS NULL
                   FROM sales_target
                  WHERE id = ANY(%s) AND state != 'closed'
                  ORDER BY kpi_id, id
                 """,
+                SQL(", ").join(SQL("%s::text", SQL.identifier(n)) for n in FIGURE_NAMES),
                 list(ids),
             )
         )
-        return [TargetRow(*row) for row in self.env.cr.fetchall()]
+        return [
+            TargetRow(*row[:11], stored=(tuple(row[11]), bool(row[12]), row[13]))
+            for row in self.env.cr.fetchall()
+        ]
 
-    def _load_context(self, rows):
-        """Companies (currency, root, calendar, time zone, thresholds) and rates."""
+    def _load_state(self, rows, now=None):
+        """Companies (currency, root, calendar, time zone, today, thresholds), rates,
+        and the share of each target's period elapsed."""
         cr = self.env.cr
+        now = now or fields.Datetime.now()
         cr.execute(
             SQL(
                 """
@@ -198,20 +254,21 @@ class SalesKpiEngine(models.AbstractModel):
                 """
             )
         )
+        utc_now = pytz.utc.localize(now)
         companies = {
-            cid: dict(currency=cur, root=root, calendar=cal, tz=tz, on_track=ot, at_risk=ar)
+            cid: CompanyClock(
+                id=cid,
+                currency_id=cur,
+                root_id=root,
+                calendar_id=cal,
+                tz=tz,
+                today=utc_now.astimezone(pytz.timezone(tz)).date(),
+                on_track=ot or 0.0,
+                at_risk=ar or 0.0,
+            )
             for cid, cur, root, cal, tz, ot, ar in cr.fetchall()
         }
-        context = {
-            "companies": companies,
-            "tz": {cid: info["tz"] for cid, info in companies.items()},
-            "today": {},
-        }
-        now = fields.Datetime.now()
-        for cid, info in companies.items():
-            local = pytz.utc.localize(now).astimezone(pytz.timezone(info["tz"]))
-            context["today"][cid] = local.date()
-        currencies = {r.currency_id for r in rows} | {c["currency"] for c in companies.values()}
+        currencies = {r.currency_id for r in rows} | {c.currency_id for c in companies.values()}
         cr.execute(
             SQL(
                 """
@@ -223,671 +280,370 @@ class SalesKpiEngine(models.AbstractModel):
                 sorted(currencies),
             )
         )
-        context["rates"] = RateTable(cr.fetchall())
-        context["elapsed"] = self._elapsed_ratios(rows, companies, context["today"])
-        return context
+        state = RefreshState(now=now, companies=companies, rates=RateTable(cr.fetchall()))
+        if rows:
+            state.elapsed = self._elapsed_ratios(rows, state)
+        return state
 
-    def _elapsed_ratios(self, rows, companies, today):
-        """Share of each target's working time (company calendar) up to today included.
-        One calendar computation per company calendar, not per target or period."""
-        by_calendar = defaultdict(list)
+    def _elapsed_ratios(self, rows, state):
+        """Share of each target's working days (company calendar) up to today included.
+
+        A day is a working day when the company's calendar has any working time that
+        day, once the public holidays of that company (or of no company) are removed;
+        another company's holidays never count. One calendar computation per company,
+        not per target or period."""
+        by_company = defaultdict(list)
         for row in rows:
-            by_calendar[companies[row.company_id]["calendar"]].append(row)
+            by_company[row.company_id].append(row)
         ratios = {}
-        for calendar_id, group in by_calendar.items():
-            calendar = self.env["resource.calendar"].browse(calendar_id)
+        for company_id, group in by_company.items():
+            clock = state.companies[company_id]
             first = min(r.date_from for r in group)
             last = max(r.date_to for r in group)
-            hours = defaultdict(float)
-            if calendar:
-                tz = pytz.timezone(calendar.tz or "UTC")
-                start = tz.localize(datetime.combine(first, time.min))
-                stop = tz.localize(datetime.combine(last + timedelta(days=1), time.min))
-                for begin, end, _meta in calendar._work_intervals_batch(start, stop)[False]:
-                    hours[begin.date()] += (end - begin).total_seconds() / 3600.0
-            series = Series({d: (h,) for d, h in hours.items()}, 1)
+            days = sorted(self._working_days(clock.calendar_id, company_id, first, last))
+            day = clock.today
             for row in group:
-                day = today[row.company_id]
                 if day < row.date_from:
                     ratios[row.id] = 0.0
                     continue
                 if day >= row.date_to:
                     ratios[row.id] = 1.0
                     continue
-                total = series.sum(row.date_from, row.date_to)[0]
+                lo = bisect.bisect_left(days, row.date_from)
+                total = bisect.bisect_right(days, row.date_to) - lo
                 if total > 0:
-                    ratios[row.id] = series.sum(row.date_from, day)[0] / total
-                else:  # no working time at all: calendar days
+                    ratios[row.id] = (bisect.bisect_right(days, day) - lo) / total
+                else:  # no working day at all: calendar days
                     length = (row.date_to - row.date_from).days + 1
                     ratios[row.id] = ((day - row.date_from).days + 1) / length
         return ratios
 
+    def _working_days(self, calendar_id, company_id, first, last):
+        """The local days from ``first`` to ``last`` with working time in the calendar,
+        public holidays of ``company_id`` (or of no company) removed."""
+        calendar = self.env["resource.calendar"].browse(calendar_id)
+        if not calendar:
+            return set()
+        tz = pytz.timezone(calendar.tz or "UTC")
+        start = tz.localize(datetime.combine(first, time.min))
+        stop = tz.localize(datetime.combine(last + timedelta(days=1), time.min))
+        domain = [("time_type", "=", "leave"), ("company_id", "in", [False, company_id])]
+        intervals = calendar._work_intervals_batch(start, stop, domain=domain)[False]
+        return {begin.date() for begin, end, _meta in intervals if end > begin}
+
     # ------------------------------------------------------------------
-    # Measuring one KPI for its targets
+    # Measuring
     # ------------------------------------------------------------------
 
-    def _span(self, rows, context):
-        """[start, stop) in UTC covering the periods of ``rows``, in their companies'
-        time zones."""
-        bounds = {}
-        for row in rows:
-            zone = context["tz"][row.company_id]
-            first, last = bounds.get(zone, (row.date_from, row.date_to))
-            bounds[zone] = (min(first, row.date_from), max(last, row.date_to))
-        start = min(local_day_start_utc(first, zone) for zone, (first, _l) in bounds.items())
-        stop = max(
-            local_day_start_utc(last + timedelta(days=1), zone)
-            for zone, (_f, last) in bounds.items()
-        )
-        return start, stop
-
-    def _measure_kpi(self, kpi, rows, context):
+    def _measure_kpi(self, kpi, rows, state):
+        """{target id: {actual_value, actual_sample}} for ``rows`` of ``kpi``."""
         definition = kpi._metric_definition()
-        values = {}
         if kpi.metric == "manual":
-            for row in rows:
-                values[row.id] = {"actual_value": row.manual_value or 0.0, "actual_sample": 1}
-        else:
-            mq = self._metric_query(kpi, *self._span(rows, context))
-            series = self._series(mq, rows, definition["money"], context)
-            for row in rows:
-                comps = self._range(series, row, bool(definition["money"]), context)
-                actual, sample = self._combine(definition["combine"], comps)
-                values[row.id] = {"actual_value": actual, "actual_sample": sample}
-        if definition["pipeline"]:
-            self._measure_pipeline(kpi, rows, definition, values, context)
+            return {
+                row.id: {"actual_value": row.manual_value or 0.0, "actual_sample": 1}
+                for row in rows
+            }
+        plan = BucketPlan.for_periods(
+            [(r.date_from, r.date_to) for r in rows], set(state.zone_of().values())
+        )
+
+        def query(plan):
+            mq = self._metric_query(kpi, *plan.span())
+            # the last component counts the records measured
+            return mq._replace(components=[*mq.components, SQL("1")])
+
+        comps = self._sums(query, plan, rows, definition["money"], state)
+        values = {}
+        for row in rows:
+            actual, sample = self._combine(definition["combine"], comps[row.id])
+            values[row.id] = {"actual_value": actual, "actual_sample": sample}
         return values
 
     @api.model
     def _combine(self, combine, comps):
-        """(actual, sample) from summed components."""
+        """(actual, sample) from summed components; the last component is the number
+        of records measured (the sample)."""
+        sample = round(comps[-1])
         if combine == "sum":
-            return comps[0], int(bool(comps[0]))
+            return comps[0], sample
         if combine == "ratio":
-            return (comps[0] / comps[1] if comps[1] else 0.0), round(comps[1])
+            return (comps[0] / comps[1] if comps[1] else 0.0), sample
         if combine == "percent":
-            return (100.0 * comps[0] / comps[1] if comps[1] else 0.0), int(bool(comps[1]))
+            return (100.0 * comps[0] / comps[1] if comps[1] else 0.0), sample
         if combine == "rate":
             total = comps[0] + comps[1]
-            return (100.0 * comps[0] / total if total else 0.0), round(total)
+            return (100.0 * comps[0] / total if total else 0.0), sample
         raise ValueError(combine)
 
-    def _measure_pipeline(self, kpi, rows, definition, values, context):
-        """Open pipeline due in each target's period, and the owner's history over the
-        last 12 months (win rate, average deal, meetings per win)."""
-        first = min(r.date_from for r in rows)
-        last = max(r.date_to for r in rows)
-        mq = self._pipeline_query(kpi, first, last)
-        today = max(context["today"].values())
-        series = self._series(mq, rows, (0, 1), context, conversion_day=today)
-        history = context.setdefault("history", {})
-        if any(row.id not in history for row in rows):
-            history.update(self._history(context.get("pipeline_rows") or rows, context))
-        for row in rows:
-            amount, weighted, count, weighted_count = self._range(series, row, True, context)
-            if definition["pipeline"] == "amount":
-                pipeline, pipeline_weighted = amount, weighted
-            else:
-                pipeline, pipeline_weighted = count, weighted_count
-            values[row.id].update(
-                pipeline_value=pipeline, pipeline_weighted=pipeline_weighted, **history[row.id]
-            )
+    def _sums(self, query, plan, rows, money, state, rate_day=None):
+        """{target id: summed components} of the MetricQuery ``query(plan)`` over each
+        row's owner and period, amounts converted into each row's currency.
 
-    def _history(self, rows, context):
-        """The owner's own record over the last 12 months (up to today, in the
-        company's time zone), for each target."""
-        history_rows = [
-            r._replace(
-                date_from=context["today"][r.company_id] - timedelta(days=HISTORY_DAYS - 1),
-                date_to=context["today"][r.company_id],
+        Amounts are converted at each record's local day (``rate_day``: at that day
+        for all, e.g. today for the open pipeline). When some must be converted and the
+        plan is coarser than days, the records of the companies concerned are read
+        again by day."""
+        measured = self._cells(query(plan), plan, rows, state)
+        money = set(money)
+        convert = defaultdict(set)  # company whose amounts must be converted -> rows
+        if money:
+            for row in rows:
+                for key in measured.keys_of(row):
+                    if state.currency(key[2]) != row.currency_id:
+                        convert[key[2]].add(row.id)
+        by_day = measured
+        if convert and rate_day is None and plan.granularity != "day":
+            day_plan = BucketPlan.for_periods(
+                [
+                    (r.date_from, r.date_to)
+                    for r in rows
+                    if any(r.id in ids for ids in convert.values())
+                ],
+                set(plan.thresholds),
+                granularity="day",
+                is_date=plan.is_date,
             )
-            for r in rows
-        ]
-        start, stop = self._span(history_rows, context)
-        closed = self._series(self._closed_query(start, stop), history_rows, (0,), context)
-        meetings = self._series(self._meeting_query(start, stop), history_rows, (), context)
+            by_day = self._cells(query(day_plan), day_plan, rows, state, companies=set(convert))
         result = {}
-        for row in history_rows:
-            won_amount, won, lost = self._range(closed, row, True, context)
-            (held,) = self._range(meetings, row, False, context)
-            result[row.id] = {
-                "history_win_rate": 100.0 * won / (won + lost) if won + lost else 0.0,
-                "history_avg_deal": won_amount / won if won else 0.0,
-                "history_meetings_per_win": held / won if won else 0.0,
-            }
+        for row in rows:
+            total = [0.0] * measured.width
+            for key in measured.keys_of(row):
+                company = key[2]
+                source = measured
+                conversion = None
+                if row.id in convert.get(company, ()):
+                    source = measured if rate_day is not None else by_day
+                    conversion = self._conversion(source, money, company, row, state, rate_day)
+                i, j = source.plan.index_range(row.date_from, row.date_to)
+                part = source.series(key, conversion).sum(i, j)
+                total = [a + b for a, b in zip(total, part)]
+            result[row.id] = total
         return result
 
-    # ------------------------------------------------------------------
-    # Buckets and series
-    # ------------------------------------------------------------------
-
     @api.model
-    def _owner_keys(self, row):
-        if row.owner_type == "team":
-            return [("team", row.team_id)]
-        if row.owner_type == "user":
-            return [("user", row.user_id, row.company_id), ("user", row.user_id, None)]
-        return [("company", row.company_id)]
-
-    def _series(self, mq, rows, money, context, conversion_day=None):
-        """Runs the bucket query of ``mq`` and returns {(zone, owner key, currency key):
-        Series} for the owners, time zones and currencies that ``rows`` need.
-
-        One statement for every time zone: the records are read once, dated on the
-        local day of each time zone involved, and GROUPING SETS bucket them by (team,
-        company, day), (salesperson, company, day) and (company, day) for each zone,
-        only for the owner types needed, so that each result row belongs to exactly
-        one owner and zone."""
-        companies = context["companies"]
-        rates = context["rates"]
-        zones = [None] if mq.is_date else sorted({context["tz"][r.company_id] for r in rows})
-        needs = defaultdict(set)
-        kinds = defaultdict(set)
-        for row in rows:
-            zone = None if mq.is_date else context["tz"][row.company_id]
-            conv = (row.currency_id, companies[row.company_id]["root"]) if money else None
-            for key in self._owner_keys(row):
-                needs[(zone, key)].add(conv)
-                kinds[zone].add(key[0])
-        # only the records of these owners: a refresh of a few targets reads few rows
-        owners = defaultdict(set)
-        for _zone, key in needs:
-            owners[key[0]].add(key[1])
-        column = {"team": mq.team, "user": mq.user, "company": mq.company}
-        condition = SQL(" OR ").join(
-            SQL("%s = ANY(%s)", column[kind], sorted(ids)) for kind, ids in owners.items()
+    def _conversion(self, source, money, company, row, state, rate_day):
+        """(money indexes, factor of a bucket, cache key) converting ``company``'s
+        amounts into ``row``'s currency with the rates of ``row``'s company."""
+        rates = state.rates
+        from_currency = state.currency(company)
+        root = state.root(row.company_id)
+        labels = source.plan.labels
+        if rate_day is not None:
+            factor = rates.factor(from_currency, row.currency_id, root, rate_day)
+            return money, lambda bucket: factor, (row.currency_id, root, rate_day)
+        return (
+            money,
+            lambda bucket: rates.factor(from_currency, row.currency_id, root, labels[bucket - 1]),
+            (row.currency_id, root),
         )
-        mq.query.add_where(SQL("(%s)", condition))
+
+    def _cells(self, mq, plan, rows, state, companies=None):
+        """Runs ``mq`` grouped by team, salesperson, company and bucket of ``plan``
+        (one statement, plain GROUP BY), for the owners of ``rows``."""
+        kinds = {r.owner_type for r in rows}
+        owners = defaultdict(set)
+        for row in rows:
+            owners[row.owner_type].add(
+                {"team": row.team_id, "user": row.user_id, "company": row.company_id}[
+                    row.owner_type
+                ]
+            )
+        column = {"team": mq.team, "user": mq.user, "company": mq.company}
+        if sum(len(ids) for ids in owners.values()) <= OWNER_FILTER_MAX:
+            # a refresh of a few targets reads only their owners' records
+            mq.query.add_where(
+                SQL(
+                    "(%s)",
+                    SQL(" OR ").join(
+                        SQL("%s = ANY(%s)", column[kind], sorted(ids))
+                        for kind, ids in owners.items()
+                    ),
+                )
+            )
+        if companies:
+            mq.query.add_where(SQL("%s = ANY(%s)", mq.company, sorted(companies)))
         width = len(mq.components)
-        days = [mq.moment if zone is None else self._local_day(zone, mq.moment) for zone in zones]
         inner = mq.query.select(
             SQL("%s AS so_team", mq.team),
             SQL("%s AS so_user", mq.user),
             SQL("%s AS so_company", mq.company),
-            *[SQL("%s AS %s", day, SQL.identifier(f"so_day{i}")) for i, day in enumerate(days)],
+            SQL("%s AS so_moment", mq.moment),
             *[SQL("%s AS %s", c, SQL.identifier(f"so_c{i}")) for i, c in enumerate(mq.components)],
         )
-        sets = []
-        for i, zone in enumerate(zones):
-            day = SQL.identifier(f"so_day{i}")
-            if "team" in kinds[zone]:
-                sets.append(SQL("(so_team, so_company, %s)", day))
-            if "user" in kinds[zone]:
-                sets.append(SQL("(so_user, so_company, %s)", day))
-            if "company" in kinds[zone]:
-                sets.append(SQL("(so_company, %s)", day))
-        any_team = any("team" in k for k in kinds.values())
-        any_user = any("user" in k for k in kinds.values())
+        bucket = plan.bucket_sql(SQL("so_moment"), SQL("so_company"), state.zone_of())
         self.env.cr.execute(
             SQL(
-                "SELECT %s, %s, %s, %s, %s, so_company, %s, %s FROM (%s) AS so_facts"
-                " GROUP BY GROUPING SETS (%s)",
-                SQL("GROUPING(so_team)") if any_team else SQL("1"),
-                SQL("GROUPING(so_user)") if any_user else SQL("1"),
-                SQL(", ").join(
-                    SQL("GROUPING(%s)", SQL.identifier(f"so_day{i}")) for i in range(len(zones))
-                ),
-                SQL("so_team") if any_team else SQL("NULL"),
-                SQL("so_user") if any_user else SQL("NULL"),
-                SQL(", ").join(SQL.identifier(f"so_day{i}") for i in range(len(zones))),
+                "SELECT so_team, so_user, so_company, %s, %s FROM (%s) AS so_facts"
+                " GROUP BY 1, 2, 3, 4",
+                bucket,
                 SQL(", ").join(
                     SQL("COALESCE(SUM(%s), 0)", SQL.identifier(f"so_c{i}")) for i in range(width)
                 ),
                 inner,
-                SQL(", ").join(sets),
             )
         )
-        n_zones = len(zones)
-        flags_end, ids_end, days_end = 2 + n_zones, 5 + n_zones, 5 + 2 * n_zones
-        currency_of = {cid: info["currency"] for cid, info in companies.items()}
-        money_index = set(money)
-        acc = defaultdict(dict)
-        for row in self.env.cr.fetchall():
-            index = row[2:flags_end].index(0) if n_zones > 1 else 0
-            zone, day = zones[index], row[ids_end + index]
-            if not row[0]:
-                key = (zone, ("team", row[flags_end]))
-            elif not row[1]:
-                key = (zone, ("user", row[flags_end + 1], row[flags_end + 2]))
-            else:
-                key = (zone, ("company", row[flags_end + 2]))
-            convs = needs.get(key)
-            if not convs:
-                continue
-            comps = row[days_end:]
-            for conv in convs:
-                values = comps
-                if conv is not None:
-                    factor = rates.factor(
-                        currency_of.get(row[flags_end + 2]), conv[0], conv[1], conversion_day or day
-                    )
-                    if factor != 1.0:
-                        values = [
-                            c * factor if i in money_index else c for i, c in enumerate(comps)
-                        ]
-                bucket = acc[key + (conv,)]
-                current = bucket.get(day)
-                bucket[day] = (
-                    values if current is None else [a + b for a, b in zip(current, values)]
-                )
-        result = SeriesSet(width)
-        result.is_date = mq.is_date
-        for key, by_day in acc.items():
-            result[key] = Series(by_day, width)
-        return result
+        return Measured(plan, width, self.env.cr.fetchall(), kinds)
 
-    @api.model
-    def _range(self, series, row, money, context):
-        """Summed components of ``row``'s owner over ``row``'s period."""
-        zone = None if series.is_date else context["tz"][row.company_id]
-        conv = (row.currency_id, context["companies"][row.company_id]["root"]) if money else None
-        total = None
-        for key in self._owner_keys(row):
-            found = series.get((zone, key, conv))
-            if found is None:
-                continue
-            part = found.sum(row.date_from, row.date_to)
-            total = part if total is None else [a + b for a, b in zip(total, part)]
-        return total if total is not None else [0.0] * series.width
+    def _measure_pipeline(self, kpis, groups, results, state):
+        """Open pipeline due in each target's period: one scan per KPI filter, the
+        amounts at today's rate of the target's company."""
+        by_filter = defaultdict(list)
+        for kpi in kpis:
+            by_filter[str(kpi._get_filter_domain())].append(kpi)
+        for same in by_filter.values():
+            rows = [r for kpi in same for r in groups[kpi.id]]
+            plan = BucketPlan.for_periods(
+                [(r.date_from, r.date_to) for r in rows], (), is_date=True
+            )
+            today = max(c.today for c in state.companies.values())
+            kind = {kpi.id: kpi._metric_definition()["pipeline"] for kpi in same}
+            sums = self._sums(
+                lambda plan, kpi=same[0]: self._pipeline_query(
+                    kpi, plan.labels[0], plan.end - timedelta(days=1)
+                ),
+                plan,
+                rows,
+                (0, 1),
+                state,
+                rate_day=today,
+            )
+            for row in rows:
+                amount, weighted, count, weighted_count = sums[row.id]
+                if kind[row.kpi_id] == "amount":
+                    pipeline, pipeline_weighted = amount, weighted
+                else:
+                    pipeline, pipeline_weighted = count, weighted_count
+                results[row.id].update(pipeline_value=pipeline, pipeline_weighted=pipeline_weighted)
+
+    def _measure_history(self, rows, results, state):
+        """The owner's own record over the last 12 months (up to today, in the
+        company's time zone): win rate, average deal, meetings per win. One bucket per
+        owner; one scan of the closed deals, one of the meetings."""
+        history_rows = []
+        for row in rows:
+            today = state.today(row.company_id)
+            history_rows.append(
+                row._replace(date_from=today - timedelta(days=HISTORY_DAYS - 1), date_to=today)
+            )
+        plan = BucketPlan.window(
+            {
+                clock.tz: (clock.today - timedelta(days=HISTORY_DAYS - 1), clock.today)
+                for clock in state.companies.values()
+            }
+        )
+        closed = self._sums(
+            lambda p: self._closed_query(*p.span()), plan, history_rows, (0,), state
+        )
+        meetings = self._sums(
+            lambda p: self._meeting_query(*p.span()), plan, history_rows, (), state
+        )
+        for row in history_rows:
+            won_amount, won, lost = closed[row.id]
+            (held,) = meetings[row.id]
+            results[row.id].update(
+                history_win_rate=100.0 * won / (won + lost) if won + lost else 0.0,
+                history_avg_deal=won_amount / won if won else 0.0,
+                history_meetings_per_win=held / won if won else 0.0,
+            )
 
     # ------------------------------------------------------------------
     # Storing
     # ------------------------------------------------------------------
 
-    def _store(self, rows, results, context, now):
-        """Writes measured and derived figures of every measured target in one statement."""
-        if not results:
-            return
-        companies = context["companies"]
-        kpis = (
-            self.env["sales.kpi"].with_context(active_test=False).browse({r.kpi_id for r in rows})
-        )
+    def _store(self, rows, results, state, kpis, write_all=False):
+        """Derives the figures of every measured target and writes, in one statement,
+        those that changed (arrays sent as text literals)."""
         definitions = {kpi.id: kpi._metric_definition() for kpi in kpis}
         units = {kpi.id: (kpi.unit, kpi.direction) for kpi in kpis}
-        columns = {name: [] for name, _type in STORED_FIGURES}
-        ids = []
+        changed = []
         for row in rows:
             measured = results.get(row.id)
             if measured is None:
                 continue
             definition = definitions[row.kpi_id]
-            company = companies[row.company_id]
-            measured.setdefault("elapsed_ratio", context["elapsed"][row.id])
-            derived = figures.derive(
-                target=row.target_value or 0.0,
-                unit=units[row.kpi_id][0],
-                direction=units[row.kpi_id][1],
-                additive=definition["additive"],
-                pipeline_kind=definition["pipeline"],
-                actual=measured["actual_value"],
-                sample=measured["actual_sample"],
-                elapsed=measured["elapsed_ratio"],
-                ended=context["today"][row.company_id] > row.date_to,
-                pipeline_value=measured.get("pipeline_value", 0.0),
-                pipeline_weighted=measured.get("pipeline_weighted", 0.0),
-                win_rate=measured.get("history_win_rate", 0.0),
-                avg_deal=measured.get("history_avg_deal", 0.0),
-                meetings_per_win=measured.get("history_meetings_per_win", 0.0),
-                on_track=company["on_track"] or 0.0,
-                at_risk=company["at_risk"] or 0.0,
+            clock = state.companies[row.company_id]
+            measured["elapsed_ratio"] = state.elapsed[row.id]
+            measured.update(
+                figures.derive(
+                    target=row.target_value or 0.0,
+                    unit=units[row.kpi_id][0],
+                    direction=units[row.kpi_id][1],
+                    additive=definition["additive"],
+                    pipeline_kind=definition["pipeline"],
+                    actual=measured["actual_value"],
+                    sample=measured["actual_sample"],
+                    elapsed=measured["elapsed_ratio"],
+                    ended=clock.today > row.date_to,
+                    pipeline_value=measured.get("pipeline_value", 0.0),
+                    pipeline_weighted=measured.get("pipeline_weighted", 0.0),
+                    win_rate=measured.get("history_win_rate", 0.0),
+                    avg_deal=measured.get("history_avg_deal", 0.0),
+                    meetings_per_win=measured.get("history_meetings_per_win", 0.0),
+                    on_track=clock.on_track,
+                    at_risk=clock.at_risk,
+                )
             )
-            measured.update(derived)
-            ids.append(row.id)
-            for name, _type in STORED_FIGURES:
-                columns[name].append(measured.get(name, 0.0 if _type != "varchar" else None))
-        assignments = SQL(", ").join(
-            SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
-            for name, _type in STORED_FIGURES
-        )
-        arrays = SQL(", ").join(
-            SQL("%s::%s[]", columns[name], SQL(sql_type)) for name, sql_type in STORED_FIGURES
-        )
-        names = SQL(", ").join(SQL.identifier(name) for name, _type in STORED_FIGURES)
+            values = [self._column_value(measured, name, kind) for name, kind in STORED_FIGURES]
+            old_figures, was_failed, never = row.stored
+            if write_all or never or was_failed or not self._same(old_figures, values):
+                changed.append((row.id, values))
+        if changed:
+            self._write_figures(changed, state.now)
+
+    @api.model
+    def _column_value(self, measured, name, kind):
+        value = measured.get(name)
+        if kind == "varchar":
+            return value or None
+        if kind == "int4":
+            return int(value or 0)
+        return float(value or 0.0)
+
+    @api.model
+    def _same(self, stored, values):
+        """Whether the stored figures (read as text) equal ``values``."""
+        for old, new in zip(stored, values):
+            if new is None or isinstance(new, str):
+                if old != new:
+                    return False
+            elif old is None or abs(float(old) - new) > 1e-9 * max(1.0, abs(new)):
+                return False
+        return True
+
+    def _write_figures(self, changed, now):
+        """One UPDATE of the changed targets; each column travels as one text array
+        literal (not as an ARRAY[...] expression of parameters)."""
+
+        def literal(values):
+            items = (
+                "NULL" if v is None else f'"{v}"' if isinstance(v, str) else repr(v) for v in values
+            )
+            return f"{{{','.join(items)}}}"
+
+        ids = [target_id for target_id, _values in changed]
+        columns = list(zip(*(values for _id, values in changed)))
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE sales_target t
-                   SET %s, refreshed_at = %s
+                   SET %s, refreshed_at = %s, refresh_failed = FALSE
                   FROM unnest(%s::int4[], %s) AS v(id, %s)
                  WHERE t.id = v.id
                 """,
-                assignments,
+                SQL(", ").join(
+                    SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
+                    for name in FIGURE_NAMES
+                ),
                 now,
-                ids,
-                arrays,
-                names,
+                literal(ids),
+                SQL(", ").join(
+                    SQL("%s::%s[]", literal(column), SQL(kind))
+                    for column, (_name, kind) in zip(columns, STORED_FIGURES)
+                ),
+                SQL(", ").join(SQL.identifier(name) for name in FIGURE_NAMES),
             )
         )
-        self.env["sales.target"].invalidate_model(
-            [name for name, _type in STORED_FIGURES] + ["refreshed_at"]
-        )
-
-    # ------------------------------------------------------------------
-    # Metric queries
-    # ------------------------------------------------------------------
-
-    def _metric_query(self, kpi, start, stop):
-        """The MetricQuery of ``kpi`` for records dated in [start, stop) (UTC; a date
-        metric may read a few more days: only the targets' days are summed)."""
-        method = getattr(self, f"_query_{kpi.metric}", None)
-        if method is None:
-            raise ValueError(f"no measure for metric {kpi.metric!r}")
-        return method(kpi, start, stop)
-
-    def _leads(self):
-        return self.env["crm.lead"].sudo().with_context(active_test=False)
-
-    def _lead_query(self, kpi, domain, date_fname, components, is_date=False):
-        """MetricQuery over crm.lead; ``components`` is a function of a column getter."""
-        leads = self._leads()
-        if kpi:
-            domain = expression.AND([kpi._get_filter_domain(), domain])
-        query = leads._search(domain)
-
-        def col(fname):
-            return leads._field_to_sql(query.table, fname, query)
-
-        return MetricQuery(
-            "crm.lead",
-            query,
-            col("team_id"),
-            col("user_id"),
-            col("company_id"),
-            col(date_fname) if date_fname else None,
-            is_date,
-            components(col, query),
-        )
-
-    @api.model
-    def _local_day(self, tz, column):
-        return SQL("(timezone(%s, timezone('UTC', %s)))::date", tz, column)
-
-    @api.model
-    def _won_domain(self, start, stop):
-        return [
-            ("active", "=", True),
-            ("stage_id.is_won", "=", True),
-            ("date_closed", ">=", start),
-            ("date_closed", "<", stop),
-        ]
-
-    @api.model
-    def _closed_domain(self, start, stop):
-        """Won or lost (archived with probability 0), closed in [start, stop)."""
-        return [
-            ("date_closed", ">=", start),
-            ("date_closed", "<", stop),
-            "|",
-            "&",
-            ("active", "=", True),
-            ("stage_id.is_won", "=", True),
-            "&",
-            ("active", "=", False),
-            ("probability", "=", 0),
-        ]
-
-    def _query_won_revenue(self, kpi, start, stop):
-        return self._lead_query(
-            kpi,
-            self._won_domain(start, stop),
-            "date_closed",
-            lambda col, q: [col("expected_revenue")],
-        )
-
-    def _query_won_count(self, kpi, start, stop):
-        return self._lead_query(
-            kpi, self._won_domain(start, stop), "date_closed", lambda col, q: [SQL("1")]
-        )
-
-    def _query_avg_deal_size(self, kpi, start, stop):
-        return self._lead_query(
-            kpi,
-            self._won_domain(start, stop),
-            "date_closed",
-            lambda col, q: [col("expected_revenue"), SQL("1")],
-        )
-
-    def _query_cycle_days(self, kpi, start, stop):
-        return self._lead_query(
-            kpi,
-            self._won_domain(start, stop),
-            "date_closed",
-            lambda col, q: [col("day_close"), SQL("1")],
-        )
-
-    def _query_win_rate(self, kpi, start, stop):
-        return self._lead_query(
-            kpi,
-            self._closed_domain(start, stop),
-            "date_closed",
-            lambda col, q: [
-                SQL("CASE WHEN %s THEN 1 ELSE 0 END", col("active")),
-                SQL("CASE WHEN %s THEN 0 ELSE 1 END", col("active")),
-            ],
-        )
-
-    def _query_new_leads(self, kpi, start, stop):
-        domain = [("create_date", ">=", start), ("create_date", "<", stop)]
-        return self._lead_query(kpi, domain, "create_date", lambda col, q: [SQL("1")])
-
-    def _opportunity_query(self, kpi, start, stop, components):
-        """Opportunities by the date they became one (conversion, else creation)."""
-        mq = self._lead_query(kpi, [("type", "=", "opportunity")], None, components)
-        leads = self._leads()
-        date = SQL(
-            "COALESCE(%s, %s)",
-            leads._field_to_sql(mq.query.table, "date_conversion", mq.query),
-            leads._field_to_sql(mq.query.table, "create_date", mq.query),
-        )
-        mq.query.add_where(SQL("%s >= %s AND %s < %s", date, start, date, stop))
-        return mq._replace(moment=date)
-
-    def _query_new_opportunities(self, kpi, start, stop):
-        return self._opportunity_query(kpi, start, stop, lambda col, q: [SQL("1")])
-
-    def _query_pipeline_created(self, kpi, start, stop):
-        return self._opportunity_query(kpi, start, stop, lambda col, q: [col("expected_revenue")])
-
-    @api.model
-    def _earlier_win(self, query, col):
-        """SQL: the customer (commercial entity) of the lead had won an earlier deal
-        in the same company."""
-        query.add_join(
-            "LEFT JOIN",
-            "so_partner",
-            "res_partner",
-            SQL("%s = %s", SQL.identifier("so_partner", "id"), col("partner_id")),
-        )
-        return SQL(
-            """EXISTS (
-                SELECT 1 FROM crm_lead so_prev
-                  JOIN crm_stage so_prev_stage
-                    ON so_prev_stage.id = so_prev.stage_id AND so_prev_stage.is_won
-                  JOIN res_partner so_prev_partner ON so_prev_partner.id = so_prev.partner_id
-                 WHERE so_prev.active
-                   AND so_prev_partner.commercial_partner_id = so_partner.commercial_partner_id
-                   AND so_prev.company_id IS NOT DISTINCT FROM %s
-                   AND (so_prev.date_closed, so_prev.id) < (%s, %s))""",
-            col("company_id"),
-            col("date_closed"),
-            col("id"),
-        )
-
-    def _query_new_customers(self, kpi, start, stop):
-        def components(col, query):
-            query.add_where(SQL("NOT %s", self._earlier_win(query, col)))
-            return [SQL("1")]
-
-        domain = self._won_domain(start, stop) + [("partner_id", "!=", False)]
-        return self._lead_query(kpi, domain, "date_closed", components)
-
-    def _query_repeat_revenue_share(self, kpi, start, stop):
-        def components(col, query):
-            earlier = self._earlier_win(query, col)
-            revenue = col("expected_revenue")
-            return [SQL("CASE WHEN %s THEN %s ELSE 0 END", earlier, revenue), revenue]
-
-        return self._lead_query(kpi, self._won_domain(start, stop), "date_closed", components)
-
-    def _query_activities_done(self, kpi, start, stop):
-        return self._activity_query(kpi, start, stop, kpi.activity_type_ids)
-
-    def _activity_query(self, kpi, start, stop, activity_types):
-        """Activities marked done on opportunities: the messages Odoo keeps for them,
-        credited to their author, in the opportunity's team and company."""
-        messages = self.env["mail.message"].sudo()
-        domain = [("model", "=", "crm.lead"), ("date", ">=", start), ("date", "<", stop)]
-        if activity_types:
-            domain.append(("mail_activity_type_id", "in", activity_types.ids))
-        else:
-            domain.append(("mail_activity_type_id", "!=", False))
-        query = messages._search(domain)
-        res_id = messages._field_to_sql(query.table, "res_id", query)
-        query.add_join(
-            "JOIN", "so_lead", "crm_lead", SQL("%s = %s", SQL.identifier("so_lead", "id"), res_id)
-        )
-        lead_filter = kpi._get_filter_domain()
-        if lead_filter:
-            query.add_where(
-                SQL(
-                    "%s IN %s",
-                    SQL.identifier("so_lead", "id"),
-                    self._leads()._search(lead_filter).subselect(),
-                )
-            )
-        query.add_join(
-            "LEFT JOIN",
-            "so_author",
-            SQL("(SELECT partner_id, MIN(id) AS user_id FROM res_users GROUP BY partner_id)"),
-            SQL(
-                "%s = %s",
-                SQL.identifier("so_author", "partner_id"),
-                messages._field_to_sql(query.table, "author_id", query),
-            ),
-        )
-        return MetricQuery(
-            "mail.message",
-            query,
-            SQL.identifier("so_lead", "team_id"),
-            SQL.identifier("so_author", "user_id"),
-            SQL.identifier("so_lead", "company_id"),
-            messages._field_to_sql(query.table, "date", query),
-            False,
-            [SQL("1")],
-        )
-
-    def _query_objective_achievement_rate(self, kpi, start, stop):
-        """Sales objectives achieved / closed (achieved, partly, missed), by closing day,
-        credited to the objective's owner, team and company."""
-        objectives = self.env["sales.objective"].sudo()
-        # a local day is within a day of the UTC one: read one more on each side
-        first, last = (start - timedelta(days=1)).date(), (stop + timedelta(days=1)).date()
-        query = objectives._search(
-            [
-                ("objective_type", "=", "sales"),
-                ("state", "in", ("achieved", "partly", "missed")),
-                ("date_closed", ">=", first),
-                ("date_closed", "<=", last),
-            ]
-        )
-
-        def col(fname):
-            return objectives._field_to_sql(query.table, fname, query)
-
-        lead_filter = kpi._get_filter_domain()
-        if lead_filter:
-            query.add_where(
-                SQL("%s IN %s", col("lead_id"), self._leads()._search(lead_filter).subselect())
-            )
-        return MetricQuery(
-            "sales.objective",
-            query,
-            col("team_id"),
-            col("user_id"),
-            col("company_id"),
-            col("date_closed"),
-            True,
-            [SQL("CASE WHEN %s = 'achieved' THEN 1 ELSE 0 END", col("state")), SQL("1")],
-        )
-
-    def _query_smart_coverage(self, kpi, start, stop):
-        """Done calls and meetings on opportunities (the KPI's activity types, if any) that
-        pursued a sales objective meeting the specific, measurable and time-bound rules."""
-        types = kpi.activity_type_ids or self.env["mail.activity.type"].sudo().search(
-            [("category", "in", ("phonecall", "meeting"))]
-        )
-        mq = self._activity_query(kpi, start, stop, types)
-        message_id = SQL.identifier(mq.query.table, "id")
-        smart = SQL(
-            "CASE WHEN EXISTS (SELECT 1 FROM sales_objective so_obj"
-            " WHERE so_obj.done_message_id = %s AND so_obj.is_smart"
-            " AND so_obj.objective_type = 'sales') THEN 1 ELSE 0 END",
-            message_id,
-        )
-        return mq._replace(components=[smart, SQL("1")])
-
-    def _pipeline_query(self, kpi, first, last):
-        """Open opportunities expected to close between ``first`` and ``last``."""
-        domain = [
-            ("active", "=", True),
-            ("type", "=", "opportunity"),
-            "|",
-            ("stage_id", "=", False),
-            ("stage_id.is_won", "=", False),
-            ("date_deadline", ">=", first),
-            ("date_deadline", "<=", last),
-        ]
-        return self._lead_query(
-            kpi,
-            domain,
-            "date_deadline",
-            lambda col, q: [
-                col("expected_revenue"),
-                SQL("%s * %s / 100.0", col("expected_revenue"), col("probability")),
-                SQL("1"),
-                SQL("%s / 100.0", col("probability")),
-            ],
-            is_date=True,
-        )
-
-    def _closed_query(self, start, stop):
-        return self._lead_query(
-            None,
-            self._closed_domain(start, stop),
-            "date_closed",
-            lambda col, q: [
-                SQL("CASE WHEN %s THEN %s ELSE 0 END", col("active"), col("expected_revenue")),
-                SQL("CASE WHEN %s THEN 1 ELSE 0 END", col("active")),
-                SQL("CASE WHEN %s THEN 0 ELSE 1 END", col("active")),
-            ],
-        )
-
-    def _meeting_query(self, start, stop):
-        """Meetings held (calendar events linked to an opportunity)."""
-        events = self.env["calendar.event"].sudo()
-        query = events._search(
-            [("opportunity_id", "!=", False), ("start", ">=", start), ("start", "<", stop)]
-        )
-        query.add_join(
-            "JOIN",
-            "so_lead",
-            "crm_lead",
-            SQL(
-                "%s = %s",
-                SQL.identifier("so_lead", "id"),
-                events._field_to_sql(query.table, "opportunity_id", query),
-            ),
-        )
-        return MetricQuery(
-            "calendar.event",
-            query,
-            SQL.identifier("so_lead", "team_id"),
-            events._field_to_sql(query.table, "user_id", query),
-            SQL.identifier("so_lead", "company_id"),
-            events._field_to_sql(query.table, "start", query),
-            False,
-            [SQL("1")],
-        )
+        self.env["sales.target"].invalidate_model([*FIGURE_NAMES, "refreshed_at", "refresh_failed"])
 
     # ------------------------------------------------------------------
     # Ad-hoc measures
@@ -913,11 +669,12 @@ class SalesKpiEngine(models.AbstractModel):
                 target.currency_id.id,
                 0.0,
                 0.0,
+                None,
             )
             for index, user in enumerate(users, start=1)
         ]
-        context = self._load_context(rows)
-        values = self._measure_kpi(target.kpi_id, rows, context)
+        state = self._load_state(rows)
+        values = self._measure_kpi(target.kpi_id, rows, state)
         return {row.user_id: values[row.id]["actual_value"] for row in rows}
 
     # ------------------------------------------------------------------
@@ -925,31 +682,32 @@ class SalesKpiEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _counted_record_ids(self, target):
-        """(model, ids) of exactly the records counted in ``target``'s actual."""
+        """(model, ids) of exactly the records counted in ``target``'s actual: dated in
+        their company's time zone on the target's days, of the target's owner."""
         self = self.sudo()
         target.ensure_one()
         kpi = target.kpi_id
         if kpi.metric == "manual":
             return None, []
-        tz = target.company_id.resource_calendar_id.tz or "UTC"
-        start = local_day_start_utc(target.date_from, tz)
-        stop = local_day_start_utc(target.date_to + timedelta(days=1), tz)
-        mq = self._metric_query(kpi, start, stop)
-        day = mq.moment if mq.is_date else self._local_day(tz, mq.moment)
-        mq.query.add_where(SQL("%s BETWEEN %s AND %s", day, target.date_from, target.date_to))
+        state = self._load_state([])
+        plan = BucketPlan.for_periods(
+            [(target.date_from, target.date_to)], set(state.zone_of().values()), granularity="day"
+        )
+        mq = self._metric_query(kpi, *plan.span())
+        if mq.is_date:
+            plan = BucketPlan.for_periods(
+                [(target.date_from, target.date_to)], (), granularity="day", is_date=True
+            )
+        bucket = plan.bucket_sql(mq.moment, mq.company, state.zone_of())
+        mq.query.add_where(SQL("%s BETWEEN 1 AND %s", bucket, len(plan.labels)))
         if target.owner_type == "team":
             owner = SQL("%s = %s", mq.team, target.team_id.id)
         elif target.owner_type == "user":
             owner = SQL(
-                "%s = %s AND (%s = %s OR %s IS NULL)",
-                mq.user,
-                target.user_id.id,
-                mq.company,
-                target.company_id.id,
-                mq.company,
+                "%s = %s AND %s = %s", mq.user, target.user_id.id, mq.company, target.company_id.id
             )
         else:
             owner = SQL("%s = %s", mq.company, target.company_id.id)
         mq.query.add_where(owner)
         self.env.cr.execute(mq.query.select(SQL.identifier(mq.query.table, "id")))
-        return mq.model, [row[0] for row in self.env.cr.fetchall()]
+        return mq.model, [r[0] for r in self.env.cr.fetchall()]

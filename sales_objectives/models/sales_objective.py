@@ -8,6 +8,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount, format_date
 
 OUTCOMES = ("achieved", "partly", "missed")
+# context key set by the outcome step, the only path that closes an objective
+OUTCOME_STEP = "sales_objective_outcome_step"
 # a statement says what: at least this many words
 MIN_STATEMENT_WORDS = 3
 # "far above the rep's own past results": more than this many times their average won deal
@@ -148,11 +150,19 @@ class SalesObjective(models.Model):
         required=True,
         tracking=True,
         index=True,
+        copy=False,
     )
     state_sequence = fields.Integer(compute="_compute_state_sequence", store=True)
-    result_value = fields.Float("Result", tracking=True)
-    outcome_note = fields.Text("Outcome")
-    date_closed = fields.Date("Closed on", readonly=True, copy=False, index=True)
+    result_value = fields.Float("Result", tracking=True, copy=False)
+    outcome_note = fields.Text("Outcome", copy=False)
+    date_closed = fields.Datetime(
+        "Closed on",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="When the outcome was recorded (set by the server). The objective KPIs date "
+        "it in the company's time zone.",
+    )
     score = fields.Float(
         "Score (%)",
         compute="_compute_score",
@@ -277,7 +287,7 @@ class SalesObjective(models.Model):
         achievable = (True, "")
         if self.measure == "amount" and self.target_value > 0:
             expected = self.lead_id.expected_revenue
-            average = averages.get(self.user_id.id, 0.0)
+            average = averages.get((self.user_id.id, self.company_id.id), 0.0)
             if expected and self.target_value > expected:
                 achievable = (
                     False,
@@ -327,9 +337,12 @@ class SalesObjective(models.Model):
         }
 
     def _average_won_deals(self):
-        """{user id: average expected revenue of their deals won in the last 12 months}."""
+        """{(user id, company id): average expected revenue of the user's deals won in
+        that company over the last 12 months}. An opportunity's revenue is in its
+        company's currency, which is the objective's: averages never mix companies."""
         users = self.user_id
-        if not users:
+        companies = self.company_id
+        if not users or not companies:
             return {}
         now = fields.Datetime.now()
         groups = (
@@ -338,15 +351,18 @@ class SalesObjective(models.Model):
             ._read_group(
                 [
                     ("user_id", "in", users.ids),
+                    ("company_id", "in", companies.ids),
                     ("stage_id.is_won", "=", True),
                     ("date_closed", ">=", now - timedelta(days=HISTORY_DAYS)),
                     ("date_closed", "<=", now),
                 ],
-                ["user_id"],
-                ["expected_revenue:avg"],
+                ["user_id", "company_id"],
+                ["expected_revenue:sum", "__count"],
             )
         )
-        return {user.id: average or 0.0 for user, average in groups}
+        return {
+            (user.id, company.id): total / count for user, company, total, count in groups if count
+        }
 
     def _format(self, value):
         if self.measure == "amount":
@@ -369,7 +385,7 @@ class SalesObjective(models.Model):
     )
     def _check_smart_when_open(self):
         for objective in self:
-            if objective.objective_type != "sales" or objective.state != "open":
+            if objective.objective_type != "sales" or objective.state not in ("open", *OUTCOMES):
                 continue
             checks = objective._smart_checks({})
             missing = [
@@ -380,8 +396,8 @@ class SalesObjective(models.Model):
             if missing:
                 raise ValidationError(
                     self.env._(
-                        "The sales objective “%(objective)s” cannot be opened yet: %(missing)s "
-                        "(or make it a relationship objective).",
+                        "The sales objective “%(objective)s” cannot be opened or closed yet: "
+                        "%(missing)s (or make it a relationship objective).",
                         objective=objective.statement or "",
                         missing=" ".join(missing),
                     )
@@ -431,10 +447,45 @@ class SalesObjective(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("state", "draft") not in ("draft", "open"):
+                raise UserError(
+                    self.env._(
+                        "An objective is created draft or open; its outcome is recorded when "
+                        "the call or meeting is done (or with “Record the outcome”)."
+                    )
+                )
+            if vals.get("date_closed") or vals.get("result_value"):
+                raise UserError(
+                    self.env._("The result and the closing date come with the outcome.")
+                )
+        return super().create(vals_list)
+
     def write(self, vals):
         if {"result_value", "outcome_note"} & set(vals) and "state" not in vals:
             if self.filtered(lambda o: o.state == "cancelled"):
                 raise UserError(self.env._("A cancelled objective has no result to record."))
+        if not self.env.context.get(OUTCOME_STEP):
+            if vals.get("state") in OUTCOMES:
+                raise UserError(
+                    self.env._(
+                        "An objective is closed by recording its outcome (when the activity is "
+                        "done, or with “Record the outcome”), not by changing its state."
+                    )
+                )
+            if "date_closed" in vals or (
+                "result_value" in vals and self.filtered(lambda o: o.state in OUTCOMES)
+            ):
+                raise UserError(
+                    self.env._(
+                        "The result and the closing date of an objective are set when its "
+                        "outcome is recorded."
+                    )
+                )
+            if "result_value" in vals and vals["result_value"]:
+                raise UserError(self.env._("The result of an objective comes with its outcome."))
         return super().write(vals)
 
     # ------------------------------------------------------------------
@@ -450,7 +501,8 @@ class SalesObjective(models.Model):
         return True
 
     def action_reset(self):
-        self.write(
+        """Opens the objective again: its outcome, result and closing date are cleared."""
+        self.with_context(**{OUTCOME_STEP: True}).write(
             {"state": "open", "result_value": 0.0, "outcome_note": False, "date_closed": False}
         )
         return True
@@ -474,6 +526,7 @@ class SalesObjective(models.Model):
         """Records the outcome of these objectives and posts it on their opportunity."""
         if state not in OUTCOMES:
             raise UserError(self.env._("An outcome is achieved, partly achieved or missed."))
+        now = fields.Datetime.now()
         for objective in self:
             if objective.state == "cancelled":
                 raise UserError(
@@ -485,18 +538,45 @@ class SalesObjective(models.Model):
             value = result_value
             if value is None:
                 value = objective.target_value if state == "achieved" else 0.0
-            if value < 0:
-                raise ValidationError(self.env._("A result cannot be negative."))
-            objective.write(
+            objective._check_outcome(state, value)
+            objective.with_context(**{OUTCOME_STEP: True}).write(
                 {
                     "state": state,
                     "result_value": value,
                     "outcome_note": note or objective.outcome_note,
-                    "date_closed": fields.Date.context_today(objective),
+                    "date_closed": now,
                 }
             )
             objective.lead_id._message_log(body=objective._outcome_html())
         return True
+
+    def _check_outcome(self, state, value):
+        """The result must agree with the outcome chosen: achieved reaches the target,
+        partly and missed stay below it."""
+        self.ensure_one()
+        if value < 0:
+            raise ValidationError(self.env._("A result cannot be negative."))
+        if self.measure == "commitment" or self.objective_type != "sales" or not self.target_value:
+            return
+        target = self._format(self.target_value)
+        if state == "achieved" and value < self.target_value:
+            raise ValidationError(
+                self.env._(
+                    "“Achieved” means the target of %(target)s was reached, but the result is "
+                    "%(result)s: choose “Partly achieved”, or correct the result.",
+                    target=target,
+                    result=self._format(value),
+                )
+            )
+        if state in ("partly", "missed") and value >= self.target_value:
+            raise ValidationError(
+                self.env._(
+                    "A result of %(result)s reaches the target of %(target)s: choose "
+                    "“Achieved”, or correct the result.",
+                    target=target,
+                    result=self._format(value),
+                )
+            )
 
     def _outcome_html(self):
         self.ensure_one()

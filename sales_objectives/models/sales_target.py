@@ -1,7 +1,6 @@
 import logging
 from datetime import timedelta
 
-import pytz
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -50,6 +49,26 @@ DERIVED_FIELDS = [
     "meetings_needed",
     "status",
 ]
+# Written by the refresh engine only: refused in create() and write().
+MEASURED_FIELDS = {
+    "actual_value",
+    "actual_sample",
+    "elapsed_ratio",
+    "pipeline_value",
+    "pipeline_weighted",
+    "history_win_rate",
+    "history_avg_deal",
+    "history_meetings_per_win",
+    "refreshed_at",
+    "refresh_attempted_at",
+    "refresh_failed",
+    *DERIVED_FIELDS,
+}
+# What a sales manager may still change on a closed target (besides reopening it).
+CLOSED_EDITABLE = {"state", "active", "note"}
+# Who a target belongs to: after changing them, the user must still be allowed to
+# write the target (a team leader cannot move a target out of their teams).
+OWNER_FIELDS = {"owner_type", "team_id", "user_id", "company_id"}
 
 
 class SalesTarget(models.Model):
@@ -120,6 +139,12 @@ class SalesTarget(models.Model):
         readonly=False,
         precompute=True,
         help="Amounts are converted into this currency at each record's date.",
+    )
+    currency_follows_company = fields.Boolean(
+        default=True,
+        copy=False,
+        help="The currency is the company's and follows it; a currency chosen by the user "
+        "is kept when the company changes.",
     )
     period_type = fields.Selection(
         PERIOD_TYPES, string="Period", required=True, default="month", tracking=True
@@ -208,7 +233,33 @@ class SalesTarget(models.Model):
     history_meetings_per_win = fields.Float(
         "Meetings per win (last 12 months)", readonly=True, copy=False
     )
-    refreshed_at = fields.Datetime("Refreshed on", readonly=True, copy=False)
+    refreshed_at = fields.Datetime(
+        "Figures changed on",
+        readonly=True,
+        copy=False,
+        help="When the engine last wrote new figures on this target.",
+    )
+    figures_as_of = fields.Datetime(
+        "Refreshed on",
+        compute="_compute_figures_as_of",
+        help="The figures are those measured at this moment: the last refresh of this "
+        "target, or the last scheduled pass over its KPI (which rewrites only the figures "
+        "that changed).",
+    )
+    refresh_attempted_at = fields.Datetime(
+        "Last failed refresh",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="When a refresh last failed to measure the target's KPI.",
+    )
+    refresh_failed = fields.Boolean(
+        "Last refresh failed",
+        readonly=True,
+        copy=False,
+        help="The KPI could not be measured at the last refresh: the figures are those of "
+        "the last successful one. Sales managers see why on the KPI.",
+    )
 
     # ------------------------------------------------------------------
     # Derived from the above (same function as the engine: tools/figures.py)
@@ -260,6 +311,14 @@ class SalesTarget(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
+    @api.depends("refreshed_at", "kpi_id.last_refresh", "refresh_failed")
+    def _compute_figures_as_of(self):
+        for target in self:
+            as_of = target.refreshed_at
+            if as_of and not target.refresh_failed and target.kpi_id.last_refresh:
+                as_of = max(as_of, target.kpi_id.last_refresh)
+            target.figures_as_of = as_of
+
     @api.depends("team_id")
     def _compute_company_id(self):
         for target in self:
@@ -267,8 +326,9 @@ class SalesTarget(models.Model):
 
     @api.depends("company_id")
     def _compute_currency_id(self):
+        """The company's currency, unless the user chose another one."""
         for target in self:
-            if not target.currency_id or target.currency_id != target.company_id.currency_id:
+            if target.currency_follows_company or not target.currency_id:
                 target.currency_id = target.company_id.currency_id or self.env.company.currency_id
 
     @api.depends("period_type", "date_from")
@@ -354,9 +414,8 @@ class SalesTarget(models.Model):
         )
 
     def _company_today(self):
-        tz = (self.company_id or self.env.company).resource_calendar_id.tz or "UTC"
-        now = pytz.utc.localize(fields.Datetime.now())
-        return now.astimezone(pytz.timezone(tz)).date()
+        company = self.company_id or self.env.company
+        return company._sales_today()[company.id]
 
     @api.depends("actual_value", "target_value", "expected_value", "kpi_id.unit", "currency_id")
     @api.depends_context("lang")
@@ -368,19 +427,23 @@ class SalesTarget(models.Model):
                 "expected %(value)s", value=target._format_value(target.expected_value)
             )
 
-    @api.depends("child_ids.target_value", "child_ids.actual_value", "target_value")
+    @api.depends("child_ids.target_value", "child_ids.actual_value", "target_value", "kpi_id")
     def _compute_children_sums(self):
         for target in self:
             children = target.child_ids
             target.children_target_sum = sum(children.mapped("target_value"))
             target.children_actual_sum = sum(children.mapped("actual_value"))
-            target.split_mismatch = bool(children) and (
-                float_compare(
-                    target.children_target_sum,
-                    target.target_value,
-                    precision_digits=target._value_digits(),
+            target.split_mismatch = (
+                bool(children)
+                and target.is_additive
+                and (
+                    float_compare(
+                        target.children_target_sum,
+                        target.target_value,
+                        precision_digits=target._value_digits(),
+                    )
+                    != 0
                 )
-                != 0
             )
 
     def _value_digits(self):
@@ -559,6 +622,10 @@ class SalesTarget(models.Model):
                 )
             )
 
+    @api.onchange("currency_id")
+    def _onchange_currency_id(self):
+        self.currency_follows_company = self.currency_id == self.company_id.currency_id
+
     @api.onchange("period_type", "date_from")
     def _onchange_period(self):
         """Choosing a period type and a day gives the period that contains that day."""
@@ -572,15 +639,100 @@ class SalesTarget(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_no_measured_figures(vals)
+            if vals.get("state", "draft") not in ("draft", "confirmed"):
+                raise UserError(
+                    self.env._(
+                        "A target is created as a draft or confirmed; it is closed once its "
+                        "period has ended."
+                    )
+                )
             period_type = vals.get("period_type", "month")
             if period_type != "custom" and vals.get("date_from") and not vals.get("date_to"):
                 day = fields.Date.to_date(vals["date_from"])
                 vals["date_from"] = period_bounds(period_type, day)[0]
         targets = super().create(vals_list)
+        chosen = targets.filtered(
+            lambda t: t.currency_follows_company and t.currency_id != t.company_id.currency_id
+        )
+        if chosen:
+            chosen.currency_follows_company = False
         targets.filtered(lambda t: t.state == "confirmed")._refresh()
         return targets
 
+    def _check_no_measured_figures(self, vals):
+        written = MEASURED_FIELDS & set(vals)
+        if written:
+            raise UserError(
+                self.env._(
+                    "The figures of a target are measured from the CRM, not typed: "
+                    "%(fields)s cannot be written.",
+                    fields=", ".join(
+                        sorted(self._fields[f].get_description(self.env)["string"] for f in written)
+                    ),
+                )
+            )
+
+    def _is_sales_manager(self):
+        return self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+
+    def _check_state_change(self, vals):
+        """The target's life cycle holds whatever the path: draft -> confirmed ->
+        closed (once the period has ended), and only sales managers reopen."""
+        closed = self.filtered(lambda t: t.state == "closed")
+        own_fields = {f for f in vals if f in self._fields and not self._is_mixin_field(f)}
+        if closed and own_fields:
+            if not self._is_sales_manager():
+                raise AccessError(
+                    self.env._(
+                        "The target “%(target)s” is closed: its final figures are kept. Only "
+                        "a sales manager can reopen it.",
+                        target=closed[0].display_name,
+                    )
+                )
+            if own_fields - CLOSED_EDITABLE:
+                raise UserError(
+                    self.env._(
+                        "The target “%(target)s” is closed: reopen it before changing it.",
+                        target=closed[0].display_name,
+                    )
+                )
+        if "state" not in vals:
+            return
+        new = vals["state"]
+        for target in self:
+            old = target.state
+            if old == new:
+                continue
+            if (old, new) in (("draft", "closed"), ("closed", "draft")):
+                raise UserError(
+                    self.env._(
+                        "The target “%(target)s” goes from draft to confirmed to closed: it "
+                        "cannot go from %(old)s to %(new)s.",
+                        target=target.display_name,
+                        old=dict(self._fields["state"]._description_selection(self.env))[old],
+                        new=dict(self._fields["state"]._description_selection(self.env))[new],
+                    )
+                )
+            if new == "closed" and target._company_today() <= target.date_to:
+                raise UserError(
+                    self.env._(
+                        "The period of “%(target)s” has not ended yet (it ends on %(date)s).",
+                        target=target.display_name,
+                        date=format_date(self.env, target.date_to),
+                    )
+                )
+
+    @api.model
+    def _is_mixin_field(self, fname):
+        """Fields of the chatter and activity mixins (followers, messages, activities)."""
+        return fname.startswith(("message_", "activity_", "website_message")) or fname in (
+            "has_message",
+        )
+
     def write(self, vals):
+        self._check_no_measured_figures(vals)
+        self._check_state_change(vals)
         locked = self.filtered(lambda t: t.state != "draft")
         if locked and LOCKED_FIELDS & set(vals):
             for target in locked:
@@ -597,9 +749,16 @@ class SalesTarget(models.Model):
                             ),
                         )
                     )
-        if "manual_value" in vals and self.filtered(lambda t: t.state == "closed"):
-            raise UserError(self.env._("A closed target keeps its final actual."))
         result = super().write(vals)
+        if OWNER_FIELDS & set(vals) and not self.env.su:
+            # the same rule as for create: the user must be allowed to write the
+            # target where it now belongs
+            self.check_access("write")
+        if "currency_id" in vals:
+            for target in self:
+                follows = target.currency_id == target.company_id.currency_id
+                if target.currency_follows_company != follows:
+                    target.currency_follows_company = follows
         if "manual_value" in vals:
             self.filtered(lambda t: t.is_manual)._refresh()
         return result
@@ -652,30 +811,66 @@ class SalesTarget(models.Model):
                         date=format_date(self.env, target.date_to),
                     )
                 )
-        self._refresh()
-        self.write({"state": "closed"})
+        self.check_access("write")
+        failed = self._refresh()
+        # a target whose final measure failed stays open: it is retried, and closed
+        # once measured (its KPI shows why)
+        measured = self.filtered(lambda t: t.kpi_id.id not in failed)
+        measured.write({"state": "closed"})
+        if failed:
+            return self._failed_notification(failed, closing=True)
         return True
 
     def action_reopen(self):
-        if not self.env.user.has_group("sales_team.group_sale_manager"):
+        if not self._is_sales_manager():
             raise AccessError(self.env._("Only sales managers can reopen closed targets."))
         self.filtered(lambda t: t.state == "closed").write({"state": "confirmed"})
         self._refresh()
         return True
 
     def action_refresh(self):
+        """Measures these targets now. What could be measured is stored; a KPI that
+        failed is named in a warning (its targets keep their last figures)."""
+        self.check_access("read")
         failed = self._refresh()
         if failed:
-            kpis = self.env["sales.kpi"].browse(failed)
-            raise UserError(
-                self.env._(
-                    "These KPIs could not be measured, their targets keep their last "
-                    "values: %(kpis)s. %(error)s",
-                    kpis=", ".join(kpis.mapped("name")),
-                    error=kpis[0].last_error or "",
-                )
+            return self._failed_notification(failed)
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def _failed_notification(self, failed_kpi_ids, closing=False):
+        """A warning naming the KPIs that could not be measured; the reason (an
+        internal error) only for sales managers, who can mend the KPI."""
+        kpis = self.env["sales.kpi"].sudo().browse(failed_kpi_ids)
+        names = ", ".join(kpis.mapped("name"))
+        if closing:
+            message = self.env._(
+                "These KPIs could not be measured, so their targets stay open and will be "
+                "closed once measured: %(kpis)s.",
+                kpis=names,
             )
-        return True
+        else:
+            message = self.env._(
+                "These KPIs could not be measured; their targets keep their last figures: "
+                "%(kpis)s.",
+                kpis=names,
+            )
+        if self._is_sales_manager():
+            reason = self.env._("Reason: %(error)s", error=kpis[0].last_error or "")
+            message = f"{message} {reason}"
+        else:
+            reason = self.env._("Your sales manager can see why on the KPI.")
+            message = f"{message} {reason}"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Refresh incomplete"),
+                "message": message,
+                "type": "warning",
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_open_records(self):
         """The records counted in the actual, exactly."""
@@ -726,40 +921,52 @@ class SalesTarget(models.Model):
 
     @api.model
     def _cron_refresh_actuals(self, batch_size=None):
-        """Refreshes the targets not refreshed in the last minute, a bounded batch
-        per call; the cron calls again while some remain."""
+        """Refreshes every open target in passes, KPI by KPI: each call takes the next
+        KPIs (whole) until ``batch_size`` targets, and the cron calls again while some
+        remain. A failing KPI is tried once per pass like the others: it never holds up
+        the rest."""
         if batch_size is None:
             batch_size = int(
                 self.env["ir.config_parameter"]
                 .sudo()
-                .get_param("sales_objectives.refresh_batch_size", 5000)
+                .get_param("sales_objectives.refresh_batch_size", 50000)
             )
-        cutoff = fields.Datetime.now() - timedelta(minutes=1)
-        domain = [
-            ("state", "in", ("draft", "confirmed")),
-            "|",
-            ("refreshed_at", "=", False),
-            ("refreshed_at", "<", cutoff),
-        ]
-        targets = self.sudo().search(
-            domain, order="refreshed_at asc nulls first, id", limit=batch_size
+        params = self.env["ir.config_parameter"].sudo()
+        cursor = int(params.get_param("sales_objectives.refresh_cursor") or 0)
+        Target = self.sudo().with_context(active_test=False)
+        domain = [("state", "in", ("draft", "confirmed")), ("active", "=", True)]
+        counts = Target._read_group(domain, ["kpi_id"], ["__count"], order="kpi_id")
+        pending = [(kpi, count) for kpi, count in counts if kpi.id > cursor]
+        batch, size = self.env["sales.kpi"], 0
+        for kpi, count in pending:
+            if batch and size + count > batch_size:
+                break
+            batch |= kpi
+            size += count
+        remaining = sum(count for _kpi, count in pending) - size
+        targets = Target.search(domain + [("kpi_id", "in", batch.ids)])
+        targets.env["sales.kpi.engine"].refresh(targets, complete=True)
+        params.set_param(
+            "sales_objectives.refresh_cursor", str(max(batch.ids)) if remaining else ""
         )
-        remaining = self.sudo().search_count(domain) - len(targets)
-        targets._refresh()
-        self.env["ir.cron"]._notify_progress(done=len(targets), remaining=max(remaining, 0))
+        self.env["ir.cron"]._notify_progress(done=len(targets), remaining=remaining)
         _logger.info(
             "Sales objectives: refreshed %s targets, %s remaining", len(targets), remaining
         )
 
     @api.model
     def _cron_close_ended(self):
-        """Closes the confirmed targets whose period has ended (final refresh first)."""
-        candidates = self.sudo().search(
-            [("state", "=", "confirmed"), ("date_to", "<", fields.Date.today())]
-        )
-        ended = candidates.filtered(lambda t: t._company_today() > t.date_to)
-        ended._refresh()
-        ended.write({"state": "closed"})
+        """Closes the confirmed targets whose period has ended in their company's time
+        zone, after a final refresh; a target whose final refresh failed stays open
+        (it is retried at the next run, and its KPI shows why)."""
+        # no time zone is more than 14 hours ahead of UTC: the local date is at most
+        # the UTC date + 1 day
+        latest = fields.Date.today() + timedelta(days=1)
+        candidates = self.sudo().search([("state", "=", "confirmed"), ("date_to", "<", latest)])
+        today = candidates.company_id._sales_today()
+        ended = candidates.filtered(lambda t: today[t.company_id.id] > t.date_to)
+        failed = ended._refresh()
+        ended.filtered(lambda t: t.kpi_id.id not in failed).write({"state": "closed"})
 
     def _format_value(self, value):
         """A value in the target's unit, for people."""

@@ -10,4 +10,5 @@ from . import (
     test_performance,
     test_rights,
     test_split,
+    test_trust,
 )

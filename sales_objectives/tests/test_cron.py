@@ -18,10 +18,13 @@ class TestCron(SalesObjectivesCase):
         targets[:2].action_confirm()
         closed = self._target("won_revenue", self.team1, date_from="2026-02-01")
         closed.action_confirm()
+        self._archive_other_targets(targets | closed)
         closed.action_close()
         stale = fields.Datetime.now() - timedelta(hours=1)
         self.env.cr.execute(
-            "UPDATE sales_target SET refreshed_at = %s WHERE id = ANY(%s)", [stale, targets.ids]
+            "UPDATE sales_target SET refreshed_at = %s, refresh_attempted_at = %s"
+            " WHERE id = ANY(%s)",
+            [stale, stale, targets.ids],
         )
         targets.invalidate_recordset()
         Target = self.env["sales.target"]
@@ -33,12 +36,13 @@ class TestCron(SalesObjectivesCase):
         self.assertEqual((progress.done, progress.remaining), (3, 2))
         Target._cron_refresh_actuals(batch_size=3)
         self.assertEqual((progress.done, progress.remaining), (2, 0))
-        self.assertTrue(all(t.refreshed_at > stale for t in targets))
+        self.assertTrue(all(t.figures_as_of > stale for t in targets))
         self.assertEqual(
             targets.filtered(lambda t: t.kpi_id == self.kpi["won_revenue"]).actual_value, 3000
         )
+        # the next call starts the next pass
         Target._cron_refresh_actuals(batch_size=3)
-        self.assertEqual((progress.done, progress.remaining), (0, 0))
+        self.assertEqual((progress.done, progress.remaining), (3, 2))
 
     def test_close_cron(self):
         with freeze_time("2026-03-16 12:00:00"):

@@ -2,11 +2,14 @@
 and a plain-words hint where a salesperson converts far less than the team."""
 
 from collections import defaultdict
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
+
+from ..tools.periods import local_day_start_utc
 
 # a salesperson's step conversion below this share of the team's is "far below"
 FAR_BELOW = 0.5
@@ -27,11 +30,15 @@ class SalesFunnel(models.TransientModel):
     date_from = fields.Date(
         "Opportunities from",
         required=True,
-        default=lambda self: fields.Date.context_today(self) - relativedelta(months=6),
+        default=lambda self: self._company_today() - relativedelta(months=6),
     )
-    date_to = fields.Date("To", required=True, default=fields.Date.context_today)
+    date_to = fields.Date("To", required=True, default=lambda self: self._company_today())
     line_ids = fields.One2many("sales.funnel.line", "funnel_id", string="Funnel", readonly=True)
     hints = fields.Text(readonly=True)
+
+    @api.model
+    def _company_today(self):
+        return self.env.company._sales_today()[self.env.company.id]
 
     def action_compute(self):
         self.ensure_one()
@@ -64,16 +71,30 @@ class SalesFunnel(models.TransientModel):
         A stage is reached when the opportunity was in it at some point: its current
         stage and every stage its tracked history shows."""
         self.ensure_one()
+        self.team_id.check_access("read")
         open_stages, won_stages = self._steps(self.team_id)
         position = {stage.id: index for index, stage in enumerate(open_stages)}
-        leads = self.env["crm.lead"].with_context(active_test=False)
+        # the team's figures are aggregates over the whole team, whatever the user may
+        # read; only counts are shown (see _visible_users)
+        leads = self.env["crm.lead"].sudo().with_context(active_test=False)
         query = leads._search([("team_id", "=", self.team_id.id), ("type", "=", "opportunity")])
         date = SQL(
             "COALESCE(%s, %s)",
             leads._field_to_sql(query.table, "date_conversion", query),
             leads._field_to_sql(query.table, "create_date", query),
         )
-        query.add_where(SQL("%s::date BETWEEN %s AND %s", date, self.date_from, self.date_to))
+        # the period's days in the team's company time zone
+        company = self.team_id.company_id or self.env.company
+        tz = company._sales_tz()
+        query.add_where(
+            SQL(
+                "%s >= %s AND %s < %s",
+                date,
+                local_day_start_utc(self.date_from, tz),
+                date,
+                local_day_start_utc(self.date_to + timedelta(days=1), tz),
+            )
+        )
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -125,6 +146,7 @@ class SalesFunnel(models.TransientModel):
         team = counts["team"]
         lines = []
         users = self.env["res.users"].browse([u for u in counts if u not in ("team", None, False)])
+        users = users & self._visible_users(users)
         for who in [False] + users.sorted("name").ids:
             values = team if who is False else counts[who]
             user = self.env["res.users"].browse(who)
@@ -164,6 +186,18 @@ class SalesFunnel(models.TransientModel):
                     }
                 )
         return lines
+
+    def _visible_users(self, users):
+        """The salespeople whose rows the user sees: all of them for sales managers,
+        "all documents" salespeople and the team's leader; else only themselves."""
+        me = self.env.user
+        if (
+            self.env.su
+            or me.has_group("sales_team.group_sale_salesman_all_leads")
+            or self.team_id.user_id == me
+        ):
+            return users
+        return users & me
 
     def _hint(self, user, from_stage, to_stage, index, steps, conversion, team_conversion):
         if index == steps - 1:

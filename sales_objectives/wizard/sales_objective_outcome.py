@@ -23,10 +23,12 @@ class SalesObjectiveOutcome(models.TransientModel):
 
     @api.depends("state", "objective_id")
     def _compute_result_value(self):
+        """The result starts again whenever the outcome changes: the target for
+        "achieved", nothing for "partly" (the user types it) and "missed"."""
         for wizard in self:
             if wizard.state == "achieved":
                 wizard.result_value = wizard.objective_id.target_value
-            elif wizard.state == "missed":
+            else:
                 wizard.result_value = 0.0
 
     def action_confirm(self):

@@ -30,12 +30,13 @@ patch(ActivityMarkAsDone.prototype, {
     },
     soSetOutcome(state) {
         const activity = this.props.activity;
-        activity.so_outcome_state = state;
-        if (state === "achieved") {
-            activity.so_outcome_result = activity.so_target_value || 0;
-        } else if (state === "missed") {
-            activity.so_outcome_result = 0;
+        if (activity.so_outcome_state === state) {
+            return;
         }
+        activity.so_outcome_state = state;
+        // the result starts again with each outcome: the target when achieved,
+        // nothing otherwise (the rep types what "partly" won)
+        activity.so_outcome_result = state === "achieved" ? activity.so_target_value || 0 : 0;
     },
 });
 

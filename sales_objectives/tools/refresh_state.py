@@ -1,0 +1,80 @@
+"""What a refresh knows, as typed records: the targets being refreshed, each company's
+clock and currency, the rates, the share of each period elapsed, and the owners'
+12-month history. Built once per refresh by the engine and read by its steps."""
+
+from collections import namedtuple
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .rates import RateTable
+
+# One target as the engine sees it (read with one SQL statement), with the figures
+# currently stored on it (to write only what changed).
+TargetRow = namedtuple(
+    "TargetRow",
+    "id kpi_id owner_type team_id user_id company_id date_from date_to currency_id "
+    "target_value manual_value stored",
+)
+
+# Figures the engine stores on sales.target, and their SQL types.
+STORED_FIGURES = [
+    ("actual_value", "float8"),
+    ("actual_sample", "int4"),
+    ("elapsed_ratio", "float8"),
+    ("pipeline_value", "float8"),
+    ("pipeline_weighted", "float8"),
+    ("history_win_rate", "float8"),
+    ("history_avg_deal", "float8"),
+    ("history_meetings_per_win", "float8"),
+    ("attainment", "float8"),
+    ("expected_value", "float8"),
+    ("projected_value", "float8"),
+    ("gap_value", "float8"),
+    ("coverage_ratio", "float8"),
+    ("opportunities_needed", "int4"),
+    ("meetings_needed", "int4"),
+    ("status", "varchar"),
+]
+
+
+@dataclass(frozen=True)
+class CompanyClock:
+    """A company as a refresh sees it: its currency, the root whose rates it uses,
+    its working calendar and time zone, today's local date and its status thresholds."""
+
+    id: int
+    currency_id: int
+    root_id: int
+    calendar_id: int | None
+    tz: str
+    today: date
+    on_track: float
+    at_risk: float
+
+
+@dataclass
+class RefreshState:
+    now: datetime
+    companies: dict[int, CompanyClock]
+    rates: RateTable
+    # target id -> share of the period's working days elapsed
+    elapsed: dict[int, float] = field(default_factory=dict)
+    # target id -> {history_win_rate, history_avg_deal, history_meetings_per_win}
+    history: dict[int, dict] = field(default_factory=dict)
+
+    def zone(self, company_id):
+        return self.companies[company_id].tz
+
+    def zone_of(self):
+        """{company id: time zone}"""
+        return {cid: clock.tz for cid, clock in self.companies.items()}
+
+    def currency(self, company_id):
+        clock = self.companies.get(company_id)
+        return clock.currency_id if clock else None
+
+    def root(self, company_id):
+        return self.companies[company_id].root_id
+
+    def today(self, company_id):
+        return self.companies[company_id].today
