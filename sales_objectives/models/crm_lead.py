@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 QUALIFICATION_FIELDS = (
     "so_decision_maker_confirmed",
@@ -107,3 +108,65 @@ class CrmLead(models.Model):
             "search_default_filter_open": 0,
         }
         return action
+
+    # ------------------------------------------------------------------
+    # Change log for the incremental refresh (sales_kpi_change.py)
+    # ------------------------------------------------------------------
+
+    # a change of these may move the lead, its done activities or meetings to other
+    # owners or dates (crm sets the closing date with the stage, the probability, active)
+    _SO_PLACING_FIELDS = frozenset(
+        {
+            "team_id",
+            "user_id",
+            "company_id",
+            "partner_id",
+            "type",
+            "date_conversion",
+            "date_closed",
+            "date_deadline",
+            "stage_id",
+            "active",
+            "probability",
+        }
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        self.env["sales.kpi.change"].sudo()._log_created("lead", leads.ids)
+        return leads
+
+    def write(self, vals):
+        if self._SO_PLACING_FIELDS & set(vals):
+            self._so_log_before(moving=bool({"team_id", "user_id", "company_id"} & set(vals)))
+        else:
+            self.env["sales.kpi.change"].sudo()._log_created("lead", self.ids, touched=True)
+        return super().write(vals)
+
+    def unlink(self):
+        self._so_log_before(moving=True)
+        return super().unlink()
+
+    def _so_log_before(self, moving):
+        """Logs these leads' state before a change; when they may move to other owners,
+        their done activities and meetings (which count in the lead's team and company)
+        too."""
+        if not self.ids:
+            return
+        self.flush_recordset()
+        log = self.env["sales.kpi.change"].sudo()
+        log._log_before("lead", self.ids)
+        if moving:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM mail_message WHERE model = 'crm.lead' AND res_id = ANY(%s)"
+                    " AND mail_activity_type_id IS NOT NULL",
+                    self.ids,
+                )
+            )
+            log._log_before("message", [row[0] for row in self.env.cr.fetchall()])
+            self.env.cr.execute(
+                SQL("SELECT id FROM calendar_event WHERE opportunity_id = ANY(%s)", self.ids)
+            )
+            log._log_before("event", [row[0] for row in self.env.cr.fetchall()])

@@ -210,10 +210,14 @@ class SalesKpi(models.Model):
           measured per owner and day;
         - money: indexes of the components that are amounts (converted);
         - additive: the value grows over the period (pace and run-rate apply): the sums;
-        - pipeline: ``amount`` or ``count`` when the open pipeline projects it.
+        - pipeline: ``amount`` or ``count`` when the open pipeline projects it;
+        - customers: whether a deal counts depends on its customer's other deals (the
+          incremental refresh then re-measures the customer's deals too).
         """
 
-        def metric(unit, combine="sum", money=(), direction="higher", pipeline=None):
+        def metric(
+            unit, combine="sum", money=(), direction="higher", pipeline=None, customers=False
+        ):
             return dict(
                 unit=unit,
                 direction=direction,
@@ -221,6 +225,7 @@ class SalesKpi(models.Model):
                 money=money,
                 additive=combine == "sum",
                 pipeline=pipeline,
+                customers=customers,
             )
 
         return {
@@ -233,8 +238,8 @@ class SalesKpi(models.Model):
             "avg_deal_size": metric("money", "ratio", money=(0,)),
             "cycle_days": metric("days", "ratio", direction="lower"),
             "activities_done": metric("count"),
-            "new_customers": metric("count"),
-            "repeat_revenue_share": metric("percent", "percent", money=(0, 1)),
+            "new_customers": metric("count", customers=True),
+            "repeat_revenue_share": metric("percent", "percent", money=(0, 1), customers=True),
             "objective_achievement_rate": metric("percent", "percent"),
             "smart_coverage": metric("percent", "percent"),
             "manual": metric("count"),

@@ -42,6 +42,17 @@ OWNER_FILTER_MAX = 64
 FIGURE_NAMES = [name for name, _type in STORED_FIGURES]
 
 
+def _ranges(numbers):
+    """Consecutive runs of sorted ``numbers``: [(first, last)]."""
+    runs = []
+    for number in numbers:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return [tuple(run) for run in runs]
+
+
 class Measured:
     """The cells of one metric query (components summed per team, salesperson,
     company and bucket of a plan), as running totals per owner and company."""
@@ -53,9 +64,11 @@ class Measured:
         self.size = size
         self.cells = defaultdict(dict)  # (kind, owner id, company id) -> {bucket: comps}
         self.team_companies = defaultdict(set)
+        self.raw = []  # (team, user, company, bucket, comps) in the plan
         for team, user, company, bucket, *comps in rows:
-            if not 1 <= bucket <= size:
+            if not bucket or not 1 <= bucket <= size:
                 continue
+            self.raw.append((team, user, company, bucket, comps))
             keys = []
             if team and "team" in kinds:
                 keys.append(("team", team, company))
@@ -103,14 +116,16 @@ class SalesKpiEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def refresh(self, targets, complete=False):
+    def refresh(self, targets, complete=False, changes=None):
         """Measures and stores the figures of ``targets`` (closed ones are skipped).
 
         A KPI whose measure fails is logged and skipped: its targets keep their last
         figures and are flagged, the error is kept on the KPI; the other KPIs are
         refreshed. ``complete``: ``targets`` are every open target of their KPIs (a
-        scheduled pass), so that the KPIs' last refresh moves. Returns the ids of the
-        KPIs that failed.
+        scheduled full pass), whose cells are kept; ``changes``: an incremental pass
+        (sales_kpi_incremental.py) re-measuring only what they touched. Both move the
+        KPIs' last refresh and write only the targets whose figures changed. Returns
+        the ids of the KPIs that failed.
         """
         self = self.sudo()
         env = self.env
@@ -122,6 +137,14 @@ class SalesKpiEngine(models.AbstractModel):
         if not rows:
             return []
         state = self._load_state(rows)
+        if changes is not None:
+            state.mode = "incremental"
+            state.changes, state.customer_changes = changes
+            complete = True
+        elif complete:
+            state.mode = "full"
+        if state.mode != "direct":
+            state.periods = self._open_periods()
         # the metric queries share the companies of the teams and users
         self = self.with_context(sales_objectives_owner_companies=self._owner_companies())
         groups = defaultdict(list)
@@ -343,16 +366,23 @@ class SalesKpiEngine(models.AbstractModel):
                 row.id: {"actual_value": row.manual_value or 0.0, "actual_sample": 1}
                 for row in rows
             }
-        plan = BucketPlan.for_periods(
-            [(r.date_from, r.date_to) for r in rows], set(state.zone_of().values())
-        )
+        plan = self._plan(("kpi", kpi.id), rows, state)
 
         def query(plan):
             mq = self._metric_query(kpi, *plan.span())
             # the last component counts the records measured
             return mq._replace(components=[*mq.components, SQL("1")])
 
-        comps = self._sums(query, plan, rows, definition["money"], state)
+        measured = self._measured(
+            f"kpi:{kpi.id}",
+            self._kpi_signature(kpi),
+            query,
+            plan,
+            rows,
+            state,
+            customers=definition.get("customers", False),
+        )
+        comps = self._sums(query, plan, rows, definition["money"], state, measured=measured)
         values = {}
         for row in rows:
             actual, sample = self._combine(definition["combine"], comps[row.id])
@@ -375,7 +405,7 @@ class SalesKpiEngine(models.AbstractModel):
             return (100.0 * comps[0] / total if total else 0.0), sample
         raise ValueError(combine)
 
-    def _sums(self, query, plan, rows, money, state, rate_day=None):
+    def _sums(self, query, plan, rows, money, state, rate_day=None, measured=None):
         """{target id: summed components} of the MetricQuery ``query(plan)`` over each
         row's owner and period, amounts converted into each row's currency.
 
@@ -383,7 +413,8 @@ class SalesKpiEngine(models.AbstractModel):
         for all, e.g. today for the open pipeline). When some must be converted and the
         plan is coarser than days, the records of the companies concerned are read
         again by day."""
-        measured = self._cells(query(plan), plan, rows, state)
+        if measured is None:
+            measured = self._cells(query(plan), plan, rows, state)
         money = set(money)
         convert = defaultdict(set)  # company whose amounts must be converted -> rows
         if money:
@@ -437,10 +468,11 @@ class SalesKpiEngine(models.AbstractModel):
             (row.currency_id, root),
         )
 
-    def _cells(self, mq, plan, rows, state, companies=None):
+    def _cells(self, mq, plan, rows, state, companies=None, all_owners=False):
         """Runs ``mq`` grouped by team, salesperson, company and bucket of ``plan``
-        (one statement, plain GROUP BY), for the owners of ``rows``."""
-        kinds = {r.owner_type for r in rows}
+        (one statement, plain GROUP BY), for the owners of ``rows`` (every owner when
+        ``all_owners``)."""
+        kinds = {r.owner_type for r in rows} if not all_owners else {"team", "user", "company"}
         owners = defaultdict(set)
         for row in rows:
             owners[row.owner_type].add(
@@ -449,7 +481,7 @@ class SalesKpiEngine(models.AbstractModel):
                 ]
             )
         column = {"team": mq.team, "user": mq.user, "company": mq.company}
-        if sum(len(ids) for ids in owners.values()) <= OWNER_FILTER_MAX:
+        if not all_owners and sum(len(ids) for ids in owners.values()) <= OWNER_FILTER_MAX:
             # a refresh of a few targets reads only their owners' records
             mq.query.add_where(
                 SQL(
@@ -462,6 +494,11 @@ class SalesKpiEngine(models.AbstractModel):
             )
         if companies:
             mq.query.add_where(SQL("%s = ANY(%s)", mq.company, sorted(companies)))
+        return Measured(plan, len(mq.components), self._grouped(mq, plan, state), kinds)
+
+    def _grouped(self, mq, plan, state, outer=None):
+        """[(team, user, company, bucket, components...)] of ``mq`` in ``plan``;
+        ``outer``: a FROM item that ``mq`` reads laterally (one scan per row of it)."""
         width = len(mq.components)
         inner = mq.query.select(
             SQL("%s AS so_team", mq.team),
@@ -473,16 +510,18 @@ class SalesKpiEngine(models.AbstractModel):
         bucket = plan.bucket_sql(SQL("so_moment"), SQL("so_company"), state.zone_of())
         self.env.cr.execute(
             SQL(
-                "SELECT so_team, so_user, so_company, %s, %s FROM (%s) AS so_facts"
+                "SELECT so_team, so_user, so_company, %s, %s FROM %s (%s) AS so_facts"
                 " GROUP BY 1, 2, 3, 4",
                 bucket,
                 SQL(", ").join(
                     SQL("COALESCE(SUM(%s), 0)", SQL.identifier(f"so_c{i}")) for i in range(width)
                 ),
-                inner,
+                SQL("%s CROSS JOIN LATERAL", outer) if outer else SQL(),
+                # OFFSET 0 keeps the lateral subquery apart: one index scan per outer row
+                SQL("%s OFFSET 0", inner) if outer else inner,
             )
         )
-        return Measured(plan, width, self.env.cr.fetchall(), kinds)
+        return self.env.cr.fetchall()
 
     def _measure_pipeline(self, kpis, groups, results, state):
         """Open pipeline due in each target's period: one scan per KPI filter, the
@@ -490,23 +529,20 @@ class SalesKpiEngine(models.AbstractModel):
         by_filter = defaultdict(list)
         for kpi in kpis:
             by_filter[str(kpi._get_filter_domain())].append(kpi)
-        for same in by_filter.values():
+        for domain, same in by_filter.items():
             rows = [r for kpi in same for r in groups[kpi.id]]
-            plan = BucketPlan.for_periods(
-                [(r.date_from, r.date_to) for r in rows], (), is_date=True
-            )
+            plan = self._plan(("pipeline", domain), rows, state, is_date=True)
             today = max(c.today for c in state.companies.values())
             kind = {kpi.id: kpi._metric_definition()["pipeline"] for kpi in same}
-            sums = self._sums(
-                lambda plan, kpi=same[0]: self._pipeline_query(
-                    kpi, plan.labels[0], plan.end - timedelta(days=1)
-                ),
-                plan,
-                rows,
-                (0, 1),
-                state,
-                rate_day=today,
+
+            def query(plan, kpi=same[0]):
+                first, stop = plan.span()
+                return self._pipeline_query(kpi, first, stop - timedelta(days=1))
+
+            measured = self._measured(
+                f"pipeline:{domain}", f"pipeline|{domain}", query, plan, rows, state
             )
+            sums = self._sums(query, plan, rows, (0, 1), state, rate_day=today, measured=measured)
             for row in rows:
                 amount, weighted, count, weighted_count = sums[row.id]
                 if kind[row.kpi_id] == "amount":
@@ -531,11 +567,32 @@ class SalesKpiEngine(models.AbstractModel):
                 for clock in state.companies.values()
             }
         )
+
+        def closed_query(p):
+            return self._closed_query(*p.span())
+
+        def meeting_query(p):
+            return self._meeting_query(*p.span())
+
         closed = self._sums(
-            lambda p: self._closed_query(*p.span()), plan, history_rows, (0,), state
+            closed_query,
+            plan,
+            history_rows,
+            (0,),
+            state,
+            measured=self._measured(
+                "history:closed", "history|closed", closed_query, plan, history_rows, state
+            ),
         )
         meetings = self._sums(
-            lambda p: self._meeting_query(*p.span()), plan, history_rows, (), state
+            meeting_query,
+            plan,
+            history_rows,
+            (),
+            state,
+            measured=self._measured(
+                "history:meetings", "history|meetings", meeting_query, plan, history_rows, state
+            ),
         )
         for row in history_rows:
             won_amount, won, lost = closed[row.id]
@@ -545,6 +602,177 @@ class SalesKpiEngine(models.AbstractModel):
                 history_avg_deal=won_amount / won if won else 0.0,
                 history_meetings_per_win=held / won if won else 0.0,
             )
+
+    # ------------------------------------------------------------------
+    # Kept cells (full and incremental passes)
+    # ------------------------------------------------------------------
+
+    def _open_periods(self):
+        """{("kpi", kpi id) and ("pipeline", filter): (first day, last day, whole
+        months)} over every open target: the buckets a pass keeps do not depend on the
+        targets it happens to refresh."""
+        self.env.cr.execute(
+            """SELECT t.kpi_id, MIN(t.date_from), MAX(t.date_to),
+                      BOOL_AND(EXTRACT(DAY FROM t.date_from) = 1
+                               AND EXTRACT(DAY FROM t.date_to + 1) = 1)
+                 FROM sales_target t
+                WHERE t.state IN ('draft', 'confirmed') AND t.active
+             GROUP BY t.kpi_id"""
+        )
+        periods = {}
+        kpis = self.env["sales.kpi"].with_context(active_test=False)
+        for kpi_id, first, last, months in self.env.cr.fetchall():
+            periods[("kpi", kpi_id)] = (first, last, months)
+            kpi = kpis.browse(kpi_id)
+            if kpi._metric_definition()["pipeline"]:
+                key = ("pipeline", str(kpi._get_filter_domain()))
+                known = periods.get(key)
+                if known:
+                    first, last = min(first, known[0]), max(last, known[1])
+                    months = months and known[2]
+                periods[key] = (first, last, months)
+        return periods
+
+    def _plan(self, key, rows, state, is_date=False):
+        """The buckets of a source: over every open target in a pass, over ``rows``
+        otherwise; local months when all are whole months, else days."""
+        known = state.periods.get(key)
+        periods = [(r.date_from, r.date_to) for r in rows]
+        if known:
+            periods.append((known[0], known[1]))
+        granularity = None
+        if known and not known[2]:
+            granularity = "day"
+        zones = () if is_date else set(state.zone_of().values())
+        return BucketPlan.for_periods(periods, zones, granularity=granularity, is_date=is_date)
+
+    @api.model
+    def _kpi_signature(self, kpi):
+        return f"kpi|{kpi.metric}|{kpi._get_filter_domain()}|{sorted(kpi.activity_type_ids.ids)}"
+
+    def _measured(self, source, signature, query, plan, rows, state, customers=False):
+        """The cells of a source for ``rows``: measured from the owners' records
+        (direct), measured for every owner and kept (full pass, or kept cells of
+        another signature), or re-measured where the changes touched them and read
+        back (incremental)."""
+        if state.mode == "direct":
+            return self._cells(query(plan), plan, rows, state)
+        Cell = self.env["sales.kpi.cell"]
+        Source = self.env["sales.kpi.cell.source"]
+        signature = f"{signature}|{plan.signature()}"
+        if state.mode == "full" or Source._signature(source) != signature:
+            measured = self._cells(query(plan), plan, rows, state, all_owners=True)
+            Cell._write(
+                source, [(t, u, c, plan.labels[b - 1], comps) for t, u, c, b, comps in measured.raw]
+            )
+            Source._set(source, signature)
+            return measured
+        mq = query(plan)
+        users, teams = self._dirty_cells(mq, plan, state, customers)
+        if users or teams:
+            fresh = self._rescan(query, plan, users, teams, state)
+            labels = plan.labels
+            dirty_users = {(u, labels[b - 1]) for u, b in users}
+            dirty_teams = {(t, labels[b - 1]) for t, b in teams}
+            Cell._write(
+                source,
+                [(t, u, c, labels[b - 1], comps) for t, u, c, b, comps in fresh],
+                replaced=lambda t, u, c, b: (u, b) in dirty_users
+                or (not u and (t, b) in dirty_teams),
+                owners=({t for t, _b in teams}, {u for u, _b in users}),
+            )
+        index = {label: i for i, label in enumerate(plan.labels, start=1)}
+        # the cells of the owners of ``rows`` only
+        owners = {"team": set(), "user": set(), "company": set()}
+        for row in rows:
+            owners[row.owner_type].add(
+                {"team": row.team_id, "user": row.user_id, "company": row.company_id}[
+                    row.owner_type
+                ]
+            )
+        kept = [
+            (t, u, c, index.get(b, 1 if plan.granularity == "window" else 0), *comps)
+            for t, u, c, b, comps in Cell._read(
+                source, teams=owners["team"], users=owners["user"], companies=owners["company"]
+            )
+        ]
+        return Measured(plan, len(mq.components), kept, {"team", "user", "company"})
+
+    def _dirty_cells(self, mq, plan, state, customers):
+        """({(salesperson, bucket)}, {(team, bucket)} of records without salesperson)
+        that the logged changes touch, for a source of ``mq``'s kind of record."""
+        changes = [c for c in state.changes if c.kind == mq.kind]
+        if customers and mq.kind == "lead":
+            changes += state.customer_changes
+        users, teams = set(), set()
+        for change in changes:
+            moment = change.moments[mq.moment_index - 1]
+            if moment is None:
+                continue
+            clock = state.companies.get(change.company_id)
+            for bucket in plan.buckets_of(moment, clock.tz if clock else None):
+                if change.user_id:
+                    users.add((change.user_id, bucket))
+                elif change.team_id:
+                    teams.add((change.team_id, bucket))
+        return users, teams
+
+    def _rescan(self, query, plan, users, teams, state):
+        """The cells ``users`` {(salesperson, bucket)} and ``teams`` {(team, bucket)}
+        measured again: the records of each owner in the UTC span of its buckets
+        (through the index on the owner and the moment), grouped as usual; cells of
+        other buckets that the spans cut through are left out."""
+        fresh = []
+        for kind, pairs in (("user", users), ("team", teams)):
+            if not pairs:
+                continue
+            mq = query(plan.widened())
+            by_owner = defaultdict(list)
+            for owner, bucket in pairs:
+                by_owner[owner].append(bucket)
+            keys = dict.fromkeys(by_owner)
+            if kind == "user" and mq.key_kind == "partner":
+                self.env.cr.execute(
+                    SQL("SELECT id, partner_id FROM res_users WHERE id = ANY(%s)", list(keys))
+                )
+                keys.update(self.env.cr.fetchall())
+            else:
+                keys = {owner: owner for owner in keys}
+            owner_ids, starts, stops = [], [], []
+            for owner, buckets in by_owner.items():
+                for first, last in _ranges(sorted(buckets)):
+                    start, stop = plan.utc_span(first, last)
+                    owner_ids.append(keys[owner])
+                    starts.append(start)
+                    stops.append(stop)
+            owner_sql = mq.key if kind == "user" else mq.team
+            # one index range (owner, moment) per dirty owner and span: a BitmapOr of
+            # constant ranges, which the planner reads straight from the indexes
+            mq.query.add_where(
+                SQL(
+                    "(%s)",
+                    SQL(" OR ").join(
+                        SQL(
+                            "(%s = %s AND %s >= %s AND %s < %s)",
+                            owner_sql,
+                            owner,
+                            mq.moment,
+                            start,
+                            mq.moment,
+                            stop,
+                        )
+                        for owner, start, stop in zip(owner_ids, starts, stops)
+                    ),
+                )
+            )
+            if kind == "team":
+                mq.query.add_where(SQL("%s IS NULL", mq.user))
+            grouped = self._grouped(mq, plan, state)
+            for team, user, company, bucket, *comps in grouped:
+                keep = (user, bucket) in users if kind == "user" else (team, bucket) in teams
+                if keep and (kind == "user" or not user):
+                    fresh.append((team, user, company, bucket, comps))
+        return fresh
 
     # ------------------------------------------------------------------
     # Storing

@@ -15,7 +15,18 @@ from odoo.tools import SQL
 # A measurable query: an Odoo Query (FROM/WHERE) plus the SQL expressions of the
 # owner columns, of the moment that dates a record (a UTC datetime, or a date when
 # ``is_date``), and of the components summed per bucket.
-MetricQuery = namedtuple("MetricQuery", "model query team user company moment is_date components")
+#
+# For the incremental refresh: ``kind`` is the kind of record counted (lead, message,
+# objective, event: sales.kpi.change), ``moment_index`` which of its logged moments
+# dates it (1-4), ``key`` the indexed column of the base table that names its
+# salesperson, and ``key_kind`` whether that column holds a user or its partner.
+MetricQuery = namedtuple(
+    "MetricQuery",
+    "model query team user company moment is_date components kind moment_index key key_kind",
+    defaults=("lead", 3, None, "user"),
+)
+# which logged moment of a lead dates it, by the field that dates it
+LEAD_MOMENTS = {"create_date": 1, "date_conversion": 2, "date_closed": 3, "date_deadline": 4}
 
 
 class SalesKpiEngine(models.AbstractModel):
@@ -55,6 +66,10 @@ class SalesKpiEngine(models.AbstractModel):
             col(date_fname) if date_fname else None,
             is_date,
             components(col, query),
+            "lead",
+            LEAD_MOMENTS.get(date_fname, 2),
+            col("user_id"),
+            "user",
         )
 
     @api.model
@@ -273,6 +288,10 @@ class SalesKpiEngine(models.AbstractModel):
             messages._field_to_sql(query.table, "date", query),
             False,
             [SQL("1")],
+            "message",
+            1,
+            messages._field_to_sql(query.table, "author_id", query),
+            "partner",
         )
 
     def _query_objective_achievement_rate(self, kpi, start, stop):
@@ -305,6 +324,10 @@ class SalesKpiEngine(models.AbstractModel):
             col("date_closed"),
             False,
             [SQL("CASE WHEN %s = 'achieved' THEN 1 ELSE 0 END", col("state")), SQL("1")],
+            "objective",
+            1,
+            col("user_id"),
+            "user",
         )
 
     def _query_smart_coverage(self, kpi, start, stop):
@@ -385,4 +408,8 @@ class SalesKpiEngine(models.AbstractModel):
             events._field_to_sql(query.table, "start", query),
             False,
             [SQL("1")],
+            "event",
+            1,
+            events._field_to_sql(query.table, "user_id", query),
+            "user",
         )

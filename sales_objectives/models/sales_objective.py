@@ -607,3 +607,35 @@ class SalesObjective(models.Model):
                 "activity_date": activity.date_deadline,
             }
         )
+
+
+class SalesObjectiveChangeLog(models.Model):
+    """Logs changes of objectives for the incremental refresh (sales_kpi_change.py)."""
+
+    _inherit = "sales.objective"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        objectives = super().create(vals_list)
+        self.env["sales.kpi.change"].sudo()._log_created("objective", objectives.ids)
+        return objectives
+
+    def write(self, vals):
+        self._so_log_before()
+        return super().write(vals)
+
+    def unlink(self):
+        self._so_log_before()
+        return super().unlink()
+
+    def _so_log_before(self):
+        """The objective, and the done activity it pursued (the SMART coverage of that
+        call depends on its objective)."""
+        if not self.ids:
+            return
+        self.flush_recordset()
+        log = self.env["sales.kpi.change"].sudo()
+        log._log_before("objective", self.ids)
+        messages = self.sudo().done_message_id.ids
+        log._log_before("message", messages)
+        log._log_created("message", messages)

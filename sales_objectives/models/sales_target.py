@@ -921,38 +921,20 @@ class SalesTarget(models.Model):
 
     @api.model
     def _cron_refresh_actuals(self, batch_size=None):
-        """Refreshes every open target in passes, KPI by KPI: each call takes the next
-        KPIs (whole) until ``batch_size`` targets, and the cron calls again while some
-        remain. A failing KPI is tried once per pass like the others: it never holds up
-        the rest."""
+        """The scheduled refresh (models/sales_kpi_incremental.py): a full pass once a
+        day and when rates, calendars or companies change, KPI by KPI in batches of
+        about ``batch_size`` targets (the cron calls again while some remain); else an
+        incremental pass over what changed since the last one. A failing KPI is tried
+        once per pass like the others: it never holds up the rest."""
         if batch_size is None:
             batch_size = int(
                 self.env["ir.config_parameter"]
                 .sudo()
                 .get_param("sales_objectives.refresh_batch_size", 50000)
             )
-        params = self.env["ir.config_parameter"].sudo()
-        cursor = int(params.get_param("sales_objectives.refresh_cursor") or 0)
-        Target = self.sudo().with_context(active_test=False)
-        domain = [("state", "in", ("draft", "confirmed")), ("active", "=", True)]
-        counts = Target._read_group(domain, ["kpi_id"], ["__count"], order="kpi_id")
-        pending = [(kpi, count) for kpi, count in counts if kpi.id > cursor]
-        batch, size = self.env["sales.kpi"], 0
-        for kpi, count in pending:
-            if batch and size + count > batch_size:
-                break
-            batch |= kpi
-            size += count
-        remaining = sum(count for _kpi, count in pending) - size
-        targets = Target.search(domain + [("kpi_id", "in", batch.ids)])
-        targets.env["sales.kpi.engine"].refresh(targets, complete=True)
-        params.set_param(
-            "sales_objectives.refresh_cursor", str(max(batch.ids)) if remaining else ""
-        )
-        self.env["ir.cron"]._notify_progress(done=len(targets), remaining=remaining)
-        _logger.info(
-            "Sales objectives: refreshed %s targets, %s remaining", len(targets), remaining
-        )
+        done, remaining = self.env["sales.kpi.refresh"]._run_scheduled(batch_size)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        _logger.info("Sales objectives: refreshed %s targets, %s remaining", done, remaining)
 
     @api.model
     def _cron_close_ended(self):

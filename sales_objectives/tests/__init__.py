@@ -3,6 +3,7 @@ from . import (
     test_cron,
     test_funnel,
     test_i18n,
+    test_incremental,
     test_install,
     test_metrics,
     test_objectives,

@@ -77,8 +77,21 @@ class BucketPlan:
         }
         return plan
 
+    def widened(self):
+        """The same buckets, with a span wide open: a query built for it names no
+        bounds of its own (re-measuring a few owners' buckets, whose own bounds are
+        then the only ones the planner sees)."""
+        plan = BucketPlan.__new__(BucketPlan)
+        plan.__dict__.update(self.__dict__)
+        plan.wide = True
+        return plan
+
     def span(self):
         """[start, stop) in UTC (or dates) covering every bucket in every zone."""
+        if getattr(self, "wide", False):
+            if self.is_date:
+                return date(1900, 1, 1), date(2999, 12, 31)
+            return datetime(1900, 1, 1), datetime(2999, 12, 31)
         starts = [t[0] for t in self.thresholds.values()]
         stops = [t[-1] for t in self.thresholds.values()]
         return min(starts), max(stops)
@@ -115,6 +128,39 @@ class BucketPlan:
         kind = "date" if self.is_date else "timestamp"
         text = ",".join(str(t) for t in thresholds)
         return SQL("%s::%s[]", f"{{{text}}}", SQL(kind))
+
+    def signature(self):
+        """What the cells of this plan depend on: the buckets and the time zones."""
+        zones = ",".join(
+            f"{zone}:{thresholds[0]}"
+            for zone, thresholds in sorted(self.thresholds.items(), key=lambda item: str(item[0]))
+        )
+        return f"{self.granularity}|{self.labels[0]}|{self.end}|{len(self.labels)}|{zones}"
+
+    def buckets_of(self, moment, zone):
+        """The buckets (1-based) that ``moment`` (a UTC datetime, or a date for a date
+        plan) falls in, for a record of time zone ``zone`` (every zone when unknown)."""
+        if self.is_date:
+            day = moment.date() if isinstance(moment, datetime) else moment
+            thresholds = [self.thresholds[None]]
+        else:
+            thresholds = (
+                [self.thresholds[zone]] if zone in self.thresholds else self.thresholds.values()
+            )
+            day = moment
+        found = set()
+        for bounds in thresholds:
+            index = bisect.bisect_right(bounds, day)
+            if 1 <= index <= len(self.labels):
+                found.add(index)
+        return found
+
+    def utc_span(self, first, last):
+        """[start, stop) covering buckets ``first``..``last`` in every time zone."""
+        return (
+            min(t[first - 1] for t in self.thresholds.values()),
+            max(t[last] for t in self.thresholds.values()),
+        )
 
     def index_range(self, date_from, date_to):
         """(i, j): the 1-based buckets from ``date_from`` to ``date_to`` included."""

@@ -52,15 +52,31 @@ class CompanyClock:
     at_risk: float
 
 
+# A logged state of a changed record (sales.kpi.change): the owners it counted for and
+# the moments that dated it, before the change or now.
+ChangeState = namedtuple(
+    "ChangeState", "kind record_id team_id user_id company_id partner_id moments"
+)
+
+
 @dataclass
 class RefreshState:
+    """``mode``: ``direct`` measures the targets given from the records of their
+    owners; ``full`` measures every open target of their KPIs and keeps the cells;
+    ``incremental`` re-measures the cells that ``changes`` touched and adds up the
+    targets from the kept cells."""
+
     now: datetime
     companies: dict[int, CompanyClock]
     rates: RateTable
+    mode: str = "direct"
     # target id -> share of the period's working days elapsed
     elapsed: dict[int, float] = field(default_factory=dict)
-    # target id -> {history_win_rate, history_avg_deal, history_meetings_per_win}
-    history: dict[int, dict] = field(default_factory=dict)
+    # (source kind, key) -> (first day, last day, whole months) of every open target
+    periods: dict = field(default_factory=dict)
+    # incremental: the changed records' states, and the won deals of their customers
+    changes: list = field(default_factory=list)
+    customer_changes: list = field(default_factory=list)
 
     def zone(self, company_id):
         return self.companies[company_id].tz

@@ -1,0 +1,152 @@
+"""What changed since the last scheduled refresh, so that the next pass re-measures
+only the owners and buckets concerned (models/sales_kpi_incremental.py).
+
+A change row names a record that was created, changed or deleted through Odoo (a lead
+or opportunity, a done activity, an objective, a meeting) and, when the change may
+move it to other owners or other dates, its state *before* the change: the owners it
+counted for (sales team, salesperson, company), its commercial customer and the moments
+that date it. The state after the change is read from the record itself by the next
+pass. No business figure is copied. A change made in SQL behind Odoo's back is not
+seen: the daily full pass repairs it.
+"""
+
+from odoo import api, fields, models
+from odoo.tools import SQL, create_index
+
+KINDS = [
+    ("lead", "Lead or opportunity"),
+    ("message", "Done activity"),
+    ("objective", "Objective"),
+    ("event", "Meeting"),
+]
+# A lead's company when it has none: its sales team's, else its salesperson's.
+LEAD_COMPANY = SQL(
+    "COALESCE(l.company_id, (SELECT t.company_id FROM crm_team t WHERE t.id = l.team_id),"
+    " (SELECT u.company_id FROM res_users u WHERE u.id = l.user_id))"
+)
+
+
+def _state_sql(kind, ids):
+    """SELECT (record id, team, user, company, customer, moments 1-4) of ``ids``."""
+    if kind == "lead":
+        return SQL(
+            """SELECT l.id, l.team_id, l.user_id, %s, p.commercial_partner_id, l.create_date,
+                      COALESCE(l.date_conversion, l.create_date), l.date_closed,
+                      l.date_deadline::timestamp
+                 FROM crm_lead l LEFT JOIN res_partner p ON p.id = l.partner_id
+                WHERE l.id = ANY(%s)""",
+            LEAD_COMPANY,
+            ids,
+        )
+    if kind == "message":
+        return SQL(
+            """SELECT m.id, l.team_id,
+                      (SELECT MIN(u.id) FROM res_users u WHERE u.partner_id = m.author_id),
+                      %s, NULL::int, m.date, NULL::timestamp, NULL::timestamp, NULL::timestamp
+                 FROM mail_message m JOIN crm_lead l ON l.id = m.res_id
+                WHERE m.id = ANY(%s) AND m.model = 'crm.lead'
+                  AND m.mail_activity_type_id IS NOT NULL""",
+            LEAD_COMPANY,
+            ids,
+        )
+    if kind == "objective":
+        return SQL(
+            """SELECT o.id, o.team_id, o.user_id, o.company_id, NULL::int, o.date_closed,
+                      NULL::timestamp, NULL::timestamp, NULL::timestamp
+                 FROM sales_objective o WHERE o.id = ANY(%s)""",
+            ids,
+        )
+    return SQL(
+        """SELECT e.id, l.team_id, e.user_id, %s, NULL::int, e.start, NULL::timestamp,
+                  NULL::timestamp, NULL::timestamp
+             FROM calendar_event e JOIN crm_lead l ON l.id = e.opportunity_id
+            WHERE e.id = ANY(%s)""",
+        LEAD_COMPANY,
+        ids,
+    )
+
+
+class SalesKpiChange(models.Model):
+    _name = "sales.kpi.change"
+    _description = "Sales KPI change log"
+    _log_access = False
+    _order = "id"
+
+    kind = fields.Selection(KINDS, required=True)
+    record_id = fields.Integer(required=True)
+    # the record changed in no field that places it (owners, customer, dates, stage)
+    touched = fields.Boolean()
+    # the state before the change (empty for a created record)
+    team_id = fields.Integer()
+    user_id = fields.Integer()
+    company_id = fields.Integer()
+    partner_id = fields.Integer("Customer")
+    moment_1 = fields.Datetime()
+    moment_2 = fields.Datetime()
+    moment_3 = fields.Datetime()
+    moment_4 = fields.Datetime()
+
+    def init(self):
+        """The incremental pass re-measures a salesperson's records over a few buckets:
+        these indexes take it straight to them (the full pass reads whole tables and
+        does not use them)."""
+        cr = self.env.cr
+        for name, table, expressions, where in (
+            ("sales_objectives_lead_user_closed_idx", "crm_lead", ["user_id", "date_closed"], ""),
+            ("sales_objectives_lead_user_created_idx", "crm_lead", ["user_id", "create_date"], ""),
+            (
+                "sales_objectives_lead_user_opportunity_idx",
+                "crm_lead",
+                ["user_id", "(COALESCE(date_conversion, create_date))"],
+                "",
+            ),
+            (
+                "sales_objectives_lead_user_deadline_idx",
+                "crm_lead",
+                ["user_id", "date_deadline"],
+                "",
+            ),
+            (
+                "sales_objectives_message_author_date_idx",
+                "mail_message",
+                ["author_id", "date"],
+                "mail_activity_type_id IS NOT NULL",
+            ),
+        ):
+            create_index(cr, name, table, expressions, where=where)
+
+    @api.model
+    def _log_created(self, kind, ids, touched=False):
+        """Records created (or ``touched``: changed in no field that places them): the
+        next pass reads their state."""
+        if ids:
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO sales_kpi_change (kind, record_id, touched)"
+                    " SELECT %s, unnest(%s::int4[]), %s",
+                    kind,
+                    list(ids),
+                    touched,
+                )
+            )
+
+    @api.model
+    def _log_before(self, kind, ids):
+        """Records about to change or go: their state now, before the change."""
+        if ids:
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO sales_kpi_change (kind, record_id, team_id, user_id,"
+                    " company_id, partner_id, moment_1, moment_2, moment_3, moment_4) %s",
+                    SQL("SELECT %s, s.* FROM (%s) AS s", kind, _state_sql(kind, list(ids))),
+                )
+            )
+
+    @api.model
+    def _current_states(self, kind, ids):
+        """[(record id, team, user, company, customer, moments...)] of the records
+        ``ids`` that still exist, as they are now."""
+        if not ids:
+            return []
+        self.env.cr.execute(_state_sql(kind, list(ids)))
+        return self.env.cr.fetchall()

@@ -1,0 +1,327 @@
+"""The scheduled refresh costs what changed.
+
+The job runs a *full pass* over every open target, KPI by KPI, once a day (each
+company's "today" moves pace and status) and whenever what every figure depends on
+changes (currency rates, working calendars and public holidays, companies, stages);
+the engine keeps the cells it measured (sales.kpi.cell). In between, each run is an
+*incremental pass*: it reads the change log (sales.kpi.change), re-measures only the
+cells of the owners and buckets that the changed records touched (before and after
+the change), and refreshes the targets of those owners (with their teams' and
+companies') plus the targets created or changed since the last pass, adding them up
+from the kept cells.
+"""
+
+import json
+import logging
+from collections import defaultdict
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools.refresh_state import ChangeState
+
+_logger = logging.getLogger(__name__)
+
+PARAM = "sales_objectives.refresh_state"
+# tables whose change moves figures of every target: a full pass follows
+GLOBAL_TABLES = (
+    "res_currency_rate",
+    "resource_calendar",
+    "resource_calendar_attendance",
+    "resource_calendar_leaves",
+    "res_company",
+    "crm_stage",
+)
+
+
+class SalesKpiRefresh(models.AbstractModel):
+    _name = "sales.kpi.refresh"
+    _description = "Sales KPI scheduled refresh (full and incremental passes)"
+
+    # ------------------------------------------------------------------
+    # The scheduled job
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _run_scheduled(self, batch_size):
+        """One run of the job: the next batch of the full pass under way or due, else
+        an incremental pass. Returns (targets refreshed, targets left in the pass)."""
+        self = self.sudo()
+        state = self._pass_state()
+        # the database's clock, the one that stamps write dates
+        now = self.env.cr.now()
+        if state.get("cursor") is None and not self._full_pass_due(state):
+            refreshed = self._incremental_pass(state.get("since"))
+            state["since"] = str(now)
+            self._save_pass_state(state)
+            return refreshed, 0
+        if state.get("cursor") is None:
+            state.update(cursor=0, full_start=str(now))
+        Target = self.env["sales.target"].with_context(active_test=False)
+        domain = [("state", "in", ("draft", "confirmed")), ("active", "=", True)]
+        counts = Target._read_group(domain, ["kpi_id"], ["__count"], order="kpi_id")
+        pending = [(kpi, count) for kpi, count in counts if kpi.id > state["cursor"]]
+        batch, size = self.env["sales.kpi"], 0
+        for kpi, count in pending:
+            if batch and size + count > batch_size:
+                break
+            batch |= kpi
+            size += count
+        remaining = sum(count for _kpi, count in pending) - size
+        targets = Target.search(domain + [("kpi_id", "in", batch.ids)])
+        self._engine().refresh(targets, complete=True)
+        if remaining:
+            state["cursor"] = max(batch.ids)
+        else:
+            today = self._companies()._sales_today()
+            state.update(
+                cursor=None,
+                full_day={str(cid): str(day) for cid, day in today.items()},
+                since=state["full_start"],
+            )
+        self._save_pass_state(state)
+        return len(targets), remaining
+
+    def _engine(self):
+        return self.env["sales.kpi.engine"].sudo()
+
+    def _companies(self):
+        self.env.cr.execute("SELECT id FROM res_company")
+        return self.env["res.company"].browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _pass_state(self):
+        text = self.env["ir.config_parameter"].get_param(PARAM)
+        return json.loads(text) if text else {}
+
+    def _save_pass_state(self, state):
+        self.env["ir.config_parameter"].set_param(PARAM, json.dumps(state))
+
+    def _full_pass_due(self, state):
+        """A full pass is due the first time, when a company's local date has changed
+        since the last one, and when rates, calendars, holidays, companies or stages
+        changed since it started."""
+        if not state.get("full_day") or not state.get("full_start"):
+            return True
+        today = self._companies()._sales_today()
+        if any(state["full_day"].get(str(cid)) != str(day) for cid, day in today.items()):
+            return True
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s",
+                SQL(" OR ").join(
+                    SQL(
+                        "EXISTS (SELECT 1 FROM %s WHERE write_date >= %s)",
+                        SQL.identifier(table),
+                        state["full_start"],
+                    )
+                    for table in GLOBAL_TABLES
+                ),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    # ------------------------------------------------------------------
+    # The incremental pass
+    # ------------------------------------------------------------------
+
+    def _incremental_pass(self, since):
+        """Re-measures what the logged changes touched; returns the number of targets
+        refreshed. The log rows it read are removed once every KPI was measured (a
+        failed KPI leaves them for the next run)."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            "SELECT id, kind, record_id, team_id, user_id, company_id, partner_id,"
+            " moment_1, moment_2, moment_3, moment_4, touched FROM sales_kpi_change"
+        )
+        logged = cr.fetchall()
+        states = [
+            ChangeState(kind, record_id, team, user, company, partner, tuple(moments))
+            for _id, kind, record_id, team, user, company, partner, *moments, _t in logged
+            if team or user or company or any(moments)
+        ]
+        Change = self.env["sales.kpi.change"]
+        ids_by_kind = defaultdict(set)
+        for row in logged:
+            ids_by_kind[row[1]].add(row[2])
+        for kind, ids in ids_by_kind.items():
+            states += self._states(kind, Change._current_states(kind, sorted(ids)))
+        touched = {row[2] for row in logged if row[1] == "lead" and row[11]}
+        customers = self._customer_states(states, touched)
+        ids = self._affected_targets(states, customers)
+        cr.execute(
+            SQL(
+                """SELECT id FROM sales_target
+                    WHERE state IN ('draft', 'confirmed') AND active
+                      AND (refreshed_at IS NULL OR write_date >= %s OR kpi_id = ANY(%s))""",
+                since or "1970-01-01",
+                self._stale_kpis(),
+            )
+        )
+        ids.update(row[0] for row in cr.fetchall())
+        targets = self.env["sales.target"].browse(sorted(ids))
+        failed = self._engine().refresh(targets, changes=(states, customers)) if targets else []
+        if logged and not failed:
+            cr.execute(
+                SQL("DELETE FROM sales_kpi_change WHERE id = ANY(%s)", [row[0] for row in logged])
+            )
+        _logger.info(
+            "Sales objectives: incremental refresh of %s targets after %s changes",
+            len(targets),
+            len(logged),
+        )
+        return len(targets)
+
+    @api.model
+    def _states(self, kind, rows):
+        return [
+            ChangeState(kind, row[0], row[1], row[2], row[3], row[4], tuple(row[5:9]))
+            for row in rows
+        ]
+
+    def _customer_states(self, states, touched):
+        """The later won deals of the customers whose deals changed customer, company
+        or closing (won, lost, reopened), or were created or deleted: whether a deal is
+        a customer's first one (new customers, repeat revenue) depends on the
+        customer's earlier deals. ``touched``: leads changed in no such field."""
+        by_lead = defaultdict(list)
+        for change in states:
+            if change.kind == "lead":
+                by_lead[change.record_id].append(change)
+        for lead_id in touched:
+            if len(by_lead.get(lead_id, ())) == 1:
+                del by_lead[lead_id]  # only its current state: nothing placing it moved
+        since = {}
+        for versions in by_lead.values():
+            keys = {(c.partner_id, c.company_id, c.moments[2]) for c in versions}
+            if len(keys) == 1 and len(versions) > 1:
+                continue  # same customer, company and closing before and after
+            # the customer's deals after the earliest closing this deal had or has (a
+            # deal never closed is nobody's earlier win)
+            closings = [closed for _partner, _company, closed in keys if closed]
+            for partner, _company, _closed in keys:
+                if partner and closings:
+                    first = min(closings)
+                    since[partner] = min(since.get(partner, first), first)
+        if not since:
+            return []
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.id FROM crm_lead l
+                     JOIN res_partner p ON p.id = l.partner_id
+                     JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
+                     JOIN unnest(%s::int4[], %s::timestamp[]) AS c(partner, since)
+                       ON c.partner = p.commercial_partner_id AND l.date_closed >= c.since
+                    WHERE l.active""",
+                list(since),
+                [str(moment) for moment in since.values()],
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return self._states("lead", self.env["sales.kpi.change"]._current_states("lead", ids))
+
+    def _affected_targets(self, states, customers):
+        """Ids of the open targets whose owner had a changed record dated in the
+        target's period, for a KPI that counts that kind of record (any period for the
+        KPIs projecting with the owner's history)."""
+        state = self._engine()._load_state([])
+        state.periods = self._engine()._open_periods()
+        kpis = (
+            self.env["sales.kpi"]
+            .with_context(active_test=False)
+            .browse([key[1] for key in state.periods if key[0] == "kpi"])
+        )
+        now = fields.Datetime.now()
+        marks = defaultdict(lambda: defaultdict(set))  # kpi -> owner -> local days / None
+        owners = {"user": set(), "team": set(), "company": set()}
+        for kpi in kpis:
+            if kpi.metric == "manual":
+                continue
+            definition = kpi._metric_definition()
+            mq = self._engine()._metric_query(kpi, now, now)
+            sources = [(mq.kind, mq.moment_index, True)]
+            if definition["pipeline"]:
+                # the open pipeline by expected closing; the history whatever the period
+                sources += [("lead", 4, True), ("lead", 3, False), ("event", 1, False)]
+            for kind, index, dated in sources:
+                changes = [c for c in states if c.kind == kind]
+                if definition.get("customers") and kind == "lead":
+                    changes += customers
+                for change in changes:
+                    moment = change.moments[index - 1]
+                    if moment is None:
+                        continue
+                    day = None
+                    if dated:
+                        clock = state.companies.get(change.company_id)
+                        day = (
+                            moment.date()
+                            if index == 4 or not clock
+                            else pytz.utc.localize(moment)
+                            .astimezone(pytz.timezone(clock.tz))
+                            .date()
+                        )
+                    for key in (
+                        ("user", change.user_id),
+                        ("team", change.team_id),
+                        ("company", change.company_id),
+                    ):
+                        if key[1]:
+                            marks[kpi.id][key].add(day)
+                            owners[key[0]].add(key[1])
+        if not marks:
+            return set()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, kpi_id, owner_type,
+                          CASE owner_type WHEN 'user' THEN user_id WHEN 'team' THEN team_id
+                               ELSE company_id END,
+                          date_from, date_to
+                     FROM sales_target
+                    WHERE state IN ('draft', 'confirmed') AND active AND kpi_id = ANY(%s)
+                      AND ((owner_type = 'user' AND user_id = ANY(%s))
+                        OR (owner_type = 'team' AND team_id = ANY(%s))
+                        OR (owner_type = 'company' AND company_id = ANY(%s)))""",
+                list(marks),
+                sorted(owners["user"]),
+                sorted(owners["team"]),
+                sorted(owners["company"]),
+            )
+        )
+        affected = set()
+        for target_id, kpi_id, owner_type, owner_id, first, last in self.env.cr.fetchall():
+            days = marks[kpi_id].get((owner_type, owner_id), ())
+            if any(day is None or first <= day <= last for day in days):
+                affected.add(target_id)
+        return affected
+
+    def _stale_kpis(self):
+        """KPIs whose kept cells no longer fit (a changed definition, targets over
+        other periods, another time zone, a new day for the 12-month history): all
+        their targets are measured again."""
+        state = self._engine()._load_state([])
+        state.periods = self._engine()._open_periods()
+        Source = self.env["sales.kpi.cell.source"]
+        stale = []
+        kpis = (
+            self.env["sales.kpi"]
+            .with_context(active_test=False)
+            .browse([key[1] for key in state.periods if key[0] == "kpi"])
+        )
+        for kpi in kpis:
+            if kpi.metric == "manual":
+                continue
+            definition = kpi._metric_definition()
+            plan = self._engine()._plan(("kpi", kpi.id), [], state)
+            expected = f"{self._engine()._kpi_signature(kpi)}|{plan.signature()}"
+            if Source._signature(f"kpi:{kpi.id}") != expected:
+                stale.append(kpi.id)
+            elif definition["pipeline"]:
+                domain = str(kpi._get_filter_domain())
+                pipeline = self._engine()._plan(("pipeline", domain), [], state, is_date=True)
+                expected = f"pipeline|{domain}|{pipeline.signature()}"
+                if Source._signature(f"pipeline:{domain}") != expected:
+                    stale.append(kpi.id)
+        return stale
