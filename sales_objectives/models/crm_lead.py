@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 QUALIFICATION_FIELDS = (
     "so_decision_maker_confirmed",
@@ -138,35 +137,15 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
+        log = self.env["sales.kpi.change"].sudo()
         if self._SO_PLACING_FIELDS & set(vals):
-            self._so_log_before(moving=bool({"team_id", "user_id", "company_id"} & set(vals)))
+            log._log_leads_before(
+                self, moving=bool({"team_id", "user_id", "company_id"} & set(vals))
+            )
         else:
-            self.env["sales.kpi.change"].sudo()._log_created("lead", self.ids, touched=True)
+            log._log_created("lead", self.ids, touched=True)
         return super().write(vals)
 
     def unlink(self):
-        self._so_log_before(moving=True)
+        self.env["sales.kpi.change"].sudo()._log_leads_before(self, moving=True)
         return super().unlink()
-
-    def _so_log_before(self, moving):
-        """Logs these leads' state before a change; when they may move to other owners,
-        their done activities and meetings (which count in the lead's team and company)
-        too."""
-        if not self.ids:
-            return
-        self.flush_recordset()
-        log = self.env["sales.kpi.change"].sudo()
-        log._log_before("lead", self.ids)
-        if moving:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM mail_message WHERE model = 'crm.lead' AND res_id = ANY(%s)"
-                    " AND mail_activity_type_id IS NOT NULL",
-                    self.ids,
-                )
-            )
-            log._log_before("message", [row[0] for row in self.env.cr.fetchall()])
-            self.env.cr.execute(
-                SQL("SELECT id FROM calendar_event WHERE opportunity_id = ANY(%s)", self.ids)
-            )
-            log._log_before("event", [row[0] for row in self.env.cr.fetchall()])

@@ -10,8 +10,28 @@ pass. No business figure is copied. A change made in SQL behind Odoo's back is n
 seen: the daily full pass repairs it.
 """
 
+from datetime import datetime, time
+
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
+
+# the changes of a transaction, written once when it commits (or when a refresh pass
+# of the same transaction reads the log)
+BUFFER = "sales_objectives.changes"
+COLUMNS = (
+    "kind",
+    "record_id",
+    "team_id",
+    "user_id",
+    "company_id",
+    "partner_id",
+    "moment_1",
+    "moment_2",
+    "moment_3",
+    "moment_4",
+    "touched",
+)
+ARRAY_TYPES = ("text", "int4", "int4", "int4", "int4", "int4") + ("timestamp",) * 4 + ("bool",)
 
 KINDS = [
     ("lead", "Lead or opportunity"),
@@ -116,19 +136,98 @@ class SalesKpiChange(models.Model):
             create_index(cr, name, table, expressions, where=where)
 
     @api.model
+    def _buffer(self):
+        """This transaction's pending change rows (and moved leads)."""
+        data = self.env.cr.precommit.data
+        pending = data.get(BUFFER)
+        if pending is None:
+            pending = data[BUFFER] = {"rows": [], "moved": []}
+            self.env.cr.precommit.add(self.sudo()._flush_buffer)
+        return pending
+
+    @api.model
+    def _flush_buffer(self):
+        """Writes this transaction's change rows: one statement, and one for the done
+        activities and meetings of the leads that moved to other owners (they counted in
+        the lead's former team and company)."""
+        pending = self.env.cr.precommit.data.pop(BUFFER, None)
+        if not pending:
+            return
+        rows = pending["rows"]
+        if rows:
+            columns = list(zip(*rows))
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO sales_kpi_change (%s) SELECT * FROM unnest(%s)",
+                    SQL(", ").join(SQL.identifier(c) for c in COLUMNS),
+                    SQL(", ").join(
+                        SQL("%s::%s[]", list(values), SQL(kind))
+                        for values, kind in zip(columns, ARRAY_TYPES)
+                    ),
+                )
+            )
+        if pending["moved"]:
+            leads, teams, companies = (list(c) for c in zip(*pending["moved"]))
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO sales_kpi_change (kind, record_id, team_id, user_id,
+                                                     company_id, moment_1)
+                       SELECT 'message', m.id, d.team,
+                              (SELECT MIN(u.id) FROM res_users u WHERE u.partner_id = m.author_id),
+                              d.company, m.date
+                         FROM mail_message m
+                         JOIN unnest(%s::int4[], %s::int4[], %s::int4[]) AS d(lead, team, company)
+                           ON m.res_id = d.lead
+                        WHERE m.model = 'crm.lead' AND m.mail_activity_type_id IS NOT NULL
+                    UNION ALL
+                       SELECT 'event', e.id, d.team, e.user_id, d.company, e.start
+                         FROM calendar_event e
+                         JOIN unnest(%s::int4[], %s::int4[], %s::int4[]) AS d(lead, team, company)
+                           ON e.opportunity_id = d.lead""",
+                    leads,
+                    teams,
+                    companies,
+                    leads,
+                    teams,
+                    companies,
+                )
+            )
+
+    @api.model
     def _log_created(self, kind, ids, touched=False):
         """Records created (or ``touched``: changed in no field that places them): the
         next pass reads their state."""
-        if ids:
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO sales_kpi_change (kind, record_id, touched)"
-                    " SELECT %s, unnest(%s::int4[]), %s",
-                    kind,
-                    list(ids),
-                    touched,
+        self._buffer()["rows"].extend(
+            (kind, record_id, None, None, None, None, None, None, None, None, touched)
+            for record_id in ids
+        )
+
+    @api.model
+    def _log_leads_before(self, leads, moving):
+        """The state of ``leads`` before a change, from their fields (no query when
+        they are loaded, as they are when being written); ``moving``: they may move to
+        other owners, and their done activities and meetings with them."""
+        pending = self._buffer()
+        for lead in leads.sudo():
+            company = lead.company_id or lead.team_id.company_id or lead.user_id.company_id
+            deadline = lead.date_deadline and datetime.combine(lead.date_deadline, time.min)
+            pending["rows"].append(
+                (
+                    "lead",
+                    lead.id,
+                    lead.team_id.id or None,
+                    lead.user_id.id or None,
+                    company.id or None,
+                    lead.partner_id.commercial_partner_id.id or None,
+                    lead.create_date or None,
+                    lead.date_conversion or lead.create_date or None,
+                    lead.date_closed or None,
+                    deadline or None,
+                    False,
                 )
             )
+            if moving:
+                pending["moved"].append((lead.id, lead.team_id.id or None, company.id or None))
 
     @api.model
     def _log_before(self, kind, ids):

@@ -131,6 +131,7 @@ class SalesKpiRefresh(models.AbstractModel):
         refreshed. The log rows it read are removed once every KPI was measured (a
         failed KPI leaves them for the next run)."""
         self.env.flush_all()
+        self.env["sales.kpi.change"]._flush_buffer()
         cr = self.env.cr
         cr.execute(
             "SELECT id, kind, record_id, team_id, user_id, company_id, partner_id,"
