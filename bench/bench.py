@@ -334,6 +334,8 @@ def phase_incremental(env, args):
     targets = env["sales.target"].browse(ids)
     since = str(env.cr.now())
     apply_changes(env)
+    # the log as these changes leave it once committed
+    env["sales.kpi.change"]._flush_buffer()
     env.cr.execute("SELECT count(*) FROM sales_kpi_change")
     (logged,) = env.cr.fetchone()
 
@@ -415,8 +417,9 @@ def spawn(args, phase):
         result = json.load(handle)
     os.unlink(output)
     result["peak_rss_mb"] = usage.ru_maxrss / 1024.0
-    if "values" in result:
-        result["values"] = {int(k): v for k, v in result["values"].items()}
+    for key in ("values", "full_values"):
+        if key in result:
+            result[key] = {int(k): v for k, v in result[key].items()}
     return result
 
 

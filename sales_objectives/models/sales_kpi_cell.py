@@ -67,7 +67,7 @@ class SalesKpiCell(models.Model):
         else:
             found = self._read(source)
         current = {(t, u, c, b): comps for t, u, c, b, comps in found}
-        new = {(t, u, c, b): [float(x) for x in comps] for t, u, c, b, comps in rows}
+        new = {(t, u, c, b): list(comps) for t, u, c, b, comps in rows}
         if replaced is None:
             stale = [k for k in current if k not in new]
         else:

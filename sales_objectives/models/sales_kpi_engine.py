@@ -40,6 +40,8 @@ HISTORY_DAYS = 365
 OWNER_FILTER_MAX = 64
 # Figures compared to decide whether a target is written again.
 FIGURE_NAMES = [name for name, _type in STORED_FIGURES]
+# STORED_FIGURES: actual (float), sample (int), these floats, two ints, the status
+FLOAT_FIGURES = FIGURE_NAMES[2:-3]
 
 
 def _ranges(numbers):
@@ -246,18 +248,18 @@ class SalesKpiEngine(models.AbstractModel):
             SQL(
                 """
                 SELECT id, kpi_id, owner_type, team_id, user_id, company_id, date_from, date_to,
-                       currency_id, target_value, manual_value,
-                       ARRAY[%s]::text[], refresh_failed, refreshed_at IS NULL
+                       currency_id, target_value, manual_value, refresh_failed,
+                       refreshed_at IS NULL, %s
                   FROM sales_target
                  WHERE id = ANY(%s) AND state != 'closed'
                  ORDER BY kpi_id, id
                 """,
-                SQL(", ").join(SQL("%s::text", SQL.identifier(n)) for n in FIGURE_NAMES),
+                SQL(", ").join(SQL.identifier(n) for n in FIGURE_NAMES),
                 list(ids),
             )
         )
         return [
-            TargetRow(*row[:11], stored=(tuple(row[11]), bool(row[12]), row[13]))
+            TargetRow(*row[:11], stored=(row[13:], bool(row[11]), row[12]))
             for row in self.env.cr.fetchall()
         ]
 
@@ -811,7 +813,14 @@ class SalesKpiEngine(models.AbstractModel):
                     at_risk=clock.at_risk,
                 )
             )
-            values = [self._column_value(measured, name, kind) for name, kind in STORED_FIGURES]
+            values = (
+                float(measured["actual_value"] or 0.0),
+                int(measured["actual_sample"] or 0),
+                *(float(measured.get(name) or 0.0) for name in FLOAT_FIGURES),
+                int(measured.get("opportunities_needed") or 0),
+                int(measured.get("meetings_needed") or 0),
+                measured.get("status") or None,
+            )
             old_figures, was_failed, never = row.stored
             if write_all or never or was_failed or not self._same(old_figures, values):
                 changed.append((row.id, values))
@@ -819,22 +828,16 @@ class SalesKpiEngine(models.AbstractModel):
             self._write_figures(changed, state.now)
 
     @api.model
-    def _column_value(self, measured, name, kind):
-        value = measured.get(name)
-        if kind == "varchar":
-            return value or None
-        if kind == "int4":
-            return int(value or 0)
-        return float(value or 0.0)
-
-    @api.model
     def _same(self, stored, values):
-        """Whether the stored figures (read as text) equal ``values``."""
+        """Whether the stored figures equal ``values`` (exactly, most often: the same
+        computation gives the same floats; else within rounding)."""
+        if stored == values:
+            return True
         for old, new in zip(stored, values):
             if new is None or isinstance(new, str):
                 if old != new:
                     return False
-            elif old is None or abs(float(old) - new) > 1e-9 * max(1.0, abs(new)):
+            elif old is None or abs(old - new) > 1e-9 * max(1.0, abs(new)):
                 return False
         return True
 
