@@ -110,7 +110,7 @@ class Floor:
                 raise SystemExit("the floor is written for W0/W1: month-aligned, unconverted")
         cr.execute(
             """SELECT c.id, COALESCE(rc.tz, 'UTC'), c.resource_calendar_id,
-                      c.sales_target_on_track, c.sales_target_at_risk
+                      c.sales_target_on_track, c.sales_target_at_risk, c.sales_target_min_share
                  FROM res_company c LEFT JOIN resource_calendar rc
                    ON rc.id = c.resource_calendar_id"""
         )
@@ -342,7 +342,7 @@ class Floor:
                     measured["history_win_rate"] = 100.0 * won / (won + lost) if won + lost else 0.0
                     measured["history_avg_deal"] = won_amount / won if won else 0.0
                     measured["history_meetings_per_win"] = held / won if won else 0.0
-                _tz, _cal, on_track, at_risk = self.companies[t[5]]
+                _tz, _cal, on_track, at_risk, min_share = self.companies[t[5]]
                 measured["elapsed_ratio"] = elapsed[t[0]]
                 measured.update(
                     figures.derive(
@@ -362,6 +362,7 @@ class Floor:
                         meetings_per_win=measured.get("history_meetings_per_win", 0.0),
                         on_track=on_track or 0.0,
                         at_risk=at_risk or 0.0,
+                        min_share=min_share or 0.0,
                     )
                 )
                 values = []

@@ -24,6 +24,10 @@
     "assets": {
         "web.assets_backend": [
             "sales_objectives/static/src/activity_outcome/*",
+            "sales_objectives/static/src/target_progress/*",
+        ],
+        "web.assets_backend_lazy": [
+            "sales_objectives/static/src/target_pivot/*",
         ],
         "web.assets_tests": [
             "sales_objectives/static/tests/tours/*",

@@ -58,7 +58,7 @@ class CrmTeam(models.Model):
                         target.status, ""
                     ),
                     "kpi": target.kpi_id.name,
-                    "period": target.period_name,
+                    "period": target.period_label,
                     "values": target.value_label,
                     "bar": STATUS_BAR.get(target.status, "bg-secondary"),
                     "width": max(0, min(100, round(target.attainment))),

@@ -67,6 +67,12 @@ class MailActivity(models.Model):
     )
     so_outcome_result = fields.Float("Result", compute="_compute_so_outcome", readonly=False)
     so_smart_message = fields.Char(related="sales_objective_id.smart_message")
+    so_result_label = fields.Char(
+        "Result label",
+        compute="_compute_so_result_label",
+        help="What the result of the objective is counted in: an amount in the "
+        "company's currency, or a quantity.",
+    )
 
     @api.depends("sales_objective_ids")
     def _compute_sales_objective_id(self):
@@ -99,7 +105,28 @@ class MailActivity(models.Model):
                 activity.so_product_id = False
                 activity.so_measure = "amount"
                 activity.so_target_value = 0.0
-                activity.so_deadline = activity.date_deadline
+                # an overdue call states an objective for today, not for the past
+                activity.so_deadline = activity.date_deadline and max(
+                    activity.date_deadline, activity._so_today()
+                )
+
+    def _so_today(self):
+        company = self.env.company
+        return company._sales_today()[company.id]
+
+    @api.depends("so_measure", "so_objective_type")
+    @api.depends_context("company")
+    def _compute_so_result_label(self):
+        symbol = self.env.company.currency_id.symbol
+        for activity in self:
+            if activity.so_measure == "amount":
+                activity.so_result_label = self.env._(
+                    "Result (amount, %(currency)s)", currency=symbol
+                )
+            elif activity.so_measure == "quantity":
+                activity.so_result_label = self.env._("Result (quantity)")
+            else:
+                activity.so_result_label = False
 
     def _inverse_so_fields(self):
         Objective = self.env["sales.objective"]

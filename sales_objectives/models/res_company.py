@@ -18,19 +18,43 @@ class ResCompany(models.Model):
         default=80.0,
         help="Below the on-track threshold but at least this share: at risk; below: behind.",
     )
+    sales_target_min_share = fields.Float(
+        "Judge from (% of the period)",
+        default=10.0,
+        help="No status (on track, at risk, behind) is given before this share of the "
+        "period's working days has elapsed: on the first days, nobody is behind yet.",
+    )
 
-    @api.constrains("sales_target_on_track", "sales_target_at_risk")
+    @api.constrains("sales_target_on_track", "sales_target_at_risk", "sales_target_min_share")
     def _check_sales_target_thresholds(self):
         for company in self:
-            if not (0 <= company.sales_target_at_risk <= company.sales_target_on_track <= 100):
-                raise ValidationError(
-                    self.env._(
-                        "Target status thresholds must satisfy 0 ≤ at risk ≤ on track ≤ 100 "
-                        "(got at risk %(at_risk)s, on track %(on_track)s).",
-                        at_risk=company.sales_target_at_risk,
-                        on_track=company.sales_target_on_track,
-                    )
+            self._check_thresholds(
+                company.sales_target_on_track,
+                company.sales_target_at_risk,
+                company.sales_target_min_share,
+            )
+
+    @api.model
+    def _check_thresholds(self, on_track, at_risk, min_share):
+        """The thresholds, as typed, make sense together (or a clear message)."""
+        if not (0 <= at_risk <= on_track <= 100):
+            raise ValidationError(
+                self.env._(
+                    "A target is on track from %(on_track)s %% and at risk from %(at_risk)s %%: "
+                    "the at-risk threshold must be between 0 and the on-track one, which is "
+                    "at most 100.",
+                    at_risk=at_risk,
+                    on_track=on_track,
                 )
+            )
+        if not 0 <= min_share <= 100:
+            raise ValidationError(
+                self.env._(
+                    "Statuses are given from a share of the period between 0 and 100 %%, not "
+                    "%(share)s %%.",
+                    share=min_share,
+                )
+            )
 
     def _sales_tz(self):
         """The company's time zone: its working calendar's (UTC without one). Periods,

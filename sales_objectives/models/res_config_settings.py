@@ -5,14 +5,53 @@ from odoo.exceptions import ValidationError
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    sales_target_on_track = fields.Float(related="company_id.sales_target_on_track", readonly=False)
-    sales_target_at_risk = fields.Float(related="company_id.sales_target_at_risk", readonly=False)
+    # not related fields: a related field is written at once, one by one, and the pair
+    # of thresholds must be checked and written together (set_values)
+    sales_target_on_track = fields.Float(
+        "On track from (%)", compute="_compute_sales_target_thresholds", readonly=False, store=True
+    )
+    sales_target_at_risk = fields.Float(
+        "At risk from (%)", compute="_compute_sales_target_thresholds", readonly=False, store=True
+    )
+    sales_target_min_share = fields.Float(
+        "Judge from (% of the period)",
+        compute="_compute_sales_target_thresholds",
+        readonly=False,
+        store=True,
+    )
+
+    @api.depends("company_id")
+    def _compute_sales_target_thresholds(self):
+        for settings in self:
+            company = settings.company_id
+            settings.sales_target_on_track = company.sales_target_on_track
+            settings.sales_target_at_risk = company.sales_target_at_risk
+            settings.sales_target_min_share = company.sales_target_min_share
+
     sales_target_refresh_interval = fields.Integer(
         "Refresh targets every (minutes)",
         compute="_compute_sales_target_refresh_interval",
         inverse="_inverse_sales_target_refresh_interval",
         help="How often the scheduled job measures the actuals of open targets.",
     )
+
+    def set_values(self):
+        """The thresholds are checked and written together, as typed: writing them one by
+        one would compare a new value with an old one (on track 70 with at risk still 80)."""
+        for settings in self:
+            values = {
+                "sales_target_on_track": settings.sales_target_on_track,
+                "sales_target_at_risk": settings.sales_target_at_risk,
+                "sales_target_min_share": settings.sales_target_min_share,
+            }
+            settings.company_id._check_thresholds(
+                values["sales_target_on_track"],
+                values["sales_target_at_risk"],
+                values["sales_target_min_share"],
+            )
+            if any(settings.company_id[name] != value for name, value in values.items()):
+                settings.company_id.write(values)
+        return super().set_values()
 
     def _refresh_cron(self):
         return self.env.ref(

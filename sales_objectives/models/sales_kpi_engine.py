@@ -273,7 +273,7 @@ class SalesKpiEngine(models.AbstractModel):
                 """
                 SELECT c.id, c.currency_id, split_part(c.parent_path, '/', 1)::int,
                        c.resource_calendar_id, COALESCE(rc.tz, 'UTC'),
-                       c.sales_target_on_track, c.sales_target_at_risk
+                       c.sales_target_on_track, c.sales_target_at_risk, c.sales_target_min_share
                   FROM res_company c
              LEFT JOIN resource_calendar rc ON rc.id = c.resource_calendar_id
                 """
@@ -290,8 +290,9 @@ class SalesKpiEngine(models.AbstractModel):
                 today=utc_now.astimezone(pytz.timezone(tz)).date(),
                 on_track=ot or 0.0,
                 at_risk=ar or 0.0,
+                min_share=ms or 0.0,
             )
-            for cid, cur, root, cal, tz, ot, ar in cr.fetchall()
+            for cid, cur, root, cal, tz, ot, ar, ms in cr.fetchall()
         }
         currencies = {r.currency_id for r in rows} | {c.currency_id for c in companies.values()}
         cr.execute(
@@ -811,6 +812,7 @@ class SalesKpiEngine(models.AbstractModel):
                     meetings_per_win=measured.get("history_meetings_per_win", 0.0),
                     on_track=clock.on_track,
                     at_risk=clock.at_risk,
+                    min_share=clock.min_share,
                 )
             )
             values = (

@@ -181,6 +181,7 @@ class SalesObjective(models.Model):
     smart_relevant = fields.Boolean("Relevant", compute="_compute_smart")
     smart_timebound = fields.Boolean("Time-bound", compute="_compute_smart")
     smart_message = fields.Char("SMART check", compute="_compute_smart")
+    smart_html = fields.Html("SMART", compute="_compute_smart", sanitize=False)
     is_smart = fields.Boolean(
         "Specific, measurable and time-bound",
         compute="_compute_is_smart",
@@ -211,6 +212,12 @@ class SalesObjective(models.Model):
         for objective in self:
             objective.state_sequence = order.get(objective.state, 9)
 
+    @api.onchange("objective_type")
+    def _onchange_objective_type(self):
+        if self.objective_type == "relationship":
+            self.measure = "commitment"
+            self.target_value = 0.0
+
     @api.depends("state", "measure", "result_value", "target_value")
     def _compute_score(self):
         for objective in self:
@@ -240,6 +247,7 @@ class SalesObjective(models.Model):
             objective.smart_achievable = checks["achievable"][0]
             objective.smart_relevant = checks["relevant"][0]
             objective.smart_timebound = checks["timebound"][0]
+            objective.smart_html = objective._smart_ticks(checks)
             # failed parts and warnings (achievable, a deadline after the closing)
             problems = [message for _ok, message in checks.values() if message]
             objective.smart_message = (
@@ -260,6 +268,33 @@ class SalesObjective(models.Model):
     # SMART rules
     # ------------------------------------------------------------------
 
+    def _smart_ticks(self, checks):
+        """The five parts as read-only ticks (a tick, or a cross with the reason)."""
+        labels = {
+            "specific": self.env._("Specific"),
+            "measurable": self.env._("Measurable"),
+            "achievable": self.env._("Achievable"),
+            "relevant": self.env._("Relevant"),
+            "timebound": self.env._("Time-bound"),
+        }
+        parts = []
+        for part, label in labels.items():
+            ok, message = checks[part]
+            parts.append(
+                Markup(
+                    '<span class="o_sales_objective_smart_part me-3 %s" title="%s">'
+                    '<i class="fa %s me-1" role="img" aria-label="%s"/>%s</span>'
+                )
+                % (
+                    "text-success" if ok else "text-danger",
+                    message or label,
+                    "fa-check" if ok else "fa-times",
+                    self.env._("met") if ok else self.env._("not met"),
+                    label,
+                )
+            )
+        return Markup("").join(parts)
+
     def _smart_checks(self, averages):
         """{part: (ok, message when not ok)} for the five SMART parts.
 
@@ -275,7 +310,10 @@ class SalesObjective(models.Model):
             specific = (False, self.env._("Specific: name the product or service."))
         else:
             specific = (True, "")
-        if not self.measure:
+        if not sales:
+            # a relationship objective aims at no order: its outcome is yes or no
+            measurable = (True, "")
+        elif not self.measure:
             measurable = (
                 False,
                 self.env._("Measurable: choose an amount, a quantity or a yes/no commitment."),
@@ -447,9 +485,17 @@ class SalesObjective(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    @api.model
+    def _relationship_values(self, vals):
+        """A relationship objective measures nothing: a yes/no commitment, no value."""
+        if vals.get("objective_type") == "relationship":
+            vals.update(measure="commitment", target_value=0.0)
+        return vals
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._relationship_values(vals)
             if vals.get("state", "draft") not in ("draft", "open"):
                 raise UserError(
                     self.env._(
@@ -464,6 +510,7 @@ class SalesObjective(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._relationship_values(vals)
         if {"result_value", "outcome_note"} & set(vals) and "state" not in vals:
             if self.filtered(lambda o: o.state == "cancelled"):
                 raise UserError(self.env._("A cancelled objective has no result to record."))

@@ -5,7 +5,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, format_amount, format_date
+from odoo.tools import SQL, float_compare, format_amount, format_date, formatLang
 
 from ..tools import figures
 from ..tools.periods import is_aligned, period_bounds, period_label
@@ -292,8 +292,27 @@ class SalesTarget(models.Model):
         STATUSES, compute="_compute_figures", store=True, index=True, tracking=True
     )
     summary = fields.Html("In plain words", compute="_compute_summary", sanitize=False)
+    # the figures for people: each in its unit (an amount in the target's currency, a
+    # whole count, a percentage, days), with the language's separators
     value_label = fields.Char("Actual / target", compute="_compute_value_label")
+    target_label = fields.Char("Target (with unit)", compute="_compute_value_label")
+    actual_label = fields.Char("Actual (with unit)", compute="_compute_value_label")
     expected_label = fields.Char("Expected to date (text)", compute="_compute_value_label")
+    projected_label = fields.Char("Projection (with unit)", compute="_compute_value_label")
+    gap_label = fields.Char("Gap (in words)", compute="_compute_value_label")
+    pace_label = fields.Char("Pace (in words)", compute="_compute_value_label")
+    period_label = fields.Char("Period (in words)", compute="_compute_period_label")
+    owner_name = fields.Char(
+        "Owner name",
+        compute="_compute_owner_name",
+        store=True,
+        help="The sales team, salesperson or company the target belongs to.",
+    )
+    can_edit = fields.Boolean(
+        compute="_compute_can_edit",
+        help="The current user may change this target: a sales manager, or the leader of "
+        "its sales team.",
+    )
 
     # ------------------------------------------------------------------
     # Team target and its salesperson targets
@@ -349,7 +368,16 @@ class SalesTarget(models.Model):
             else:
                 target.period_name = False
 
-    @api.depends("kpi_id", "owner_type", "team_id", "user_id", "company_id", "period_name")
+    @api.depends(
+        "kpi_id",
+        "owner_type",
+        "team_id",
+        "user_id",
+        "company_id",
+        "period_type",
+        "date_from",
+        "date_to",
+    )
     @api.depends_context("lang")
     def _compute_display_name(self):
         for target in self:
@@ -358,7 +386,8 @@ class SalesTarget(models.Model):
                 "user": target.user_id.name,
                 "company": target.company_id.name,
             }.get(target.owner_type)
-            parts = [target.kpi_id.name, owner, target.period_name]
+            period = target._period_words() if target.date_from else False
+            parts = [target.kpi_id.name, owner, period]
             target.display_name = " · ".join(p for p in parts if p)
 
     @api.depends("kpi_id.metric", "kpi_id.unit", "kpi_id.direction")
@@ -381,6 +410,7 @@ class SalesTarget(models.Model):
         "date_to",
         "kpi_id.unit",
         "kpi_id.direction",
+        "refreshed_at",
     )
     def _compute_figures(self):
         for target in self:
@@ -388,7 +418,10 @@ class SalesTarget(models.Model):
                 for fname in DERIVED_FIELDS:
                     target[fname] = False
                 continue
-            target.update(target._derive_figures())
+            derived = target._derive_figures()
+            if not target.refreshed_at:
+                derived["status"] = False  # no status before a figure exists
+            target.update(derived)
 
     def _derive_figures(self):
         self.ensure_one()
@@ -411,21 +444,109 @@ class SalesTarget(models.Model):
             meetings_per_win=self.history_meetings_per_win,
             on_track=company.sales_target_on_track,
             at_risk=company.sales_target_at_risk,
+            min_share=company.sales_target_min_share,
         )
 
     def _company_today(self):
         company = self.company_id or self.env.company
         return company._sales_today()[company.id]
 
-    @api.depends("actual_value", "target_value", "expected_value", "kpi_id.unit", "currency_id")
+    @api.depends(
+        "actual_value",
+        "target_value",
+        "expected_value",
+        "projected_value",
+        "gap_value",
+        "attainment",
+        "status",
+        "date_to",
+        "kpi_id.unit",
+        "kpi_id.direction",
+        "currency_id",
+        "refreshed_at",
+    )
     @api.depends_context("lang")
     def _compute_value_label(self):
         for target in self:
-            actual = target._format_value(target.actual_value)
-            target.value_label = f"{actual} / {target._format_value(target.target_value)}"
-            target.expected_label = self.env._(
-                "expected %(value)s", value=target._format_value(target.expected_value)
+            fmt = target._format_value
+            measured = bool(target.refreshed_at)
+            target.target_label = fmt(target.target_value)
+            target.actual_label = fmt(target.actual_value) if measured else False
+            target.value_label = (
+                f"{fmt(target.actual_value)} / {target.target_label}"
+                if measured
+                else self.env._("not measured yet / %(target)s", target=target.target_label)
             )
+            target.expected_label = (
+                self.env._("expected %(value)s", value=fmt(target.expected_value))
+                if measured and target.is_additive and target.direction == "higher"
+                else False
+            )
+            target.projected_label = fmt(target.projected_value) if measured else False
+            target.gap_label = target._gap_words() if measured else False
+            target.pace_label = target._pace_words() if measured else False
+
+    def _gap_words(self):
+        """What is still missing, or by how much the target is exceeded."""
+        self.ensure_one()
+        gap = self.gap_value
+        if self.direction == "lower":
+            if not self.actual_sample:
+                return False
+            if gap > 0:
+                return self.env._("%(gap)s above the target", gap=self._format_value(gap))
+            return self.env._("better than the target by %(gap)s", gap=self._format_value(-gap))
+        if gap > 0:
+            return self.env._("%(gap)s to go", gap=self._format_value(gap))
+        if gap < 0:
+            return self.env._("exceeded by %(gap)s", gap=self._format_value(-gap))
+        return self.env._("reached exactly")
+
+    def _pace_words(self):
+        """Where the projection leads, for amounts and counts: "on course for 173 %"."""
+        self.ensure_one()
+        if not (self.is_additive and self.direction == "higher" and self.target_value > 0):
+            return False
+        if self._company_today() > self.date_to or not self.status:
+            return False  # over, or too early to say
+        share = 100.0 * self.projected_value / self.target_value
+        return self.env._("on course for %(share)s %%", share=formatLang(self.env, share, digits=0))
+
+    @api.depends("period_type", "date_from", "date_to")
+    @api.depends_context("lang")
+    def _compute_period_label(self):
+        for target in self:
+            target.period_label = target._period_words() if target.date_from else False
+
+    def _period_words(self):
+        """The period in the user's language: "Dec 2026", "Q4 2026", "Week 49, 2026"."""
+        self.ensure_one()
+        kind, first, last = self.period_type, self.date_from, self.date_to
+        if kind == "month":
+            return format_date(self.env, first, date_format="MMM y")
+        if kind == "quarter":
+            return format_date(self.env, first, date_format="QQQ y")
+        if kind == "year":
+            return format_date(self.env, first, date_format="y")
+        if kind == "week":
+            year, week, _day = first.isocalendar()
+            return self.env._("Week %(week)s, %(year)s", week=week, year=year)
+        return f"{format_date(self.env, first)} – {format_date(self.env, last)}"
+
+    @api.depends("owner_type", "team_id.name", "user_id.name", "company_id.name")
+    def _compute_owner_name(self):
+        for target in self:
+            owner = {"team": target.team_id, "user": target.user_id}.get(
+                target.owner_type, target.company_id
+            )
+            target.owner_name = owner.name or False
+
+    @api.depends("team_id.user_id")
+    @api.depends_context("uid")
+    def _compute_can_edit(self):
+        manager = self._is_sales_manager()
+        for target in self:
+            target.can_edit = manager or target.team_id.sudo().user_id == self.env.user
 
     @api.depends("child_ids.target_value", "child_ids.actual_value", "target_value", "kpi_id")
     def _compute_children_sums(self):
@@ -635,6 +756,47 @@ class SalesTarget(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+
+    def _creation_message(self):
+        """The chatter's first line, in this add-on's words (translated)."""
+        self.ensure_one()
+        return self.env._("Target created")
+
+    @api.model
+    def _so_can_create(self):
+        """Sales managers and team leaders set targets; other salespeople read theirs."""
+        if self._is_sales_manager():
+            return True
+        return bool(self.env["crm.team"].sudo().search_count([("user_id", "=", self.env.uid)]))
+
+    @api.model
+    def _get_view_cache_key(self, view_id=None, view_type="form", **options):
+        return (*super()._get_view_cache_key(view_id, view_type, **options), self._so_can_create())
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """No button a user may not press: who sets no target gets no New, no Delete and
+        no Confirm in lists."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if not self._so_can_create():
+            for node in arch.xpath("/*"):
+                node.set("create", "0")
+                node.set("delete", "0")
+            for button in arch.xpath("/list/header/button"):
+                button.getparent().remove(button)
+        return arch, view
+
+    @api.model
+    def default_get(self, fields_list):
+        """A new target is refused up front to whom may not create one (rather than
+        after the form is filled)."""
+        if not self.env.su and not self._so_can_create():
+            raise AccessError(
+                self.env._(
+                    "Sales managers and team leaders set targets; ask yours to set one for you."
+                )
+            )
+        return super().default_get(fields_list)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -951,71 +1113,108 @@ class SalesTarget(models.Model):
         ended.filtered(lambda t: t.kpi_id.id not in failed).write({"state": "closed"})
 
     def _format_value(self, value):
-        """A value in the target's unit, for people."""
+        """A value in the target's unit, for people, with the language's separators:
+        an amount in the target's currency, a count as a whole number, a percentage,
+        days."""
         self.ensure_one()
         if self.unit == "money":
             return format_amount(self.env, value, self.currency_id)
         if self.unit == "percent":
-            return self.env._("%(value)s %%", value=round(value, 1))
+            return self.env._("%(value)s %%", value=formatLang(self.env, value, digits=1))
         if self.unit == "days":
-            return self.env._("%(value)s days", value=round(value, 1))
-        return str(round(value, 2)).removesuffix(".0")
+            return self.env._("%(value)s days", value=formatLang(self.env, value, digits=1))
+        return formatLang(self.env, round(value), digits=0)
 
     def _summary_html(self):
-        """The figures, pace and coverage of the target in plain words."""
+        """The figures, pace and coverage of the target in plain words; a figure that
+        is not known is left out; a team target speaks of the team."""
         self.ensure_one()
         if not self.kpi_id or not self.refreshed_at:
             return Markup("<p>%s</p>") % self.env._(
                 "Not measured yet: confirm the target or press Refresh."
             )
         fmt = self._format_value
+        team = self.owner_type != "user"
         lines = [
             self.env._(
                 "Actual %(actual)s of %(target)s: %(attainment)s %% of the target.",
                 actual=fmt(self.actual_value),
                 target=fmt(self.target_value),
-                attainment=round(self.attainment),
+                attainment=formatLang(self.env, self.attainment, digits=0),
             )
         ]
+        ended = self._company_today() > self.date_to
         if self.status == "achieved":
             lines.append(self.env._("The target is reached."))
-        elif self._company_today() > self.date_to:
+        elif ended:
             lines.append(self.env._("The period has ended without reaching the target."))
-        elif self.is_additive and self.direction == "higher":
+        elif not self.status:
             lines.append(
                 self.env._(
-                    "%(elapsed)s %% of the period's working days are behind you, so "
-                    "%(expected)s would be on pace; %(verdict)s",
-                    elapsed=round(100 * self.elapsed_ratio),
-                    expected=fmt(self.expected_value),
-                    verdict=self.env._("you are ahead of pace.")
-                    if self.actual_value >= self.expected_value
-                    else self.env._(
-                        "%(missing)s behind pace.",
-                        missing=fmt(self.expected_value - self.actual_value),
-                    ),
+                    "Too early to judge: %(elapsed)s %% of the period's working days are behind.",
+                    elapsed=formatLang(self.env, 100 * self.elapsed_ratio, digits=0),
                 )
             )
-        if self.kpi_id._metric_definition()["pipeline"] and self.status != "achieved":
+        elif self.is_additive and self.direction == "higher":
+            verdict = (
+                self.env._("ahead of pace")
+                if self.actual_value >= self.expected_value
+                else self.env._(
+                    "%(missing)s behind pace", missing=fmt(self.expected_value - self.actual_value)
+                )
+            )
+            lines.append(
+                self.env._(
+                    "%(elapsed)s %% of the period's working days are behind, so %(expected)s "
+                    "would be on pace: %(verdict)s, %(course)s.",
+                    elapsed=formatLang(self.env, 100 * self.elapsed_ratio, digits=0),
+                    expected=fmt(self.expected_value),
+                    verdict=verdict,
+                    course=self.pace_label,
+                )
+            )
+        if self.kpi_id._metric_definition()["pipeline"] and self.status != "achieved" and not ended:
             lines.append(
                 self.env._(
                     "Open pipeline due in the period: %(pipeline)s (weighted %(weighted)s), "
                     "covering %(coverage)s× the %(gap)s still missing. Projection: %(projection)s.",
                     pipeline=fmt(self.pipeline_value),
                     weighted=fmt(self.pipeline_weighted),
-                    coverage=round(self.coverage_ratio, 1),
+                    coverage=formatLang(self.env, self.coverage_ratio, digits=1),
                     gap=fmt(self.gap_value),
                     projection=fmt(self.projected_value),
                 )
             )
-            if self.opportunities_needed or self.meetings_needed:
+            if self.opportunities_needed and self.meetings_needed:
                 lines.append(
                     self.env._(
+                        "Beyond that pipeline, at the team's usual win rate and deal size, "
+                        "about %(opportunities)s more opportunities (or %(meetings)s meetings) "
+                        "are needed.",
+                        opportunities=self.opportunities_needed,
+                        meetings=self.meetings_needed,
+                    )
+                    if team
+                    else self.env._(
                         "Beyond that pipeline, at your usual win rate and deal size, about "
                         "%(opportunities)s more opportunities (or %(meetings)s meetings) are "
                         "needed.",
                         opportunities=self.opportunities_needed,
                         meetings=self.meetings_needed,
+                    )
+                )
+            elif self.opportunities_needed:
+                lines.append(
+                    self.env._(
+                        "Beyond that pipeline, at the team's usual win rate and deal size, "
+                        "about %(opportunities)s more opportunities are needed.",
+                        opportunities=self.opportunities_needed,
+                    )
+                    if team
+                    else self.env._(
+                        "Beyond that pipeline, at your usual win rate and deal size, about "
+                        "%(opportunities)s more opportunities are needed.",
+                        opportunities=self.opportunities_needed,
                     )
                 )
             elif self.gap_value > self.pipeline_weighted:
@@ -1025,7 +1224,7 @@ class SalesTarget(models.Model):
                         "many more opportunities are needed."
                     )
                 )
-        elif not self.is_additive and self.status != "achieved":
+        elif not self.is_additive and self.status not in ("achieved", False) and not ended:
             lines.append(
                 self.env._("Projection: %(projection)s.", projection=fmt(self.projected_value))
             )

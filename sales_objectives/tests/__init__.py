@@ -10,6 +10,7 @@ from . import (
     test_pace,
     test_performance,
     test_rights,
+    test_screens,
     test_split,
     test_trust,
 )

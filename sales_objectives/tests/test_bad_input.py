@@ -221,7 +221,7 @@ class TestBadInput(SalesObjectivesCase):
         self.assertAlmostEqual(win_rate.actual_value, 60)  # 3 won / 5 closed
 
     def test_thresholds_and_interval_settings(self):
-        with self.assertRaisesRegex(ValidationError, "at risk ≤ on track"):
+        with self.assertRaisesRegex(ValidationError, "between 0 and the on-track one"):
             self.company_a.write({"sales_target_on_track": 70, "sales_target_at_risk": 90})
         settings = self.env["res.config.settings"].create({})
         with self.assertRaisesRegex(ValidationError, "at least every minute"):

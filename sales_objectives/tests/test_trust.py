@@ -310,6 +310,7 @@ class TestFigures(SalesObjectivesCase):
         ).save()
         wizard.action_apply()
         self.assertFalse(deals.split_mismatch)
+        deals.child_ids[0].with_user(self.leader).action_reset_draft()
         deals.child_ids[0].with_user(self.leader).target_value = 1
         self.assertTrue(deals.split_mismatch)
 

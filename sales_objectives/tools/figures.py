@@ -15,9 +15,13 @@ Conventions (documented in the README):
   additive KPIs extrapolate the run-rate (``actual / elapsed``); ratios project
   their current value.
 - *Status*: achieved when the target is reached; otherwise the pace index
-  (actual vs expected to date, inverted for lower-is-better) against the company's
-  thresholds: on track from ``on_track`` %, at risk from ``at_risk`` %, behind
-  below. A period that has ended without reaching the target is behind.
+  (actual vs expected to date, inverted for lower-is-better; for an amount or a count,
+  the better of that and the projection vs the target, so that a salesperson on course
+  to exceed it is not "behind") against the company's thresholds: on track from
+  ``on_track`` %, at risk from ``at_risk`` %, behind below. A period that has ended
+  without reaching the target is behind. No status is given before the share
+  ``min_share`` of the period has elapsed (too early to judge) unless the target is
+  already reached, nor before a lower-is-better or a ratio KPI has any record.
 """
 
 import math
@@ -43,6 +47,7 @@ def derive(
     meetings_per_win=0.0,
     on_track=95.0,
     at_risk=80.0,
+    min_share=10.0,
 ):
     """Returns the derived figures of one target as a dict."""
     lower = direction == "lower"
@@ -95,13 +100,17 @@ def derive(
         status = "achieved"
     elif ended:
         status = "behind"
+    elif 100.0 * elapsed < min_share or ((lower or not additive) and not sample):
+        status = False  # too early to judge
     else:
         if lower:
-            pace = (target / actual if actual > 0 else 1.0) if sample else 1.0
+            pace = target / actual if actual > 0 else 1.0
         elif additive:
             pace = actual / expected if expected > 0 else 1.0
+            if target > 0:
+                pace = max(pace, projected / target)
         else:
-            pace = (actual / target if target > 0 else 1.0) if sample else 1.0
+            pace = actual / target if target > 0 else 1.0
         pace *= 100.0
         if pace >= on_track:
             status = "on_track"

@@ -50,6 +50,7 @@ class CompanyClock:
     today: date
     on_track: float
     at_risk: float
+    min_share: float
 
 
 # A logged state of a changed record (sales.kpi.change): the owners it counted for and

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..models.mail_activity import OBJECTIVE_FIELDS
 
@@ -46,8 +47,62 @@ class MailActivitySchedule(models.TransientModel):
 
     @api.depends("date_deadline")
     def _compute_so_deadline(self):
+        """The activity's date; today for an overdue one (an objective is due ahead)."""
+        company = self.env.company
+        today = company._sales_today()[company.id]
         for scheduler in self:
-            scheduler.so_deadline = scheduler.date_deadline
+            scheduler.so_deadline = scheduler.date_deadline and max(scheduler.date_deadline, today)
+
+    @api.onchange("so_objective_type")
+    def _onchange_so_objective_type(self):
+        if self.so_objective_type == "relationship":
+            self.so_measure = "commitment"
+            self.so_target_value = 0.0
+
+    @api.constrains(
+        "so_objective_type",
+        "so_statement",
+        "so_product_id",
+        "so_measure",
+        "so_target_value",
+        "so_deadline",
+    )
+    def _check_so_objective(self):
+        """Checked when the dialog is saved, before any activity is made: a wrong
+        objective is reported in the dialog, whose buttons all stay."""
+        for scheduler in self:
+            if not scheduler.so_is_opportunity or scheduler.so_objective_type != "sales":
+                continue
+            objective = scheduler._so_objective()
+            checks = objective._smart_checks({})
+            missing = [
+                message
+                for part, (ok, message) in checks.items()
+                if part in ("specific", "measurable", "timebound") and not ok
+            ]
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "The sales objective cannot be set yet: %(missing)s (or make it a "
+                        "relationship objective).",
+                        missing=" ".join(missing),
+                    )
+                )
+
+    def _so_objective(self):
+        """The objective being typed, as a new (unsaved) record."""
+        self.ensure_one()
+        lead_ids = self._evaluate_res_ids()
+        return self.env["sales.objective"].new(
+            {
+                "lead_id": lead_ids[0] if lead_ids else False,
+                "user_id": self.activity_user_id.id or self.env.uid,
+                **{
+                    fname: self[name].id if name == "so_product_id" else self[name]
+                    for name, fname in OBJECTIVE_FIELDS.items()
+                },
+            }
+        )
 
     @api.depends(
         "so_objective_type",
@@ -64,18 +119,7 @@ class MailActivitySchedule(models.TransientModel):
             scheduler.so_smart_message = False
             if not scheduler.so_is_opportunity or scheduler.so_objective_type in (False, "none"):
                 continue
-            lead_ids = scheduler._evaluate_res_ids()
-            objective = self.env["sales.objective"].new(
-                {
-                    "lead_id": lead_ids[0] if lead_ids else False,
-                    "user_id": scheduler.activity_user_id.id or self.env.uid,
-                    **{
-                        fname: scheduler[name].id if name == "so_product_id" else scheduler[name]
-                        for name, fname in OBJECTIVE_FIELDS.items()
-                    },
-                }
-            )
-            scheduler.so_smart_message = objective.smart_message
+            scheduler.so_smart_message = scheduler._so_objective().smart_message
 
     def _action_schedule_activities(self):
         activities = super()._action_schedule_activities()

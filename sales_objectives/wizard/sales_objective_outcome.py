@@ -8,6 +8,7 @@ class SalesObjectiveOutcome(models.TransientModel):
     objective_id = fields.Many2one("sales.objective", required=True, readonly=True)
     statement = fields.Char(related="objective_id.statement")
     measure = fields.Selection(related="objective_id.measure")
+    objective_type = fields.Selection(related="objective_id.objective_type")
     target_value = fields.Float(related="objective_id.target_value")
     currency_id = fields.Many2one(related="objective_id.currency_id")
     state = fields.Selection(

@@ -32,11 +32,20 @@ class SalesTargetSplit(models.TransientModel):
     remainder_user_id = fields.Many2one(
         "res.users",
         string="Rounding remainder to",
-        help="Values are rounded to the unit of the KPI; what rounding leaves over is "
-        "added to this salesperson, so that the parts add up exactly to the team target.",
+        help="Values are rounded to the unit of the KPI (cents, whole deals); the units "
+        "rounding leaves over go one by one to the salespeople with the largest "
+        "fractions, this one first, so that the parts add up exactly to the team target "
+        "and differ by at most one unit when split equally.",
     )
     remainder = fields.Float(compute="_compute_lines", string="Rounding remainder")
     split_total = fields.Float(compute="_compute_lines", string="Sum of the parts")
+    confirm_parts = fields.Boolean(
+        "Confirm the salesperson targets",
+        default=True,
+        help="The parts become each salesperson's confirmed target at once; untick to "
+        "keep them as drafts and adjust them first.",
+    )
+    zero_warning = fields.Char(compute="_compute_zero_warning")
 
     @api.model
     def default_get(self, fields_list):
@@ -73,6 +82,20 @@ class SalesTargetSplit(models.TransientModel):
             else:
                 split.remainder = 0.0
 
+    @api.depends("method", "line_ids.weight", "line_ids.user_id")
+    def _compute_zero_warning(self):
+        for split in self:
+            nothing = split.line_ids.filtered(lambda line: not line.weight).user_id
+            split.zero_warning = (
+                self.env._(
+                    "%(names)s had no results in the past period and would get nothing: type "
+                    "a weight for them, or split equally.",
+                    names=", ".join(nothing.mapped("name")),
+                )
+                if split.method == "history" and split.is_additive and nothing
+                else False
+            )
+
     @api.onchange("method", "history_date_from", "history_date_to")
     def _onchange_method(self):
         if self.method == "equal":
@@ -87,8 +110,11 @@ class SalesTargetSplit(models.TransientModel):
         return self.target_id._value_digits()
 
     def _allocate(self, place_remainder=True):
-        """{line id: value}: shares of the team target rounded down to the KPI's unit,
-        the remainder on the chosen salesperson, so the parts add up exactly."""
+        """{line id: value}: shares of the team target in whole units of the KPI
+        (cents, deals), by the largest remainder: each gets its share rounded down,
+        then the units left go one by one to the largest fractions, the chosen
+        salesperson first. The parts add up exactly; an equal split differs by at most
+        one unit (2 deals over 3 people: 1, 1, 0)."""
         self.ensure_one()
         lines = self.line_ids
         if not lines:
@@ -96,20 +122,22 @@ class SalesTargetSplit(models.TransientModel):
         if not self.is_additive:
             return {line.id: self.total for line in lines}
         digits = self._digits()
-        unit = 10.0**-digits
         weights = sum(lines.mapped("weight"))
         if weights <= 0:
             return {line.id: 0.0 for line in lines}
-        values = {}
-        for line in lines:
-            raw = self.total * line.weight / weights
-            values[line.id] = float_round(math.floor(round(raw / unit, 6)) * unit, digits)
+        units = round(self.total * 10**digits)
+        exact = {line.id: units * line.weight / weights for line in lines}
+        whole = {line_id: math.floor(round(value, 6)) for line_id, value in exact.items()}
         if place_remainder:
-            remainder = float_round(self.total - sum(values.values()), digits)
-            line = lines.filtered(lambda line: line.user_id == self.remainder_user_id)[:1]
-            if remainder and line:
-                values[line.id] = float_round(values[line.id] + remainder, digits)
-        return values
+            left = units - sum(whole.values())
+            chosen = lines.filtered(lambda line: line.user_id == self.remainder_user_id)[:1]
+            order = sorted(
+                lines,
+                key=lambda line: (line != chosen, -(exact[line.id] - whole[line.id])),
+            )
+            for line in order[: max(left, 0)]:
+                whole[line.id] += 1
+        return {line_id: float_round(n / 10**digits, digits) for line_id, n in whole.items()}
 
     def _past_results(self):
         """{user id: actual of the KPI over the past period} for the lines' salespeople."""
@@ -197,6 +225,8 @@ class SalesTargetSplit(models.TransientModel):
                 )
         if to_create:
             self.env["sales.target"].create(to_create)
+        if self.confirm_parts:
+            target.child_ids.filtered(lambda child: child.state == "draft").action_confirm()
         target.message_post(
             body=self.env._(
                 "Split over %(count)s salespeople (%(method)s).",
@@ -204,7 +234,8 @@ class SalesTargetSplit(models.TransientModel):
                 method=dict(self._fields["method"]._description_selection(self.env))[self.method],
             )
         )
-        return target.action_open_children()
+        # back to the team target, whose salesperson targets and sums are reloaded
+        return {"type": "ir.actions.act_window_close"}
 
 
 class SalesTargetSplitLine(models.TransientModel):
@@ -214,6 +245,12 @@ class SalesTargetSplitLine(models.TransientModel):
     split_id = fields.Many2one("sales.target.split", required=True, ondelete="cascade")
     user_id = fields.Many2one("res.users", string="Salesperson", required=True)
     weight = fields.Float(default=1.0)
+    past_result = fields.Float(
+        "Past results",
+        related="weight",
+        help="The salesperson's actual of this KPI over the past period: their share of "
+        "the team target follows it.",
+    )
     share = fields.Float("Share (%)", compute="_compute_value")
     value = fields.Float("Target", compute="_compute_value")
 

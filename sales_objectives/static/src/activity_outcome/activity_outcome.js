@@ -25,6 +25,10 @@ patch(ActivityMarkAsDone.prototype, {
         const objective = this.props.activity.sales_objective_id;
         return Array.isArray(objective) ? objective[1] : "";
     },
+    get soTargetText() {
+        const target = this.props.activity.so_target_value;
+        return target ? _t("target: %(target)s", { target }) : "";
+    },
     get soMissingOutcome() {
         return this.soHasOpenObjective && !this.props.activity.so_outcome_state;
     },
@@ -35,8 +39,8 @@ patch(ActivityMarkAsDone.prototype, {
         }
         activity.so_outcome_state = state;
         // the result starts again with each outcome: the target when achieved,
-        // nothing otherwise (the rep types what "partly" won)
-        activity.so_outcome_result = state === "achieved" ? activity.so_target_value || 0 : 0;
+        // empty otherwise (the rep types what "partly" won)
+        activity.so_outcome_result = state === "achieved" ? activity.so_target_value || "" : "";
     },
 });
 
@@ -86,7 +90,7 @@ patch(Activity.prototype, {
 
 /**
  * An opportunity's objectives (tab, smart button, kanban indicator) change when one
- * of its activities changes: reload the opportunity then.
+ * of its activities changes or is scheduled: reload the opportunity then.
  */
 patch(Chatter.prototype, {
     onActivityChanged(thread) {
@@ -94,5 +98,15 @@ patch(Chatter.prototype, {
         if (thread?.model === "crm.lead") {
             this.reloadParentView();
         }
+    },
+    async scheduleActivity() {
+        if (this.state.thread?.model !== "crm.lead" || !this.state.thread.id) {
+            return super.scheduleActivity(...arguments);
+        }
+        this.closeSearch();
+        const thread = this.state.thread;
+        await this.store.scheduleActivity(thread.model, [thread.id]);
+        this.load(thread, ["activities", "messages"]);
+        await this.reloadParentView();
     },
 });

@@ -1,0 +1,50 @@
+import { Component } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { formatFloat } from "@web/core/utils/numbers";
+import { registry } from "@web/core/registry";
+import { standardFieldProps } from "@web/views/fields/standard_field_props";
+
+const STATUS_CLASS = {
+    achieved: "bg-success",
+    on_track: "bg-info",
+    at_risk: "bg-warning",
+    behind: "bg-danger",
+};
+
+/**
+ * A target's attainment as a bar coloured by its status: full and green when the
+ * target is reached (even above 100 %), blue on track, orange at risk, red behind,
+ * grey before any status. The percentage is written in the user's language.
+ */
+export class TargetProgressField extends Component {
+    static template = "sales_objectives.TargetProgressField";
+    static props = { ...standardFieldProps };
+
+    get value() {
+        return this.props.record.data[this.props.name] || 0;
+    }
+    get status() {
+        return this.props.record.data.status;
+    }
+    get width() {
+        if (this.status === "achieved") {
+            return 100;
+        }
+        return Math.max(0, Math.min(100, this.value));
+    }
+    get barClass() {
+        return STATUS_CLASS[this.status] || "bg-secondary";
+    }
+    get text() {
+        return _t("%(value)s %", { value: formatFloat(this.value, { digits: [false, 0] }) });
+    }
+}
+
+export const targetProgressField = {
+    component: TargetProgressField,
+    displayName: _t("Target progress"),
+    supportedTypes: ["float"],
+    fieldDependencies: [{ name: "status", type: "selection" }],
+};
+
+registry.category("fields").add("so_target_progress", targetProgressField);

@@ -1,0 +1,475 @@
+"""What the screens show and let users do, as reps, team leaders and managers see them
+(the rules behind the screens; the Chromium tours walk the screens themselves)."""
+
+from freezegun import freeze_time
+from lxml import etree
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, HttpCase, new_test_user, tagged
+
+from .common import SalesObjectivesCase
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestScreens(SalesObjectivesCase):
+    def arch(self, user, view_type):
+        return etree.fromstring(
+            self.env["sales.target"]
+            .with_user(user)
+            .get_views([(False, view_type)])["views"][view_type]["arch"]
+        )
+
+    def test_02_settings_take_the_thresholds_as_typed(self):
+        """On track 70 / at risk 60 in one save (the company had 95 / 80)."""
+        settings = (
+            self.env["res.config.settings"]
+            .with_company(self.company_a)
+            .create({"sales_target_on_track": 70, "sales_target_at_risk": 60})
+        )
+        settings.execute()
+        self.assertEqual(
+            (self.company_a.sales_target_on_track, self.company_a.sales_target_at_risk), (70, 60)
+        )
+        with self.assertRaisesRegex(ValidationError, "on track from 50.0 % and at risk from 60"):
+            self.env["res.config.settings"].with_company(self.company_a).create(
+                {"sales_target_on_track": 50, "sales_target_at_risk": 60}
+            ).execute()
+
+    @freeze_time("2026-04-15 12:00:00")
+    def test_03_an_equal_split_of_whole_units_differs_by_one_at_most(self):
+        """2 won deals over 3 people: 1 (the chosen one), 1, 0."""
+        target = self._target("won_count", self.team1, value=2, date_from="2026-05-01")
+        wizard = Form(
+            self.env["sales.target.split"]
+            .with_user(self.leader)
+            .with_context(default_target_id=target.id)
+        )
+        wizard.remainder_user_id = self.rep2
+        wizard.save().action_apply()
+        parts = {child.user_id: child.target_value for child in target.child_ids}
+        self.assertEqual(parts, {self.rep1: 1, self.rep2: 1, self.rep4: 0})
+
+    def test_04_no_button_a_salesperson_may_not_press(self):
+        for view_type in ("list", "kanban", "form"):
+            arch = self.arch(self.rep1, view_type)
+            self.assertEqual(arch.get("create"), "0", view_type)
+            self.assertEqual(arch.get("delete"), "0", view_type)
+        self.assertFalse(self.arch(self.rep1, "list").xpath("//header/button"))
+        # a team leader and a manager keep them
+        for user in (self.leader, self.manager):
+            self.assertNotEqual(self.arch(user, "list").get("create"), "0")
+            self.assertTrue(
+                self.arch(user, "list").xpath("//header/button[@name='action_confirm']")
+            )
+        # a new target is refused before the form is filled
+        with self.assertRaisesRegex(AccessError, "team leaders set targets"):
+            Form(self.env["sales.target"].with_user(self.rep1))
+        target = self._target("won_revenue", self.team1, date_from="2026-05-01")
+        self.assertFalse(target.with_user(self.rep1).can_edit)
+        self.assertTrue(target.with_user(self.leader).can_edit)
+        self.assertFalse(
+            target.with_user(self.leader)
+            .browse(self._target("won_revenue", self.team2, date_from="2026-05-01").id)
+            .sudo()
+            .with_user(self.leader)
+            .can_edit
+        )
+
+    def test_05_the_form_shows_the_dates_that_will_be_saved(self):
+        form = Form(self.env["sales.target"].with_user(self.manager))
+        form.kpi_id = self.kpi["won_revenue"]
+        form.owner_type = "team"
+        form.team_id = self.team1
+        form.period_type = "month"
+        form.date_from = "2026-03-17"
+        self.assertEqual((str(form.date_from), str(form.date_to)), ("2026-03-01", "2026-03-31"))
+        form.period_type = "quarter"
+        self.assertEqual((str(form.date_from), str(form.date_to)), ("2026-01-01", "2026-03-31"))
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_06_analysis_owners_are_named(self):
+        team = self._target("won_revenue", self.team1)
+        rep = self._target("won_revenue", self.rep1)
+        company = self._target("won_revenue", self.company_a)
+        self.assertEqual(
+            (team.owner_name, rep.owner_name, company.owner_name),
+            (self.team1.name, self.rep1.name, self.company_a.name),
+        )
+        groups = (
+            self.env["sales.target"]
+            .with_user(self.manager)
+            ._read_group([("id", "in", (team | rep | company).ids)], ["owner_name"], ["__count"])
+        )
+        self.assertNotIn(False, [name for name, _count in groups])
+        action = self.env.ref("sales_objectives.sales_target_action_analysis")
+        self.assertIn("search_default_group_kpi", action.context)
+        self.assertIn("search_default_filter_user", action.context)
+
+    def test_07_status_waits_for_a_measure_and_for_the_period(self):
+        with freeze_time("2026-03-16 12:00:00"):
+            new = self._target("won_revenue", self.rep2, value=1000)
+            self.assertFalse(new.status)  # never measured
+            self.assertFalse(new.value_label.startswith("0"))
+        with freeze_time("2026-03-02 12:00:00"):
+            # 1 of 22 working days (Monday 2 March: 4.5 %, under 10 %): nobody is behind
+            early = self._target("won_count", self.rep2, value=10)
+            early.action_confirm()
+            self.assertAlmostEqual(early.elapsed_ratio, 1 / 22)
+            self.assertFalse(early.status)
+            self.assertIn("Too early to judge", early.summary)
+        with freeze_time("2026-03-16 12:00:00"):
+            # rep 1 won 3000 in March (L1, L2); half of March is gone. A new deal of
+            # 20,000 at 50 % due on March 28 joins L7 (10,000 at 30 %) in the pipeline:
+            # projection 3000 + 3000 + 10,000 = 16,000.
+            self._make_lead(
+                "Big March",
+                self.rep1,
+                self.team1,
+                20000,
+                "2026-03-10 10:00",
+                probability=50,
+                deadline="2026-03-28",
+            )
+            target = self._target("won_revenue", self.rep1, value=8000)
+            target.action_confirm()
+            # by pace alone 3000 / 4000 = 75 %: behind; on course for 16,000 / 8000 = 200 %
+            self.assertAlmostEqual(target.projected_value, 16000)
+            self.assertEqual(target.status, "on_track")
+            self.assertEqual(target.pace_label, "on course for 200 %")
+            self.assertIn("on course for 200 %", target.summary)
+            behind = self._target(
+                "won_revenue", self.rep1, value=40000, date_from="2026-03-16", period="week"
+            )
+            behind.action_confirm()
+            self.assertEqual(behind.status, "behind")
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_08_the_summary_leaves_out_what_is_unknown_and_speaks_of_the_team(self):
+        team = self._target("won_revenue", self.team1, value=10000)
+        team.action_confirm()
+        self.assertIn("the team&#39;s usual win rate", team.summary)
+        self.assertNotIn("your usual", team.summary)
+        # rep 2 held no meeting: meetings per win unknown, no "or 0 meetings"
+        rep = self._target("won_revenue", self.rep2, value=20000)
+        rep.action_confirm()
+        self.assertEqual(rep.history_meetings_per_win, 0)
+        self.assertNotIn("meetings", rep.summary)
+        self.assertIn("your usual win rate", rep.summary)
+
+    @freeze_time("2026-04-15 12:00:00")
+    def test_10_an_exceeded_target_says_so(self):
+        target = self._target("won_revenue", self.team1, value=1000)
+        target.action_confirm()
+        self.assertEqual(target.gap_value, -2000)
+        self.assertEqual(target.gap_label, "exceeded by $\xa02,000.00")
+
+    @freeze_time("2026-04-15 12:00:00")
+    def test_11_units_everywhere_in_the_users_language(self):
+        deals = self._target("won_count", self.team1, value=12)
+        rate = self._target("win_rate", self.team1, value=60)
+        cycle = self._target("cycle_days", self.team1, value=60)
+        (deals | rate | cycle).action_confirm()
+        self.assertEqual(deals.value_label, "2 / 12")
+        self.assertEqual(rate.value_label, "50.0 % / 60.0 %")
+        self.assertEqual(cycle.value_label, "56.0 days / 60.0 days")
+        self.assertEqual(deals.period_label, "Mar 2026")
+        quarter = self._target("won_count", self.team1, period="quarter", date_from="2026-01-01")
+        week = self._target("won_count", self.team1, period="week", date_from="2026-03-16")
+        self.assertEqual((quarter.period_label, week.period_label), ("Q1 2026", "Week 12, 2026"))
+        self.env["res.lang"]._activate_lang("nl_NL")
+        dutch = (deals | rate).with_context(lang="nl_NL")
+        self.assertEqual(dutch[1].value_label.split(" / ")[0], "50,0 %")
+        self.assertEqual(dutch[0].period_label, "mrt. 2026")
+
+    @freeze_time("2026-04-15 12:00:00")
+    def test_12_a_split_confirms_its_parts_and_drafts_say_so(self):
+        target = self._target("won_count", self.team1, value=9, date_from="2026-05-01")
+        target.action_confirm()
+        wizard = Form(
+            self.env["sales.target.split"]
+            .with_user(self.leader)
+            .with_context(default_target_id=target.id)
+        ).save()
+        self.assertTrue(wizard.confirm_parts)
+        action = wizard.action_apply()
+        self.assertEqual(action["type"], "ir.actions.act_window_close")
+        self.assertEqual(set(target.child_ids.mapped("state")), {"confirmed"})
+        self.assertEqual(target.children_target_sum, 9)
+        # drafts (from another split) are confirmed in bulk, by the leader
+        other = self._target("won_revenue", self.team1, value=900, date_from="2026-05-01")
+        wizard = Form(
+            self.env["sales.target.split"]
+            .with_user(self.leader)
+            .with_context(default_target_id=other.id)
+        )
+        wizard.confirm_parts = False
+        wizard.save().action_apply()
+        self.assertEqual(set(other.child_ids.mapped("state")), {"draft"})
+        other.child_ids.with_user(self.leader).action_confirm()
+        self.assertEqual(set(other.child_ids.mapped("state")), {"confirmed"})
+        kanban = etree.tostring(self.arch(self.rep1, "kanban")).decode()
+        self.assertIn("o_sales_target_draft", kanban)
+
+    @freeze_time("2026-04-15 12:00:00")
+    def test_13_a_past_share_split_warns_who_gets_nothing(self):
+        target = self._target(
+            "won_revenue", self.team1, value=10000, period="quarter", date_from="2026-04-01"
+        )
+        wizard = Form(
+            self.env["sales.target.split"]
+            .with_user(self.leader)
+            .with_context(default_target_id=target.id)
+        )
+        wizard.method = "history"
+        self.assertIn(self.rep4.name, wizard.zero_warning)
+        self.assertIn("would get nothing", wizard.zero_warning)
+        self.assertEqual(
+            self.env["sales.target.split.line"]._fields["past_result"].string, "Past results"
+        )
+
+    def test_21_period_and_owner_in_their_own_elements(self):
+        """A right-to-left language (Persian) does not scramble "Q4 2026 · Marc"."""
+        kanban = self.arch(self.rep1, "kanban")
+        self.assertTrue(kanban.xpath("//span[hasclass('o_sales_target_period')]"))
+        self.assertTrue(kanban.xpath("//span[hasclass('o_sales_target_owner')]"))
+
+    def test_22_the_creation_message_is_translated(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["sales_objectives"], ["nl_NL"], overwrite=True
+        )
+        self.manager.lang = "nl_NL"
+        target = (
+            self.env["sales.target"]
+            .with_user(self.manager)
+            .with_context(lang="nl_NL", tracking_disable=False)
+            .create(
+                {
+                    "kpi_id": self.kpi["won_count"].id,
+                    "owner_type": "team",
+                    "team_id": self.team1.id,
+                    "date_from": "2026-06-01",
+                    "target_value": 3,
+                }
+            )
+        )
+        body = target.message_ids[-1:].body
+        self.assertNotIn("Target created", body)
+        self.assertNotIn("Sales target created", body)
+
+    @freeze_time("2026-04-15 12:00:00")
+    def test_23_include_archived_changes_nothing(self):
+        plain = self._target("won_revenue", self.team1)
+        kpi = self.env["sales.kpi"].create(
+            {
+                "name": "Won revenue, archived included",
+                "metric": "won_revenue",
+                "domain": "[('active', 'in', [True, False])]",
+            }
+        )
+        archived = self._target(kpi, self.team1)
+        (plain | archived).action_refresh()
+        self.assertEqual(plain.actual_value, archived.actual_value)
+        self.assertEqual(archived.actual_value, 3000)
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-03-16 12:00:00")
+class TestObjectiveScreens(SalesObjectivesCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create({"name": "SO Screen Licence"})
+        cls.call = cls.env.ref("mail.mail_activity_data_call")
+
+    def dialog(self, lead=None):
+        return Form(
+            self.env["mail.activity.schedule"]
+            .with_user(self.rep1)
+            .with_context(active_model="crm.lead", active_ids=(lead or self.l7).ids)
+        )
+
+    def test_01_an_incomplete_objective_is_refused_before_anything_is_saved(self):
+        form = self.dialog()
+        form.activity_type_id = self.call
+        form.date_deadline = self.day("2026-03-18")
+        form.so_objective_type = "sales"
+        form.so_statement = "Order of 20 licences signed"
+        form.so_target_value = 4000
+        with self.assertRaisesRegex(ValidationError, "name the product or service"):
+            form.save()
+        self.assertFalse(self.l7.activity_ids)
+        form.so_product_id = self.product
+        form.save().action_schedule_activities()
+        self.assertEqual(self.l7.activity_ids.sales_objective_id.state, "open")
+
+    def test_15_an_overdue_call_gets_an_objective_for_today(self):
+        form = self.dialog()
+        form.activity_type_id = self.call
+        form.date_deadline = self.day("2026-03-10")
+        self.assertEqual(form.so_deadline, self.day("2026-03-16"))
+        activity = self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "res_id": self.l7.id,
+                "activity_type_id": self.call.id,
+                "date_deadline": "2026-03-10",
+                "user_id": self.rep1.id,
+            }
+        )
+        self.assertEqual(activity.so_deadline, self.day("2026-03-16"))
+
+    def test_16_a_relationship_objective_measures_nothing(self):
+        form = self.dialog()
+        form.activity_type_id = self.call
+        form.so_objective_type = "relationship"
+        form.so_statement = "Meet the new IT manager"
+        self.assertEqual(form.so_measure, "commitment")
+        form.save().action_schedule_activities()
+        objective = self.l7.activity_ids.sales_objective_id
+        self.assertEqual((objective.measure, objective.target_value), ("commitment", 0))
+        self.assertNotIn("Measurable", objective.smart_message)
+        objective._record_outcome("achieved")
+        logged = self.l7.message_ids.filtered(lambda m: "Meet the new IT manager" in (m.body or ""))
+        self.assertTrue(logged)
+        self.assertNotIn("Result", logged[0].body)
+        # even written directly as an amount
+        objective.write({"objective_type": "relationship", "measure": "amount"})
+        self.assertEqual(objective.measure, "commitment")
+
+    def test_17_the_result_is_labelled_with_its_unit(self):
+        activity = self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "res_id": self.l7.id,
+                "activity_type_id": self.call.id,
+                "user_id": self.rep1.id,
+                "so_objective_type": "sales",
+                "so_statement": "Order of 20 licences signed",
+                "so_product_id": self.product.id,
+                "so_measure": "amount",
+                "so_target_value": 4000,
+            }
+        )
+        self.assertEqual(activity.so_result_label, "Result (amount, $)")
+        activity.so_measure = "quantity"
+        self.assertEqual(activity.so_result_label, "Result (quantity)")
+
+    def test_18_the_missing_objective_marker_says_so(self):
+        arch = self.env["crm.lead"].get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        self.assertIn("No objective", arch)
+        self.assertIn("o_sales_objective_missing", arch)
+
+    def test_19_smart_parts_are_read_only_ticks(self):
+        objective = self.env["sales.objective"].create(
+            {
+                "lead_id": self.l7.id,
+                "user_id": self.rep1.id,
+                "statement": "Order of 20 licences",
+                "measure": "amount",
+                "target_value": 0,
+                "deadline": "2026-03-20",
+            }
+        )
+        html = str(objective.smart_html)
+        self.assertEqual(html.count("fa-check"), 3)  # achievable, relevant, time-bound
+        self.assertEqual(html.count("fa-times"), 2)  # specific (product), measurable
+        arch = self.env["sales.objective"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("boolean_toggle", arch)
+
+    def test_20_demo_objectives_name_their_product(self):
+        for xmlid, word in (
+            ("sales_objectives.sales_objective_demo_tables_call", "Table"),
+            ("sales_objectives.sales_objective_demo_chairs_achieved", "Chair"),
+            ("sales_objectives.sales_objective_demo_desks_missed", "Desk"),
+        ):
+            objective = self.env.ref(xmlid, raise_if_not_found=False)
+            if objective:  # with demo data
+                self.assertIn(word, objective.product_id.name, xmlid)
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestRoleTours(HttpCase):
+    """The screens walked in Chromium by a salesperson and by a team leader."""
+
+    def month_start(self):
+        return fields.Date.context_today(self.env.user).replace(day=1)
+
+    def test_salesperson_tour(self):
+        rep = new_test_user(
+            self.env, login="so_rep_tour", groups="sales_team.group_sale_salesman", name="Rep Tour"
+        )
+        team = self.env["crm.team"].create(
+            {"name": "SO Rep Tour Team", "member_ids": [Command.set(rep.ids)]}
+        )
+        self.env["product.product"].create({"name": "SO Rep Tour Licence"})
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "SO Rep Tour Deal",
+                "type": "opportunity",
+                "user_id": rep.id,
+                "team_id": team.id,
+                "expected_revenue": 10000,
+            }
+        )
+        self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "res_id": lead.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                "summary": "Intro call",
+                "date_deadline": fields.Date.today(),
+                "user_id": rep.id,
+            }
+        )
+        kpi = self.env["sales.kpi"].create({"name": "SO Rep Tour Target", "metric": "won_count"})
+        target = self.env["sales.target"].create(
+            {
+                "kpi_id": kpi.id,
+                "owner_type": "user",
+                "user_id": rep.id,
+                "team_id": team.id,
+                "date_from": self.month_start(),
+                "target_value": 4,
+            }
+        )
+        target.action_confirm()
+        self.start_tour("/odoo/crm", "sales_objectives_rep_tour", login="so_rep_tour")
+        objective = lead.sales_objective_ids
+        self.assertEqual((objective.state, objective.result_value), ("partly", 1500))
+
+    def test_team_leader_tour(self):
+        leader = new_test_user(
+            self.env,
+            login="so_leader_tour",
+            groups="sales_team.group_sale_salesman",
+            name="Leader Tour",
+        )
+        reps = self.env["res.users"]
+        for letter in "ABC":
+            reps |= new_test_user(
+                self.env,
+                login=f"so_leader_tour_rep_{letter.lower()}",
+                groups="sales_team.group_sale_salesman",
+                name=f"SO Leader Tour Rep {letter}",
+            )
+        team = self.env["crm.team"].create(
+            {
+                "name": "SO Leader Tour Team",
+                "user_id": leader.id,
+                "member_ids": [Command.set(reps.ids)],
+            }
+        )
+        self.env["sales.kpi"].create({"name": "SO Leader Tour Deals", "metric": "won_count"})
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_target_action_team",
+            "sales_objectives_leader_tour",
+            login="so_leader_tour",
+        )
+        target = self.env["sales.target"].search(
+            [("team_id", "=", team.id), ("owner_type", "=", "team")]
+        )
+        self.assertEqual(target.state, "confirmed")
+        self.assertEqual(sorted(target.child_ids.mapped("target_value")), [0, 1, 1])
+        self.assertEqual(set(target.child_ids.mapped("state")), {"confirmed"})
