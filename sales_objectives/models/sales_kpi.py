@@ -14,6 +14,37 @@ DIRECTIONS = [
     ("higher", "Higher is better"),
     ("lower", "Lower is better"),
 ]
+# how a metric's sums combine into its actual: a sum, a ratio of two sums, a share (in
+# percent) of one sum in another, a rate 100 c0 / (c0 + c1); or, for the metrics of
+# distinct customers, their number, their retention from the previous period (percent)
+# or the number lost since it
+DISTINCT_COMBINES = ("distinct", "retention", "churn")
+
+
+def metric_definition(
+    unit,
+    combine="sum",
+    money=(),
+    direction="higher",
+    pipeline=None,
+    customers=False,
+    model="crm.lead",
+    is_date=False,
+):
+    """The definition of a base metric (see ``SalesKpi._metric_definitions``)."""
+    return dict(
+        unit=unit,
+        direction=direction,
+        combine=combine,
+        money=money,
+        additive=combine in ("sum", "distinct"),
+        pipeline=pipeline,
+        customers=customers,
+        model=model,
+        distinct=combine in DISTINCT_COMBINES,
+        lookback=combine in ("retention", "churn"),
+        is_date=is_date,
+    )
 
 
 class SalesKpi(models.Model):
@@ -84,6 +115,10 @@ class SalesKpi(models.Model):
         precompute=True,
     )
     is_manual = fields.Boolean(compute="_compute_is_manual")
+    filter_model = fields.Char(
+        compute="_compute_filter_model", help="The model of the records the metric counts."
+    )
+    filter_title = fields.Char(compute="_compute_filter_model")
     target_ids = fields.One2many("sales.target", "kpi_id", string="Targets")
     target_count = fields.Integer(compute="_compute_target_count")
     last_refresh = fields.Datetime("Last refresh", readonly=True)
@@ -106,6 +141,18 @@ class SalesKpi(models.Model):
         for kpi in self:
             kpi.is_manual = kpi.metric == "manual"
 
+    @api.depends("metric")
+    def _compute_filter_model(self):
+        for kpi in self:
+            kpi.filter_model = kpi._filter_model() if kpi.metric else "crm.lead"
+            if kpi.filter_model == "crm.lead":
+                kpi.filter_title = self.env._("Only count leads and opportunities matching")
+            else:
+                kpi.filter_title = self.env._(
+                    "Only count the %(records)s matching",
+                    records=self.env[kpi.filter_model]._description,
+                )
+
     def _compute_target_count(self):
         counts = dict(
             self.env["sales.target"]._read_group(
@@ -123,9 +170,10 @@ class SalesKpi(models.Model):
             except (ValueError, SyntaxError, TypeError, KeyError, AttributeError) as error:
                 raise ValidationError(
                     self.env._(
-                        "The filter of the KPI “%(kpi)s” is not a valid filter on leads "
-                        "and opportunities: %(error)s",
+                        "The filter of the KPI “%(kpi)s” is not a valid filter on %(records)s: "
+                        "%(error)s",
                         kpi=kpi.name,
+                        records=self.env[kpi._filter_model()]._description,
                         error=error,
                     )
                 ) from error
@@ -169,8 +217,15 @@ class SalesKpi(models.Model):
     # Business methods
     # ------------------------------------------------------------------
 
+    def _filter_model(self):
+        """The model the KPI's filter applies to: the records its metric counts."""
+        self.ensure_one()
+        definition = self._metric_definitions().get(self.metric)
+        return definition["model"] if definition else "crm.lead"
+
     def _get_filter_domain(self):
-        """The KPI's filter as a domain on crm.lead, checked against the model.
+        """The KPI's filter as a domain on the records its metric counts (leads and
+        opportunities for the CRM's metrics), checked against that model.
         Raises ValueError (or SyntaxError) when it is not a valid domain."""
         self.ensure_one()
         text = (self.domain or "").strip() or "[]"
@@ -197,7 +252,7 @@ class SalesKpi(models.Model):
             return []
         domain = expression.normalize_domain(list(domain))
         # building the query checks every field and operator
-        self.env["crm.lead"].sudo().with_context(active_test=False)._search(domain)
+        self.env[self._filter_model()].sudo().with_context(active_test=False)._search(domain)
         return domain
 
     @api.model
@@ -212,22 +267,17 @@ class SalesKpi(models.Model):
         - additive: the value grows over the period (pace and run-rate apply): the sums;
         - pipeline: ``amount`` or ``count`` when the open pipeline projects it;
         - customers: whether a deal counts depends on its customer's other deals (the
-          incremental refresh then re-measures the customer's deals too).
+          incremental refresh then re-measures the customer's deals too);
+        - model: the records counted, which the KPI's filter applies to; ``is_date``:
+          they are dated by a date (an invoice date), not a moment in time;
+        - distinct (combines ``distinct``, ``retention``, ``churn``): the metric counts
+          distinct customers (its query names them), not sums; ``lookback``: it compares
+          them with the previous period of the same length.
+
+        Another add-on adds a metric by extending this method (``metric_definition``),
+        the ``metric`` selection and the engine (a ``_query_<metric>`` method).
         """
-
-        def metric(
-            unit, combine="sum", money=(), direction="higher", pipeline=None, customers=False
-        ):
-            return dict(
-                unit=unit,
-                direction=direction,
-                combine=combine,
-                money=money,
-                additive=combine == "sum",
-                pipeline=pipeline,
-                customers=customers,
-            )
-
+        metric = metric_definition
         return {
             "won_revenue": metric("money", money=(0,), pipeline="amount"),
             "won_count": metric("count", pipeline="count"),

@@ -237,7 +237,7 @@ class SalesKpiChange(models.Model):
                 SQL(
                     "INSERT INTO sales_kpi_change (kind, record_id, team_id, user_id,"
                     " company_id, partner_id, moment_1, moment_2, moment_3, moment_4) %s",
-                    SQL("SELECT %s, s.* FROM (%s) AS s", kind, _state_sql(kind, list(ids))),
+                    SQL("SELECT %s, s.* FROM (%s) AS s", kind, self._state_query(kind, list(ids))),
                 )
             )
 
@@ -247,5 +247,12 @@ class SalesKpiChange(models.Model):
         ``ids`` that still exist, as they are now."""
         if not ids:
             return []
-        self.env.cr.execute(_state_sql(kind, list(ids)))
+        self.env.cr.execute(self._state_query(kind, list(ids)))
         return self.env.cr.fetchall()
+
+    @api.model
+    def _state_query(self, kind, ids):
+        """SQL: SELECT (record id, team, user, company, customer, moments 1-4) of the
+        records ``ids`` of ``kind``; an add-on logging another kind of record extends
+        it (and the ``kind`` selection)."""
+        return _state_sql(kind, ids)

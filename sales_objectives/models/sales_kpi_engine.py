@@ -23,7 +23,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import figures
-from ..tools.buckets import BucketPlan, Series, scaled
+from ..tools.buckets import BucketPlan, Series, previous_period, scaled
 from ..tools.rates import RateTable
 from ..tools.refresh_state import (
     STORED_FIGURES,
@@ -109,6 +109,38 @@ class Measured:
         return [("company", row.company_id, row.company_id)]
 
 
+class DistinctSets:
+    """The customers of one metric query per owner, company and bucket of a plan: the
+    customers of a target are the union over its buckets (a customer ordering in two
+    months of a quarter counts once)."""
+
+    def __init__(self, plan, rows):
+        self.plan = plan
+        self.sets = defaultdict(lambda: defaultdict(set))  # key -> {bucket: customers}
+        self.team_companies = defaultdict(set)
+        size = len(plan.labels)
+        for team, user, company, bucket, customer in rows:
+            if not bucket or not 1 <= bucket <= size or not customer:
+                continue
+            if team:
+                self.sets[("team", team, company)][bucket].add(customer)
+                self.team_companies[team].add(company)
+            if user:
+                self.sets[("user", user, company)][bucket].add(customer)
+            if company:
+                self.sets[("company", company, company)][bucket].add(customer)
+
+    def customers(self, row, date_from, date_to):
+        """The customers of ``row``'s owner from ``date_from`` to ``date_to``."""
+        i, j = self.plan.index_range(date_from, date_to)
+        found = set()
+        for key in Measured.keys_of(self, row):
+            by_bucket = self.sets.get(key, {})
+            for bucket in range(i, j + 1):
+                found |= by_bucket.get(bucket, set())
+        return found
+
+
 class SalesKpiEngine(models.AbstractModel):
     _name = "sales.kpi.engine"
     _description = "Sales KPI refresh engine"
@@ -153,7 +185,7 @@ class SalesKpiEngine(models.AbstractModel):
         for row in rows:
             groups[row.kpi_id].append(row)
         kpis = env["sales.kpi"].with_context(active_test=False).browse(list(groups))
-        kpis.fetch(["metric", "domain", "unit", "direction", "activity_type_ids", "name"])
+        kpis.fetch(self._kpi_fields())
         results, failed = {}, {}
 
         def attempt(kpi_ids, measure):
@@ -200,6 +232,11 @@ class SalesKpiEngine(models.AbstractModel):
         self._store(measured, results, state, kpis, write_all=not complete)
         self._record_outcome(rows, failed, state, complete)
         return list(failed)
+
+    @api.model
+    def _kpi_fields(self):
+        """The fields of the KPIs that their measures read (fetched at once)."""
+        return ["metric", "domain", "unit", "direction", "activity_type_ids", "name"]
 
     def _record_outcome(self, rows, failed, state, complete):
         """KPIs: last refresh (a complete pass) or the error; targets of a failed KPI
@@ -369,7 +406,9 @@ class SalesKpiEngine(models.AbstractModel):
                 row.id: {"actual_value": row.manual_value or 0.0, "actual_sample": 1}
                 for row in rows
             }
-        plan = self._plan(("kpi", kpi.id), rows, state)
+        if definition["distinct"]:
+            return self._measure_distinct(kpi, rows, state, definition)
+        plan = self._plan(("kpi", kpi.id), rows, state, is_date=definition["is_date"])
 
         def query(plan):
             mq = self._metric_query(kpi, *plan.span())
@@ -391,6 +430,84 @@ class SalesKpiEngine(models.AbstractModel):
             actual, sample = self._combine(definition["combine"], comps[row.id])
             values[row.id] = {"actual_value": actual, "actual_sample": sample}
         return values
+
+    def _measure_distinct(self, kpi, rows, state, definition):
+        """{target id: {actual_value, actual_sample}} of a metric of distinct customers:
+        their number (the sample too); or, against the customers of the previous period
+        of the same length (the sample), the share in percent who came back
+        (``retention``) or the number who did not (``churn``)."""
+        combine = definition["combine"]
+        previous = {}
+        if definition["lookback"]:
+            previous = {row.id: previous_period(row.date_from, row.date_to) for row in rows}
+        periods = [(r.date_from, r.date_to) for r in rows] + list(previous.values())
+        sets = self._distinct_sets(kpi, periods, rows, state)
+        values = {}
+        for row in rows:
+            current = sets.customers(row, row.date_from, row.date_to)
+            if combine == "distinct":
+                values[row.id] = {
+                    "actual_value": float(len(current)),
+                    "actual_sample": len(current),
+                }
+                continue
+            before = sets.customers(row, *previous[row.id])
+            if combine == "retention":
+                actual = 100.0 * len(before & current) / len(before) if before else 0.0
+            else:
+                actual = float(len(before - current))
+            values[row.id] = {"actual_value": actual, "actual_sample": len(before)}
+        return values
+
+    def _distinct_sets(self, kpi, periods, rows, state):
+        """DistinctSets of ``kpi`` over ``periods``, for the owners of ``rows``: one
+        statement, grouped by owner, bucket and customer."""
+        plan = BucketPlan.for_periods(periods, set(state.zone_of().values()))
+        mq = self._metric_query(kpi, *plan.span())
+        if mq.is_date:
+            plan = BucketPlan.for_periods(periods, (), is_date=True)
+            mq = self._metric_query(kpi, *plan.span())
+        self._filter_owners(mq, rows)
+        inner = mq.query.select(
+            SQL("%s AS so_team", mq.team),
+            SQL("%s AS so_user", mq.user),
+            SQL("%s AS so_company", mq.company),
+            SQL("%s AS so_moment", mq.moment),
+            SQL("%s AS so_customer", mq.distinct),
+        )
+        bucket = plan.bucket_sql(SQL("so_moment"), SQL("so_company"), state.zone_of())
+        self.env.cr.execute(
+            SQL(
+                "SELECT so_team, so_user, so_company, %s, so_customer FROM (%s) AS so_facts"
+                " GROUP BY 1, 2, 3, 4, 5",
+                bucket,
+                inner,
+            )
+        )
+        return DistinctSets(plan, self.env.cr.fetchall())
+
+    @api.model
+    def _filter_owners(self, mq, rows):
+        """Narrows ``mq`` to the records of the owners of ``rows`` when they are few (a
+        refresh of a few targets)."""
+        owners = defaultdict(set)
+        for row in rows:
+            owners[row.owner_type].add(
+                {"team": row.team_id, "user": row.user_id, "company": row.company_id}[
+                    row.owner_type
+                ]
+            )
+        column = {"team": mq.team, "user": mq.user, "company": mq.company}
+        if sum(len(ids) for ids in owners.values()) <= OWNER_FILTER_MAX:
+            mq.query.add_where(
+                SQL(
+                    "(%s)",
+                    SQL(" OR ").join(
+                        SQL("%s = ANY(%s)", column[kind], sorted(ids))
+                        for kind, ids in owners.items()
+                    ),
+                )
+            )
 
     @api.model
     def _combine(self, combine, comps):
@@ -476,25 +593,9 @@ class SalesKpiEngine(models.AbstractModel):
         (one statement, plain GROUP BY), for the owners of ``rows`` (every owner when
         ``all_owners``)."""
         kinds = {r.owner_type for r in rows} if not all_owners else {"team", "user", "company"}
-        owners = defaultdict(set)
-        for row in rows:
-            owners[row.owner_type].add(
-                {"team": row.team_id, "user": row.user_id, "company": row.company_id}[
-                    row.owner_type
-                ]
-            )
-        column = {"team": mq.team, "user": mq.user, "company": mq.company}
-        if not all_owners and sum(len(ids) for ids in owners.values()) <= OWNER_FILTER_MAX:
+        if not all_owners:
             # a refresh of a few targets reads only their owners' records
-            mq.query.add_where(
-                SQL(
-                    "(%s)",
-                    SQL(" OR ").join(
-                        SQL("%s = ANY(%s)", column[kind], sorted(ids))
-                        for kind, ids in owners.items()
-                    ),
-                )
-            )
+            self._filter_owners(mq, rows)
         if companies:
             mq.query.add_where(SQL("%s = ANY(%s)", mq.company, sorted(companies)))
         return Measured(plan, len(mq.components), self._grouped(mq, plan, state), kinds)
@@ -705,8 +806,8 @@ class SalesKpiEngine(models.AbstractModel):
         """({(salesperson, bucket)}, {(team, bucket)} of records without salesperson)
         that the logged changes touch, for a source of ``mq``'s kind of record."""
         changes = [c for c in state.changes if c.kind == mq.kind]
-        if customers and mq.kind == "lead":
-            changes += state.customer_changes
+        if customers:
+            changes += [c for c in state.customer_changes if c.kind == mq.kind]
         users, teams = set(), set()
         for change in changes:
             moment = change.moments[mq.moment_index - 1]
@@ -922,6 +1023,9 @@ class SalesKpiEngine(models.AbstractModel):
         kpi = target.kpi_id
         if kpi.metric == "manual":
             return None, []
+        definition = kpi._metric_definition()
+        if definition["distinct"]:
+            return "res.partner", self._counted_customers(target, definition)
         state = self._load_state([])
         plan = BucketPlan.for_periods(
             [(target.date_from, target.date_to)], set(state.zone_of().values()), granularity="day"
@@ -944,3 +1048,38 @@ class SalesKpiEngine(models.AbstractModel):
         mq.query.add_where(owner)
         self.env.cr.execute(mq.query.select(SQL.identifier(mq.query.table, "id")))
         return mq.model, [r[0] for r in self.env.cr.fetchall()]
+
+    def _counted_customers(self, target, definition):
+        """The customers behind the actual of a metric of distinct customers: those
+        counted; for a retention rate those who came back, for churn those lost."""
+        row = self._read_targets(target.ids)
+        if not row:  # a closed target: as it was measured
+            row = [
+                TargetRow(
+                    target.id,
+                    target.kpi_id.id,
+                    target.owner_type,
+                    target.team_id.id,
+                    target.user_id.id,
+                    target.company_id.id,
+                    target.date_from,
+                    target.date_to,
+                    target.currency_id.id,
+                    0.0,
+                    0.0,
+                    None,
+                )
+            ]
+        (row,) = row
+        state = self._load_state([])
+        periods = [(row.date_from, row.date_to)]
+        before = previous_period(row.date_from, row.date_to)
+        if definition["lookback"]:
+            periods.append(before)
+        sets = self._distinct_sets(target.kpi_id, periods, [row], state)
+        current = sets.customers(row, row.date_from, row.date_to)
+        if definition["combine"] == "retention":
+            current &= sets.customers(row, *before)
+        elif definition["combine"] == "churn":
+            current = sets.customers(row, *before) - current
+        return sorted(current)

@@ -20,6 +20,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.buckets import previous_period
 from ..tools.refresh_state import ChangeState
 
 _logger = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ class SalesKpiRefresh(models.AbstractModel):
             ids_by_kind[row[1]].add(row[2])
         for kind, ids in ids_by_kind.items():
             states += self._states(kind, Change._current_states(kind, sorted(ids)))
-        touched = {row[2] for row in logged if row[1] == "lead" and row[11]}
+        touched = {(row[1], row[2]) for row in logged if row[11]}
         customers = self._customer_states(states, touched)
         ids = self._affected_targets(states, customers)
         cr.execute(
@@ -186,13 +187,14 @@ class SalesKpiRefresh(models.AbstractModel):
         """The later won deals of the customers whose deals changed customer, company
         or closing (won, lost, reopened), or were created or deleted: whether a deal is
         a customer's first one (new customers, repeat revenue) depends on the
-        customer's earlier deals. ``touched``: leads changed in no such field."""
+        customer's earlier deals. ``touched``: (kind, id) of the records changed in no
+        such field."""
         by_lead = defaultdict(list)
         for change in states:
             if change.kind == "lead":
                 by_lead[change.record_id].append(change)
-        for lead_id in touched:
-            if len(by_lead.get(lead_id, ())) == 1:
+        for kind, lead_id in touched:
+            if kind == "lead" and len(by_lead.get(lead_id, ())) == 1:
                 del by_lead[lead_id]  # only its current state: nothing placing it moved
         since = {}
         for versions in by_lead.values():
@@ -237,6 +239,7 @@ class SalesKpiRefresh(models.AbstractModel):
         now = fields.Datetime.now()
         marks = defaultdict(lambda: defaultdict(set))  # kpi -> owner -> local days / None
         owners = {"user": set(), "team": set(), "company": set()}
+        lookback = set()
         for kpi in kpis:
             if kpi.metric == "manual":
                 continue
@@ -248,8 +251,8 @@ class SalesKpiRefresh(models.AbstractModel):
                 sources += [("lead", 4, True), ("lead", 3, False), ("event", 1, False)]
             for kind, index, dated in sources:
                 changes = [c for c in states if c.kind == kind]
-                if definition.get("customers") and kind == "lead":
-                    changes += customers
+                if definition.get("customers"):
+                    changes += [c for c in customers if c.kind == kind]
                 for change in changes:
                     moment = change.moments[index - 1]
                     if moment is None:
@@ -272,6 +275,8 @@ class SalesKpiRefresh(models.AbstractModel):
                         if key[1]:
                             marks[kpi.id][key].add(day)
                             owners[key[0]].add(key[1])
+            if definition["lookback"]:
+                lookback.add(kpi.id)
         if not marks:
             return set()
         self.env.cr.execute(
@@ -293,6 +298,9 @@ class SalesKpiRefresh(models.AbstractModel):
         )
         affected = set()
         for target_id, kpi_id, owner_type, owner_id, first, last in self.env.cr.fetchall():
+            if kpi_id in lookback:
+                # compared with the previous period: a change in it moves the figure
+                first = previous_period(first, last)[0]
             days = marks[kpi_id].get((owner_type, owner_id), ())
             if any(day is None or first <= day <= last for day in days):
                 affected.add(target_id)
@@ -312,10 +320,10 @@ class SalesKpiRefresh(models.AbstractModel):
             .browse([key[1] for key in state.periods if key[0] == "kpi"])
         )
         for kpi in kpis:
-            if kpi.metric == "manual":
-                continue
             definition = kpi._metric_definition()
-            plan = self._engine()._plan(("kpi", kpi.id), [], state)
+            if kpi.metric == "manual" or definition["distinct"]:
+                continue  # typed, or measured for the targets concerned only (no cells)
+            plan = self._engine()._plan(("kpi", kpi.id), [], state, is_date=definition["is_date"])
             expected = f"{self._engine()._kpi_signature(kpi)}|{plan.signature()}"
             if Source._signature(f"kpi:{kpi.id}") != expected:
                 stale.append(kpi.id)

@@ -20,10 +20,13 @@ from odoo.tools import SQL
 # objective, event: sales.kpi.change), ``moment_index`` which of its logged moments
 # dates it (1-4), ``key`` the indexed column of the base table that names its
 # salesperson, and ``key_kind`` whether that column holds a user or its partner.
+# ``distinct``: for a metric of distinct customers, the SQL expression naming the
+# customer (res.partner) of a record; the engine then counts customers, not sums.
 MetricQuery = namedtuple(
     "MetricQuery",
-    "model query team user company moment is_date components kind moment_index key key_kind",
-    defaults=("lead", 3, None, "user"),
+    "model query team user company moment is_date components kind moment_index key key_kind"
+    " distinct",
+    defaults=("lead", 3, None, "user", None),
 )
 # which logged moment of a lead dates it, by the field that dates it
 LEAD_MOMENTS = {"create_date": 1, "date_conversion": 2, "date_closed": 3, "date_deadline": 4}

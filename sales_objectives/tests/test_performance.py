@@ -67,11 +67,17 @@ class TestQueryCounts(SalesObjectivesCase):
         small = self.queries(lambda: engine.refresh(self.small))
         large = self.queries(lambda: engine.refresh(self.large))
         self.assertEqual(small, large)
+        # an add-on whose measures read another many2many of the KPIs (the sales
+        # bridge's product categories) reads it with one more query
+        Kpi = self.env["sales.kpi"]
+        expected = REFRESH_QUERIES + sum(
+            Kpi._fields[name].type == "many2many" for name in engine._kpi_fields()[6:]
+        )
         for targets in (self.small, self.large):
             self.env.invalidate_all()
-            with self.assertQueryCount(REFRESH_QUERIES):
+            with self.assertQueryCount(expected):
                 engine.refresh(targets)
-        self.assertEqual(small, REFRESH_QUERIES)
+        self.assertEqual(small, expected)
         # and the figures are there: rep 3 won L6 (800) in March
         rep3 = self.large.filtered(
             lambda t: t.user_id == self.rep3 and t.kpi_id == self.kpi["won_revenue"]

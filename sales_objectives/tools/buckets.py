@@ -30,6 +30,17 @@ def months_only(periods):
     return all(first.day == 1 and (last + timedelta(days=1)).day == 1 for first, last in periods)
 
 
+def previous_period(first, last):
+    """The period of the same length just before ``first``-``last``: as many whole
+    months when it is made of whole months (the previous month, quarter or year), else
+    as many days."""
+    if months_only([(first, last)]):
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        return first - relativedelta(months=months), first - timedelta(days=1)
+    length = (last - first).days + 1
+    return first - timedelta(days=length), first - timedelta(days=1)
+
+
 class BucketPlan:
     """Buckets ``labels`` (their first local day) with, per time zone, the UTC moment
     at which each starts and at which the last ends (``len(labels) + 1`` thresholds).

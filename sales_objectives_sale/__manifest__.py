@@ -1,0 +1,20 @@
+{
+    "name": "Sales Objectives: Sales bridge",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "summary": "Targets on sales orders and invoices: ordered and invoiced amounts, orders, "
+    "discount, order value, customers served, repeat sales, retention, churn, cross-sell",
+    "author": "sales_objectives contributors",
+    "website": "https://github.com/sales-objectives/sales_objectives",
+    "license": "LGPL-3",
+    "depends": ["sales_objectives", "sale_crm"],
+    "data": [
+        "data/sales_kpi_data.xml",
+        "views/sales_kpi_views.xml",
+    ],
+    "demo": [
+        "demo/sales_target_demo.xml",
+    ],
+    "auto_install": True,
+    "installable": True,
+}

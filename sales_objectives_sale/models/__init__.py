@@ -1,0 +1,8 @@
+from . import (
+    account_move,
+    sale_order,
+    sales_kpi,
+    sales_kpi_change,
+    sales_kpi_engine,
+    sales_kpi_incremental,
+)

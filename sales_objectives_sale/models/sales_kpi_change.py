@@ -1,0 +1,98 @@
+from datetime import datetime, time
+
+from odoo import api, fields, models
+from odoo.tools import SQL, create_index
+
+
+class SalesKpiChange(models.Model):
+    _inherit = "sales.kpi.change"
+
+    kind = fields.Selection(
+        selection_add=[("order", "Sales order"), ("invoice", "Customer invoice")],
+        ondelete={"order": "cascade", "invoice": "cascade"},
+    )
+
+    def init(self):
+        """Indexes taking the incremental pass to a salesperson's orders and invoices
+        over a few buckets."""
+        super().init()
+        cr = self.env.cr
+        create_index(
+            cr,
+            "sales_objectives_order_user_date_idx",
+            "sale_order",
+            ["user_id", "date_order"],
+            where="state = 'sale'",
+        )
+        create_index(
+            cr,
+            "sales_objectives_invoice_user_date_idx",
+            "account_move",
+            ["invoice_user_id", "invoice_date"],
+            where="move_type IN ('out_invoice', 'out_refund') AND state = 'posted'",
+        )
+
+    @api.model
+    def _state_query(self, kind, ids):
+        if kind == "order":
+            return SQL(
+                """SELECT o.id, o.team_id, o.user_id, o.company_id, p.commercial_partner_id,
+                          o.date_order, NULL::timestamp, NULL::timestamp, NULL::timestamp
+                     FROM sale_order o LEFT JOIN res_partner p ON p.id = o.partner_id
+                    WHERE o.id = ANY(%s)""",
+                ids,
+            )
+        if kind == "invoice":
+            return SQL(
+                """SELECT m.id, m.team_id, m.invoice_user_id, m.company_id,
+                          m.commercial_partner_id, NULL::timestamp, NULL::timestamp,
+                          NULL::timestamp, m.invoice_date::timestamp
+                     FROM account_move m
+                    WHERE m.id = ANY(%s) AND m.move_type IN ('out_invoice', 'out_refund')""",
+                ids,
+            )
+        return super()._state_query(kind, ids)
+
+    @api.model
+    def _log_orders_before(self, orders):
+        """The state of ``orders`` before a change, from their fields."""
+        rows = self._buffer()["rows"]
+        for order in orders.sudo():
+            rows.append(
+                (
+                    "order",
+                    order.id,
+                    order.team_id.id or None,
+                    order.user_id.id or None,
+                    order.company_id.id or None,
+                    order.partner_id.commercial_partner_id.id or None,
+                    order.date_order or None,
+                    None,
+                    None,
+                    None,
+                    False,
+                )
+            )
+
+    @api.model
+    def _log_invoices_before(self, invoices):
+        """The state of customer ``invoices`` before a change, from their fields (the
+        invoice date is logged as the fourth moment: a date, not a moment in time)."""
+        rows = self._buffer()["rows"]
+        for invoice in invoices.sudo():
+            day = invoice.invoice_date and datetime.combine(invoice.invoice_date, time.min)
+            rows.append(
+                (
+                    "invoice",
+                    invoice.id,
+                    invoice.team_id.id or None,
+                    invoice.invoice_user_id.id or None,
+                    invoice.company_id.id or None,
+                    invoice.commercial_partner_id.id or None,
+                    None,
+                    None,
+                    None,
+                    day or None,
+                    False,
+                )
+            )

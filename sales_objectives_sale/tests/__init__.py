@@ -1,0 +1,7 @@
+from . import (
+    test_sale_i18n,
+    test_sale_incremental,
+    test_sale_metrics,
+    test_sale_performance,
+    test_sale_rights,
+)

@@ -1,0 +1,75 @@
+"""Hot path: refreshing targets on the bridge's metrics takes a number of queries that
+does not depend on the number of targets."""
+
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import SALE_KPIS, SaleObjectivesCase
+
+# 10 KPIs, 1 company calendar: per KPI a savepoint (2 statements) and one grouped query
+# (sums, or customers per bucket for the distinct ones) = 30, plus the session settings,
+# reading targets, companies, rates, the teams' and users' companies, the calendar (4),
+# the KPIs, their activity types and product categories (3), one UPDATE of the
+# targets whose figures changed, and the KPIs' refresh state.
+REFRESH_QUERIES = 44
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "is_query_count")
+@freeze_time("2026-03-16 12:00:00")
+class TestSaleQueryCounts(SaleObjectivesCase):
+    @classmethod
+    def make_targets(cls, per_kpi, owner):
+        vals = []
+        for kpi in SALE_KPIS:
+            for index in range(per_kpi):
+                vals.append(
+                    {
+                        "kpi_id": cls.kpi[kpi].id,
+                        "period_type": "custom",
+                        "date_from": date(2026, 3, 1) - timedelta(days=index),
+                        "date_to": date(2026, 3, 31),
+                        "target_value": 10.0 + index,
+                        **owner,
+                    }
+                )
+        return cls.env["sales.target"].create(vals)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        team = {"owner_type": "team", "team_id": cls.team1.id, "company_id": cls.company_a.id}
+        rep = dict(team, owner_type="user", user_id=cls.rep1.id)
+        cls.small = cls.make_targets(1, team) | cls.make_targets(1, rep)  # 20 targets
+        cls.large = cls.make_targets(20, dict(team, team_id=cls.team2.id)) | cls.make_targets(
+            20, dict(rep, user_id=cls.rep3.id, team_id=cls.team2.id)
+        )  # 400 targets
+        cls.env.flush_all()
+
+    def queries(self, func):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_refresh_queries_do_not_depend_on_the_number_of_targets(self):
+        self.assertEqual((len(self.small), len(self.large)), (20, 400))
+        engine = self.env["sales.kpi.engine"]
+        engine.refresh(self.small)  # warm the registry caches
+        small = self.queries(lambda: engine.refresh(self.small))
+        large = self.queries(lambda: engine.refresh(self.large))
+        self.assertEqual(small, large)
+        for targets in (self.small, self.large):
+            self.env.invalidate_all()
+            with self.assertQueryCount(REFRESH_QUERIES):
+                engine.refresh(targets)
+        self.assertEqual(small, REFRESH_QUERIES)
+        # and the figures are there: rep 3 ordered O7 (200) on March 15
+        rep3 = self.large.filtered(
+            lambda t: t.user_id == self.rep3 and t.kpi_id == self.kpi["ordered_amount"]
+        )
+        self.assertEqual(set(rep3.mapped("actual_value")), {200.0})

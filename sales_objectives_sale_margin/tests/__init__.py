@@ -1,0 +1,1 @@
+from . import test_margin, test_margin_i18n
