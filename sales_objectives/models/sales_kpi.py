@@ -150,7 +150,7 @@ class SalesKpi(models.Model):
             else:
                 kpi.filter_title = self.env._(
                     "Only count the %(records)s matching",
-                    records=self.env[kpi.filter_model]._description,
+                    records=self.env["ir.model"]._get(kpi.filter_model).name,
                 )
 
     def _compute_target_count(self):
@@ -173,7 +173,7 @@ class SalesKpi(models.Model):
                         "The filter of the KPI “%(kpi)s” is not a valid filter on %(records)s: "
                         "%(error)s",
                         kpi=kpi.name,
-                        records=self.env[kpi._filter_model()]._description,
+                        records=self.env["ir.model"]._get(kpi._filter_model()).name,
                         error=error,
                     )
                 ) from error

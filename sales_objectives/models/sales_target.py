@@ -208,7 +208,9 @@ class SalesTarget(models.Model):
         "Records measured",
         readonly=True,
         copy=False,
-        help="How many records the actual is made of (deals for an average or a rate).",
+        help="How many records the actual is made of (the deals, orders or invoices of an "
+        "average or a rate); for the customer metrics, how many customers (for a retention "
+        "rate or churn, the customers of the previous period).",
     )
     elapsed_ratio = fields.Float(
         "Elapsed",
