@@ -15,6 +15,8 @@
         "wizard/sales_funnel_views.xml",
         "views/sales_kpi_views.xml",
         "views/sales_target_views.xml",
+        "views/sales_target_leaderboard_views.xml",
+        "views/sales_target_forecast_views.xml",
         "views/sales_objective_views.xml",
         "views/crm_lead_views.xml",
         "views/crm_team_views.xml",

@@ -43,6 +43,14 @@ SHOTS = [
         ".o_form_view .o_sales_target_summary p",
     ),
     (
+        "ordered_amount_target.png",
+        "admin",
+        "/odoo/action-sales_objectives.sales_target_action_team/"
+        "{sales.target:[('owner_type', '=', 'team'), ('kpi_id.metric', '=', 'ordered_amount')]}",
+        [],
+        ".o_form_view .o_sales_target_summary p",
+    ),
+    (
         "team_dashboard.png",
         "admin",
         "/odoo/action-sales_team.crm_team_action_pipeline",

@@ -15,4 +15,8 @@ from . import (
     sales_kpi_metric,
     sales_objective,
     sales_target,
+    sales_target_bonus,
+    sales_target_forecast,
+    sales_target_leaderboard,
+    sales_target_news,
 )

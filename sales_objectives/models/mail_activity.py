@@ -84,6 +84,17 @@ class MailActivity(models.Model):
             activity.so_outcome_state = False
             activity.so_outcome_result = 0.0
 
+    def read(self, fields=None, load="_classic_read"):
+        """The outcome being typed lives in the browser until the activity is marked
+        done: a full read (what the chatter loads, again after any change) leaves it out,
+        so that a reload while the rep types does not wipe the answer."""
+        result = super().read(fields, load)
+        if fields is None:
+            for values in result:
+                values.pop("so_outcome_state", None)
+                values.pop("so_outcome_result", None)
+        return result
+
     def _search_sales_objective_id(self, operator, value):
         return [("sales_objective_ids", operator, value)]
 

@@ -25,6 +25,22 @@ class ResCompany(models.Model):
         "period's working days has elapsed: on the first days, nobody is behind yet.",
     )
 
+    sales_forecast_commit_probability = fields.Float(
+        "Commit from (% probability)",
+        default=70.0,
+        help="In the forecast, the open opportunities at or above this probability are "
+        "committed: counted in full in the commit; the others count in the best case, "
+        "weighted by their probability.",
+    )
+
+    @api.constrains("sales_forecast_commit_probability")
+    def _check_sales_forecast_commit_probability(self):
+        for company in self:
+            if not 0 <= company.sales_forecast_commit_probability <= 100:
+                raise ValidationError(
+                    self.env._("The commit probability is a percentage, from 0 to 100.")
+                )
+
     @api.constrains("sales_target_on_track", "sales_target_at_risk", "sales_target_min_share")
     def _check_sales_target_thresholds(self):
         for company in self:

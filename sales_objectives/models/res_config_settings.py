@@ -28,6 +28,10 @@ class ResConfigSettings(models.TransientModel):
             settings.sales_target_at_risk = company.sales_target_at_risk
             settings.sales_target_min_share = company.sales_target_min_share
 
+    sales_forecast_commit_probability = fields.Float(
+        related="company_id.sales_forecast_commit_probability", readonly=False
+    )
+
     sales_target_refresh_interval = fields.Integer(
         "Refresh targets every (minutes)",
         compute="_compute_sales_target_refresh_interval",

@@ -35,6 +35,11 @@ from ..tools.refresh_state import (
 _logger = logging.getLogger(__name__)
 
 HISTORY_DAYS = 365
+# how bad each status is: a target turning worse, to at risk or behind, is announced
+STATUS_RANK = {"achieved": 0, "on_track": 1, "at_risk": 2, "behind": 3}
+# milestones of the actual, in percent of the target; the stretch value is 101
+MILESTONES = (50, 90, 100)
+STRETCH = 101
 # A refresh of at most this many owners reads only their records; a larger one reads
 # every record of the span (filtering on hundreds of owners costs more than it saves).
 OWNER_FILTER_MAX = 64
@@ -179,8 +184,13 @@ class SalesKpiEngine(models.AbstractModel):
             state.mode = "full"
         if state.mode != "direct":
             state.periods = self._open_periods()
-        # the metric queries share the companies of the teams and users
-        self = self.with_context(sales_objectives_owner_companies=self._owner_companies())
+        # the metric queries share the companies of the teams and users, and their
+        # commit probabilities
+        teams, users, commits = self._owner_maps()
+        self = self.with_context(
+            sales_objectives_owner_companies=(teams, users),
+            sales_objectives_commit_thresholds=commits,
+        )
         groups = defaultdict(list)
         for row in rows:
             groups[row.kpi_id].append(row)
@@ -286,7 +296,8 @@ class SalesKpiEngine(models.AbstractModel):
                 """
                 SELECT id, kpi_id, owner_type, team_id, user_id, company_id, date_from, date_to,
                        currency_id, target_value, manual_value, refresh_failed,
-                       refreshed_at IS NULL, %s
+                       refreshed_at IS NULL, COALESCE(milestone_reached, 0),
+                       COALESCE(stretch_value, 0), COALESCE(bonus_base, 0) > 0, %s
                   FROM sales_target
                  WHERE id = ANY(%s) AND state != 'closed'
                  ORDER BY kpi_id, id
@@ -296,7 +307,9 @@ class SalesKpiEngine(models.AbstractModel):
             )
         )
         return [
-            TargetRow(*row[:11], stored=(row[13:], bool(row[11]), row[12]))
+            TargetRow(
+                *row[:11], stored=(row[16:], bool(row[11]), row[12], row[13], row[14], row[15])
+            )
             for row in self.env.cr.fetchall()
         ]
 
@@ -644,16 +657,42 @@ class SalesKpiEngine(models.AbstractModel):
                 return self._pipeline_query(kpi, first, stop - timedelta(days=1))
 
             measured = self._measured(
-                f"pipeline:{domain}", f"pipeline|{domain}", query, plan, rows, state
+                f"pipeline:{domain}",
+                f"pipeline|{self._commit_thresholds()}|{domain}",
+                query,
+                plan,
+                rows,
+                state,
             )
-            sums = self._sums(query, plan, rows, (0, 1), state, rate_day=today, measured=measured)
+            sums = self._sums(
+                query, plan, rows, (0, 1, 4, 5), state, rate_day=today, measured=measured
+            )
             for row in rows:
-                amount, weighted, count, weighted_count = sums[row.id]
+                (
+                    amount,
+                    weighted,
+                    count,
+                    weighted_count,
+                    commit_amount,
+                    commit_weighted,
+                    commit_count,
+                    commit_weighted_count,
+                ) = sums[row.id]
                 if kind[row.kpi_id] == "amount":
                     pipeline, pipeline_weighted = amount, weighted
+                    commit, best = commit_amount, commit_amount + weighted - commit_weighted
                 else:
                     pipeline, pipeline_weighted = count, weighted_count
-                results[row.id].update(pipeline_value=pipeline, pipeline_weighted=pipeline_weighted)
+                    commit, best = (
+                        commit_count,
+                        commit_count + weighted_count - commit_weighted_count,
+                    )
+                results[row.id].update(
+                    pipeline_value=pipeline,
+                    pipeline_weighted=pipeline_weighted,
+                    pipeline_commit=commit,
+                    pipeline_best=best,
+                )
 
     def _measure_history(self, rows, results, state):
         """The owner's own record over the last 12 months (up to today, in the
@@ -888,6 +927,8 @@ class SalesKpiEngine(models.AbstractModel):
         definitions = {kpi.id: kpi._metric_definition() for kpi in kpis}
         units = {kpi.id: (kpi.unit, kpi.direction) for kpi in kpis}
         changed = []
+        events = {}  # target id -> {"status": (old, new), "milestone": level}
+        bonuses = []  # targets with a bonus whose figures changed
         for row in rows:
             measured = results.get(row.id)
             if measured is None:
@@ -924,11 +965,51 @@ class SalesKpiEngine(models.AbstractModel):
                 int(measured.get("meetings_needed") or 0),
                 measured.get("status") or None,
             )
-            old_figures, was_failed, never = row.stored
+            old_figures, was_failed, never, milestone, stretch, bonus = row.stored
             if write_all or never or was_failed or not self._same(old_figures, values):
                 changed.append((row.id, values))
+                if bonus:
+                    bonuses.append(row.id)
+                news = self._news(row, units[row.kpi_id][1], old_figures, values, never)
+                news.update(self._milestone(row, units[row.kpi_id], values, milestone, stretch))
+                if news:
+                    # a first measure sets where the target stands, and announces nothing
+                    events[row.id] = dict(news, silent=never)
         if changed:
             self._write_figures(changed, state.now)
+        if bonuses:
+            self.env["sales.target"]._so_write_payouts(bonuses)
+        if events:
+            self.env["sales.target"].browse(list(events))._so_announce(events)
+
+    @api.model
+    def _news(self, row, direction, old_figures, values, never):
+        """{"status": (old, new)} when the target turned at risk or behind since its
+        last refresh (a target measured for the first time has no news: it was not
+        anything before)."""
+        if never or not old_figures:
+            return {}
+        old, new = old_figures[-1], values[-1]
+        if new in ("at_risk", "behind") and STATUS_RANK.get(new) > STATUS_RANK.get(old, -1):
+            return {"status": (old, new)}
+        return {}
+
+    @api.model
+    def _milestone(self, row, unit_direction, values, reached, stretch):
+        """{"milestone": level} when the actual passed a milestone (50, 90, 100 % of
+        the target, then the stretch value: 101) higher than any reached before. For
+        the KPIs where higher is better; each milestone is announced once."""
+        unit, direction = unit_direction
+        if direction != "higher" or not row.target_value or unit == "percent":
+            return {}
+        actual = values[0]
+        level = 0
+        for milestone in MILESTONES:
+            if actual >= row.target_value * milestone / 100.0 - 1e-9:
+                level = milestone
+        if stretch and stretch > row.target_value and actual >= stretch - 1e-9:
+            level = STRETCH
+        return {"milestone": level} if level > reached else {}
 
     @api.model
     def _same(self, stored, values):

@@ -319,6 +319,7 @@ class SalesKpiRefresh(models.AbstractModel):
             .with_context(active_test=False)
             .browse([key[1] for key in state.periods if key[0] == "kpi"])
         )
+        thresholds = self._engine()._commit_thresholds()
         for kpi in kpis:
             definition = kpi._metric_definition()
             if kpi.metric == "manual" or definition["distinct"]:
@@ -330,7 +331,7 @@ class SalesKpiRefresh(models.AbstractModel):
             elif definition["pipeline"]:
                 domain = str(kpi._get_filter_domain())
                 pipeline = self._engine()._plan(("pipeline", domain), [], state, is_date=True)
-                expected = f"pipeline|{domain}|{pipeline.signature()}"
+                expected = f"pipeline|{thresholds}|{domain}|{pipeline.signature()}"
                 if Source._signature(f"pipeline:{domain}") != expected:
                     stale.append(kpi.id)
         return stale

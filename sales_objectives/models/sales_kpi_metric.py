@@ -99,20 +99,34 @@ class SalesKpiEngine(models.AbstractModel):
         maps = self.env.context.get("sales_objectives_owner_companies")
         if maps:
             return maps
-        self.env.cr.execute(
-            "SELECT 'team', id, company_id FROM crm_team"
-            " UNION ALL SELECT 'user', id, company_id FROM res_users"
-        )
-        companies = {"team": {}, "user": {}}
-        for kind, record_id, company_id in self.env.cr.fetchall():
-            companies[kind][record_id] = company_id
+        return self._owner_maps()[:2]
 
-        def literal(by_id):
+    @api.model
+    def _owner_maps(self):
+        """(teams, users, commit probabilities): array literals of the company of each
+        sales team and user, and of each company's commit probability, indexed by id;
+        one query."""
+        self.env.cr.execute(
+            "SELECT 'team', id, company_id::float8 FROM crm_team"
+            " UNION ALL SELECT 'user', id, company_id FROM res_users"
+            " UNION ALL SELECT 'commit', id, sales_forecast_commit_probability FROM res_company"
+        )
+        values = {"team": {}, "user": {}, "commit": {}}
+        for kind, record_id, value in self.env.cr.fetchall():
+            values[kind][record_id] = value
+
+        def literal(by_id, text):
             size = max(by_id, default=0)
-            items = ",".join(str(by_id[i]) if by_id.get(i) else "NULL" for i in range(1, size + 1))
+            items = ",".join(
+                text(by_id[i]) if by_id.get(i) is not None else "NULL" for i in range(1, size + 1)
+            )
             return f"{{{items}}}"
 
-        return literal(companies["team"]), literal(companies["user"])
+        return (
+            literal(values["team"], lambda v: str(int(v))),
+            literal(values["user"], lambda v: str(int(v))),
+            literal(values["commit"], repr),
+        )
 
     @api.model
     def _local_day(self, tz, column):
@@ -361,18 +375,37 @@ class SalesKpiEngine(models.AbstractModel):
             ("date_deadline", ">=", first),
             ("date_deadline", "<=", last),
         ]
-        return self._lead_query(
-            kpi,
-            domain,
-            "date_deadline",
-            lambda col, q: [
-                col("expected_revenue"),
-                SQL("%s * %s / 100.0", col("expected_revenue"), col("probability")),
+
+        def components(col, query):
+            amount, probability = col("expected_revenue"), col("probability")
+            committed = SQL(
+                "%s >= COALESCE((%s::float8[])[%s], 100)",
+                probability,
+                self._commit_thresholds(),
+                self._lead_company(query, query.table),
+            )
+            return [
+                amount,
+                SQL("%s * %s / 100.0", amount, probability),
                 SQL("1"),
-                SQL("%s / 100.0", col("probability")),
-            ],
-            is_date=True,
-        )
+                SQL("%s / 100.0", probability),
+                # the committed opportunities (forecast): in full, and weighted
+                SQL("CASE WHEN %s THEN %s ELSE 0 END", committed, amount),
+                SQL("CASE WHEN %s THEN %s * %s / 100.0 ELSE 0 END", committed, amount, probability),
+                SQL("CASE WHEN %s THEN 1 ELSE 0 END", committed),
+                SQL("CASE WHEN %s THEN %s / 100.0 ELSE 0 END", committed, probability),
+            ]
+
+        return self._lead_query(kpi, domain, "date_deadline", components, is_date=True)
+
+    @api.model
+    def _commit_thresholds(self):
+        """A float8 array literal of each company's commit probability, indexed by id;
+        read once per refresh (the engine passes it on)."""
+        literal = self.env.context.get("sales_objectives_commit_thresholds")
+        if literal:
+            return literal
+        return self._owner_maps()[2]
 
     def _closed_query(self, start, stop):
         return self._lead_query(

@@ -56,12 +56,16 @@ MEASURED_FIELDS = {
     "elapsed_ratio",
     "pipeline_value",
     "pipeline_weighted",
+    "pipeline_commit",
+    "pipeline_best",
     "history_win_rate",
     "history_avg_deal",
     "history_meetings_per_win",
     "refreshed_at",
     "refresh_attempted_at",
     "refresh_failed",
+    "milestone_reached",
+    "bonus_payout",
     *DERIVED_FIELDS,
 }
 # What a sales manager may still change on a closed target (besides reopening it).
@@ -229,6 +233,20 @@ class SalesTarget(models.Model):
         readonly=True,
         copy=False,
         help="Open pipeline weighted by each opportunity's probability.",
+    )
+    pipeline_commit = fields.Float(
+        "Committed pipeline",
+        readonly=True,
+        copy=False,
+        help="Open opportunities due in the period at or above the company's commit "
+        "probability, in full (amounts, or the number of deals for a count).",
+    )
+    pipeline_best = fields.Float(
+        "Best-case pipeline",
+        readonly=True,
+        copy=False,
+        help="The committed pipeline plus the other open opportunities due in the "
+        "period, weighted by their probability.",
     )
     history_win_rate = fields.Float("Win rate (last 12 months)", readonly=True, copy=False)
     history_avg_deal = fields.Float("Average deal (last 12 months)", readonly=True, copy=False)

@@ -129,3 +129,22 @@ def derive(
         "meetings_needed": meetings_needed,
         "status": status,
     }
+
+
+def bonus_payout(attainment, base, floor, accelerator, cap):
+    """The estimated payout of a bonus on a target: nothing below the floor (in % of
+    attainment), ``base`` × attainment / 100 from the floor up to 100 %, and above it
+    ``accelerator`` points of the base per point of attainment; never more than ``cap``
+    (when set). The engine's SQL (sales_target_bonus.py) computes the same."""
+    if not base or base <= 0:
+        return 0.0
+    attainment = attainment or 0.0
+    if attainment < (floor or 0.0):
+        return 0.0
+    if attainment <= 100.0:
+        payout = base * attainment / 100.0
+    else:
+        payout = base * (1.0 + (accelerator or 0.0) * (attainment - 100.0) / 100.0)
+    if cap and cap > 0:
+        payout = min(payout, cap)
+    return payout

@@ -23,6 +23,8 @@ STORED_FIGURES = [
     ("elapsed_ratio", "float8"),
     ("pipeline_value", "float8"),
     ("pipeline_weighted", "float8"),
+    ("pipeline_commit", "float8"),
+    ("pipeline_best", "float8"),
     ("history_win_rate", "float8"),
     ("history_avg_deal", "float8"),
     ("history_meetings_per_win", "float8"),

@@ -103,6 +103,10 @@ registry.category("web_tour.tours").add("sales_objectives_rep_tour", {
             run: "click",
         },
         {
+            trigger: ".o-mail-ActivityMarkAsDone .o_sales_objective_outcome_partly.btn-primary",
+            content: "The outcome is chosen",
+        },
+        {
             trigger: ".o-mail-ActivityMarkAsDone label:contains('Result (amount')",
             content: "The result is labelled with its unit",
         },

@@ -1,0 +1,63 @@
+"""The forecast, with hand-worked figures: won, commit (open opportunities due in the
+period at or above the company's commit probability, in full), best case (commit + the
+other open opportunities due in the period, weighted) and the gap to commit."""
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import SalesObjectivesCase
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-03-16 12:00:00")
+class TestForecast(SalesObjectivesCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a.sales_forecast_commit_probability = 50
+        # open in March: L7 10,000 at 30 %; L8 5,000 at 60 %, now due on March 28
+        cls.l8.date_deadline = "2026-03-28"
+
+    def forecast(self, kpi, owner, user=None, **kwargs):
+        target = self._target(kpi, owner, value=12000 if kpi == "won_revenue" else 4, **kwargs)
+        target.action_confirm()
+        Forecast = self.env["sales.target.forecast"]
+        if user:
+            Forecast = Forecast.with_user(user)
+        return Forecast.search([("target_id", "=", target.id)])
+
+    def test_amounts(self):
+        # rep 1 won L1 1,000 + L2 2,000 in March; L8 (60 %) is committed in full:
+        # commit 8,000; best case 8,000 + L7 10,000 x 30 % = 11,000; gap 12,000 - 8,000
+        row = self.forecast("won_revenue", self.rep1)
+        self.assertEqual(
+            (row.target_value, row.won_value, row.commit_value, row.best_value, row.gap_value),
+            (12000, 3000, 8000, 11000, 4000),
+        )
+        self.assertEqual(row.commit_label, "$\xa08,000.00")
+        # the team: the same deals (L3, rep 2's, was won on April 1 local)
+        team = self.forecast("won_revenue", self.team1)
+        self.assertEqual((team.won_value, team.commit_value, team.best_value), (3000, 8000, 11000))
+
+    def test_deals(self):
+        # 2 won; 1 committed (L8); best case 1 + 0.3 (L7)
+        row = self.forecast("won_count", self.rep1)
+        self.assertEqual((row.won_value, row.commit_value), (2, 3))
+        self.assertAlmostEqual(row.best_value, 3.3)
+        self.assertEqual(row.gap_label, "1")
+
+    def test_commit_probability_per_company(self):
+        self.company_a.sales_forecast_commit_probability = 70
+        row = self.forecast("won_revenue", self.rep1)
+        # nothing committed: best case = won + everything weighted (3,000 + 3,000)
+        self.assertEqual((row.commit_value, row.best_value), (3000, 9000))
+
+    def test_rights(self):
+        mine = self.forecast("won_revenue", self.rep1, user=self.rep1)
+        self.assertTrue(mine)
+        theirs = self.forecast("won_revenue", self.rep2, user=self.rep1)
+        self.assertFalse(theirs)
+        self.assertTrue(
+            self.forecast("won_revenue", self.rep3, team=self.team2, user=self.all_leads)
+        )

@@ -1,0 +1,104 @@
+"""A refresh announces once: a target turning at risk or behind (an activity for the
+team leader, a notification to the salesperson) and the milestones of its actual, never
+on a refresh that changes nothing, nor for a target measured the first time."""
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import SalesObjectivesCase
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-03-16 12:00:00")  # half of March's 22 working days have elapsed
+class TestNews(SalesObjectivesCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a manual KPI (count, higher is better): its actual is typed, so each step of
+        # the test sets exactly where the target stands; expected by now: 50 of 100
+        cls.target = cls._target("manual", cls.rep1, value=100, manual_value=10, stretch_value=110)
+        cls.target.action_confirm()
+
+    def set_actual(self, value):
+        self.target.with_user(self.leader).write({"manual_value": value})
+        self.target.with_user(self.rep1).action_refresh()
+
+    def activities(self):
+        return self.env["mail.activity"].search(
+            [("res_model", "=", "sales.target"), ("res_id", "=", self.target.id)]
+        )
+
+    def notes(self, text):
+        return self.target.message_ids.filtered(lambda m: text in (m.body or ""))
+
+    def test_status_turning_worse_is_announced_once(self):
+        # measured the first time (behind: 10 of 50 expected): nothing announced
+        self.assertEqual(self.target.status, "behind")
+        self.assertFalse(self.activities())
+        self.assertFalse(self.notes("now"))
+        self.set_actual(60)
+        self.assertEqual(self.target.status, "on_track")
+        self.assertFalse(self.activities())
+        self.set_actual(45)  # 90 % of the pace: at risk
+        self.assertEqual(self.target.status, "at_risk")
+        activity = self.activities()
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.leader)
+        self.assertIn("now At risk", activity.summary)
+        notification = self.notes("This target is now At risk")
+        self.assertEqual(len(notification), 1)
+        self.assertEqual(notification.partner_ids, self.rep1.partner_id)
+        # refreshing again, a scheduled full pass and an incremental pass: nothing new
+        self.target.action_refresh()
+        refresh = self.env["sales.kpi.refresh"]
+        self.env["sales.kpi.engine"].refresh(self.target, complete=True)
+        refresh._incremental_pass("2000-01-01")
+        self.assertEqual(len(self.activities()), 1)
+        self.assertEqual(len(self.notes("This target is now")), 1)
+        # worse again: the salesperson hears of it; the leader's activity is still open
+        self.set_actual(30)
+        self.assertEqual(self.target.status, "behind")
+        self.assertEqual(len(self.activities()), 1)
+        self.assertEqual(len(self.notes("This target is now Behind")), 1)
+        # the leader deals with it; the target recovers, then slips again
+        self.activities().action_feedback(feedback="Called Rep 1")
+        self.set_actual(60)
+        self.set_actual(44)
+        self.assertEqual(len(self.activities()), 1)
+        self.assertEqual(len(self.notes("This target is now")), 3)
+
+    def test_team_target_warns_the_leader_only(self):
+        team = self._target("manual", self.team1, value=100, manual_value=60)
+        team.action_confirm()
+        team.with_user(self.leader).write({"manual_value": 20})
+        team.action_refresh()
+        self.assertEqual(team.status, "behind")
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "sales.target"), ("res_id", "=", team.id)]
+        )
+        self.assertEqual(activity.user_id, self.leader)
+        self.assertFalse(team.message_ids.filtered(lambda m: "now Behind" in (m.body or "")))
+
+    def test_milestones_are_announced_once(self):
+        self.assertEqual(self.target.milestone_reached, 0)
+        self.set_actual(55)
+        self.assertEqual(len(self.notes("50 % of the target reached")), 1)
+        self.set_actual(40)  # below again, then above: not announced twice
+        self.set_actual(52)
+        self.assertEqual(len(self.notes("50 % of the target reached")), 1)
+        self.set_actual(100)  # passes 90 and 100 at once: the highest is announced
+        self.assertEqual(self.target.milestone_reached, 100)
+        self.assertEqual(len(self.notes("100 % of the target reached")), 1)
+        self.assertFalse(self.notes("90 % of the target reached"))
+        self.set_actual(115)
+        self.assertEqual(self.target.milestone_reached, 101)
+        self.assertEqual(len(self.notes("Stretch value reached")), 1)
+        self.target.action_refresh()
+        self.assertEqual(len(self.notes("reached")), 2 + 1)
+
+    def test_first_measure_sets_the_milestone_silently(self):
+        target = self._target("manual", self.rep2, value=100, manual_value=95)
+        target.action_confirm()
+        self.assertEqual(target.milestone_reached, 90)
+        self.assertFalse(target.message_ids.filtered(lambda m: "reached" in (m.body or "")))
