@@ -65,6 +65,35 @@ SHOTS = [
         ".o_pivot table",
     ),
     (
+        "plan_form.png",
+        "admin",
+        "/odoo/action-sales_objectives.sales_target_plan_action/"
+        "{sales.target.plan:[('team_id.name', '=', 'Sales')]}",
+        [],
+        ".o_form_view .o_field_widget[name=line_ids] .o_data_row",
+    ),
+    (
+        "forecast.png",
+        "admin",
+        "/odoo/action-sales_objectives.sales_target_forecast_action",
+        [
+            ("click", ".o_list_view .o_group_header:contains('Won revenue')"),
+            ("click", ".o_list_view .o_group_header:contains('Q4')"),
+            ("click", ".o_list_view .o_group_header:contains('Sales')"),
+        ],
+        ".o_list_view .o_data_row",
+    ),
+    (
+        "leaderboard.png",
+        "admin",
+        "/odoo/action-sales_objectives.sales_target_leaderboard_action",
+        [
+            ("click", ".o_list_view .o_group_header:contains('Won revenue')"),
+            ("click", ".o_list_view .o_group_header:contains('Q4')"),
+        ],
+        ".o_list_view .o_data_row",
+    ),
+    (
         "schedule_objective.png",
         "admin",
         "/odoo/crm",

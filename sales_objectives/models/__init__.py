@@ -3,10 +3,12 @@ from . import (
     crm_lead,
     crm_stage,
     crm_team,
+    digest,
     mail_activity,
     mail_message,
     res_company,
     res_config_settings,
+    sales_contest,
     sales_kpi,
     sales_kpi_cell,
     sales_kpi_change,
@@ -19,4 +21,5 @@ from . import (
     sales_target_forecast,
     sales_target_leaderboard,
     sales_target_news,
+    sales_target_plan,
 )

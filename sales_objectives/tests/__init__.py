@@ -1,7 +1,9 @@
 from . import (
     test_bad_input,
     test_bonus,
+    test_contest,
     test_cron,
+    test_digest,
     test_forecast,
     test_funnel,
     test_i18n,
@@ -13,6 +15,7 @@ from . import (
     test_objectives,
     test_pace,
     test_performance,
+    test_plan,
     test_rights,
     test_screens,
     test_split,

@@ -473,3 +473,34 @@ class TestRoleTours(HttpCase):
         self.assertEqual(target.state, "confirmed")
         self.assertEqual(sorted(target.child_ids.mapped("target_value")), [0, 1, 1])
         self.assertEqual(set(target.child_ids.mapped("state")), {"confirmed"})
+
+    def test_manager_tour(self):
+        new_test_user(
+            self.env,
+            login="so_manager_tour",
+            groups="sales_team.group_sale_manager",
+            name="Manager Tour",
+        )
+        reps = self.env["res.users"]
+        for letter in "AB":
+            reps |= new_test_user(
+                self.env,
+                login=f"so_manager_tour_rep_{letter.lower()}",
+                groups="sales_team.group_sale_salesman",
+                name=f"SO Manager Tour Rep {letter}",
+            )
+        team = self.env["crm.team"].create(
+            {"name": "SO Manager Tour Team", "member_ids": [Command.set(reps.ids)]}
+        )
+        self.env["sales.kpi"].create({"name": "SO Manager Tour Revenue", "metric": "won_revenue"})
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_target_plan_action",
+            "sales_objectives_manager_tour",
+            login="so_manager_tour",
+        )
+        plan = self.env["sales.target.plan"].search([("team_id", "=", team.id)])
+        self.assertEqual(len(plan.target_ids), 12 * 3)  # 12 months: the team and 2 reps
+        self.assertAlmostEqual(
+            sum(plan.target_ids.filtered(lambda t: t.owner_type == "team").mapped("target_value")),
+            120000,
+        )

@@ -148,3 +148,24 @@ def bonus_payout(attainment, base, floor, accelerator, cap):
     if cap and cap > 0:
         payout = min(payout, cap)
     return payout
+
+
+def allocate(total, weights, digits):
+    """``total`` divided in proportion to ``weights`` in whole units of ``10**-digits``
+    (cents, deals), by the largest remainder: each gets its share rounded down, then
+    the units left go one by one to the largest fractions (the first in order on a
+    tie). The parts add up exactly to ``total`` rounded to those units."""
+    units = round(total * 10**digits)
+    weight_sum = sum(weights)
+    if not weights:
+        return []
+    if weight_sum <= 0:
+        weights = [1.0] * len(weights)
+        weight_sum = float(len(weights))
+    exact = [units * w / weight_sum for w in weights]
+    whole = [math.floor(round(value, 6)) for value in exact]
+    left = units - sum(whole)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - whole[i]), i))
+    for index in order[: max(left, 0)]:
+        whole[index] += 1
+    return [n / 10**digits for n in whole]

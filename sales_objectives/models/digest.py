@@ -1,0 +1,103 @@
+"""Sales targets in Odoo's periodic digest emails: the attainment of the targets the
+recipient follows, how many of them are at risk or behind, and the share of sales
+objectives achieved. Computed with the recipient's rights (a salesperson: their own
+and their teams' targets; a manager: the company's), for the digest's window."""
+
+from datetime import datetime
+
+import pytz
+
+from odoo import fields, models
+from odoo.exceptions import AccessError
+
+
+class Digest(models.Model):
+    _inherit = "digest.digest"
+
+    kpi_sales_target_attainment = fields.Boolean("Target attainment (%)")
+    kpi_sales_target_attainment_value = fields.Float(
+        compute="_compute_kpi_sales_target_attainment_value"
+    )
+    kpi_sales_target_at_risk = fields.Boolean("Targets at risk or behind")
+    kpi_sales_target_at_risk_value = fields.Integer(
+        compute="_compute_kpi_sales_target_at_risk_value"
+    )
+    kpi_sales_objective_achieved = fields.Boolean("Sales objectives achieved (%)")
+    kpi_sales_objective_achieved_value = fields.Float(
+        compute="_compute_kpi_sales_objective_achieved_value"
+    )
+
+    def _so_check_access(self):
+        if not self.env.user.has_group("sales_team.group_sale_salesman"):
+            raise AccessError(
+                self.env._("Do not have access, skip this data for user's digest email")
+            )
+
+    def _so_window_day(self):
+        """The last day of the digest's window, in the company's time zone (the
+        targets whose period contains it are the current ones)."""
+        end = self.env.context.get("end_datetime") or fields.Datetime.now()
+        if end.tzinfo is None:
+            end = pytz.utc.localize(end)
+        tz = pytz.timezone(self.env.company._sales_tz())
+        return (end.astimezone(tz) - datetime.resolution).date()
+
+    def _so_current_targets(self, extra=()):
+        day = self._so_window_day()
+        return self.env["sales.target"].search(
+            [
+                ("state", "in", ("confirmed", "closed")),
+                ("company_id", "=", self.env.company.id),
+                ("date_from", "<=", day),
+                ("date_to", ">=", day),
+                ("refreshed_at", "!=", False),
+                *extra,
+            ]
+        )
+
+    def _compute_kpi_sales_target_attainment_value(self):
+        self._so_check_access()
+        targets = self._so_current_targets([("owner_type", "=", "user")])
+        value = sum(targets.mapped("attainment")) / len(targets) if targets else 0.0
+        for digest in self:
+            digest.kpi_sales_target_attainment_value = value
+
+    def _compute_kpi_sales_target_at_risk_value(self):
+        self._so_check_access()
+        count = len(self._so_current_targets([("status", "in", ("at_risk", "behind"))]))
+        for digest in self:
+            digest.kpi_sales_target_at_risk_value = count
+
+    def _compute_kpi_sales_objective_achieved_value(self):
+        self._so_check_access()
+        start, end, _companies = self._get_kpi_compute_parameters()
+        closed = self.env["sales.objective"]._read_group(
+            [
+                ("objective_type", "=", "sales"),
+                ("state", "in", ("achieved", "partly", "missed")),
+                ("date_closed", ">=", start),
+                ("date_closed", "<", end),
+                ("company_id", "=", self.env.company.id),
+            ],
+            ["state"],
+            ["__count"],
+        )
+        counts = dict(closed)
+        total = sum(counts.values())
+        value = 100.0 * counts.get("achieved", 0) / total if total else 0.0
+        for digest in self:
+            digest.kpi_sales_objective_achieved_value = value
+
+    def _compute_kpis_actions(self, company, user):
+        actions = super()._compute_kpis_actions(company, user)
+        menu = self.env.ref("crm.crm_menu_root").id
+        actions["kpi_sales_target_attainment"] = (
+            f"sales_objectives.sales_target_action_my?menu_id={menu}"
+        )
+        actions["kpi_sales_target_at_risk"] = (
+            f"sales_objectives.sales_target_action_my?menu_id={menu}"
+        )
+        actions["kpi_sales_objective_achieved"] = (
+            f"sales_objectives.sales_objective_action_my?menu_id={menu}"
+        )
+        return actions

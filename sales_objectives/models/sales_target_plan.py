@@ -1,0 +1,482 @@
+"""Plans: a sales team's targets for a quarter or a year in one go. Each KPI line has
+a total for the team over the horizon, spread over the periods (equal, last year's
+seasonality, or a ramp of a few % per period) and over the team's salespeople (equal,
+weights, or their share of the last 12 months, a new salesperson getting a ramp-up
+share of an average one instead of nothing). "Suggest from history" proposes the
+totals; "Generate" creates the targets, confirmed, or updates them: a second run
+changes nothing, a changed plan updates its draft targets and reports the confirmed
+ones it could not change. A recurring plan rolls into the next horizon by itself in
+the last month of the current one."""
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import figures
+from ..tools.periods import period_bounds
+from ..tools.refresh_state import TargetRow
+
+ROLL_DAYS = 30
+
+
+class SalesTargetPlan(models.Model):
+    _name = "sales.target.plan"
+    _description = "Sales target plan"
+    _inherit = ["mail.thread"]
+    _order = "date_from desc, team_id, id"
+    _check_company_auto = True
+
+    name = fields.Char(
+        compute="_compute_name", store=True, readonly=False, required=True, precompute=True
+    )
+    team_id = fields.Many2one("crm.team", string="Sales team", required=True, check_company=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    horizon = fields.Selection(
+        [("quarter", "Quarter"), ("year", "Year")], required=True, default="year"
+    )
+    date_from = fields.Date(
+        "Starts",
+        required=True,
+        default=lambda self: self.env.company._sales_today()[self.env.company.id],
+        help="Any day of the quarter or year: the plan covers all of it.",
+    )
+    date_to = fields.Date("Ends", compute="_compute_dates", store=True, precompute=True)
+    granularity = fields.Selection(
+        [("month", "Months"), ("quarter", "Quarters")],
+        string="Targets per",
+        required=True,
+        default="month",
+    )
+    split_method = fields.Selection(
+        [
+            ("equal", "Equally"),
+            ("weights", "By weights"),
+            ("history", "By each salesperson's share of the last 12 months"),
+        ],
+        string="Split over salespeople",
+        required=True,
+        default="equal",
+    )
+    new_member_share = fields.Float(
+        "New salesperson's share (%)",
+        default=50.0,
+        help="A salesperson marked new, or without results in the last 12 months when "
+        "splitting by past results, gets this share of an average salesperson's part.",
+    )
+    recurring = fields.Boolean(
+        help="In the last month of the horizon, the plan rolls into the next one: the "
+        "same lines and salespeople, and its targets."
+    )
+    line_ids = fields.One2many("sales.target.plan.line", "plan_id", string="KPIs", copy=True)
+    member_ids = fields.One2many(
+        "sales.target.plan.member", "plan_id", string="Salespeople", copy=True
+    )
+    target_ids = fields.One2many("sales.target", "plan_id", string="Targets", readonly=True)
+    target_count = fields.Integer(compute="_compute_target_count")
+    next_plan_id = fields.Many2one("sales.target.plan", readonly=True, copy=False)
+    last_report = fields.Text("Last generation", readonly=True, copy=False)
+
+    @api.depends("team_id.name", "horizon", "date_from")
+    def _compute_name(self):
+        for plan in self:
+            if plan.team_id and plan.date_from:
+                start = plan._bounds()[0]
+                period = (
+                    str(start.year)
+                    if plan.horizon == "year"
+                    else f"Q{(start.month - 1) // 3 + 1} {start.year}"
+                )
+                plan.name = f"{plan.team_id.name} · {period}"
+            elif not plan.name:
+                plan.name = False
+
+    @api.depends("horizon", "date_from")
+    def _compute_dates(self):
+        for plan in self:
+            plan.date_to = plan._bounds()[1] if plan.date_from else False
+
+    def _compute_target_count(self):
+        for plan in self:
+            plan.target_count = len(plan.target_ids)
+
+    def _bounds(self):
+        return period_bounds(self.horizon, self.date_from)
+
+    @api.onchange("team_id")
+    def _onchange_team_id(self):
+        if self.team_id:
+            self.member_ids = [fields.Command.clear()] + [
+                fields.Command.create({"user_id": user.id}) for user in self.team_id.member_ids
+            ]
+
+    @api.constrains("horizon", "granularity", "new_member_share")
+    def _check_plan(self):
+        for plan in self:
+            if plan.horizon == "quarter" and plan.granularity == "quarter":
+                raise ValidationError(
+                    self.env._("A quarter's plan sets monthly targets: choose months.")
+                )
+            if not 0 <= plan.new_member_share <= 100:
+                raise ValidationError(
+                    self.env._("A new salesperson's share is between 0 and 100 %.")
+                )
+
+    # ------------------------------------------------------------------
+    # Periods and history
+    # ------------------------------------------------------------------
+
+    def _periods(self):
+        """[(first day, last day)] of the plan's target periods."""
+        self.ensure_one()
+        start, end = self._bounds()
+        step = 1 if self.granularity == "month" else 3
+        periods, day = [], start
+        while day <= end:
+            last = day + relativedelta(months=step, days=-1)
+            periods.append((day, last))
+            day = last + timedelta(days=1)
+        return periods
+
+    def _measure(self, kpi, owner_type, periods, user=None):
+        """Actuals of ``kpi`` for the plan's team (or ``user`` in it) over ``periods``,
+        measured by the engine in the company's currency."""
+        engine = self.env["sales.kpi.engine"].sudo()
+        rows = [
+            TargetRow(
+                -index,
+                kpi.id,
+                owner_type,
+                self.team_id.id,
+                user.id if user else False,
+                self.company_id.id,
+                first,
+                last,
+                self.currency_id.id,
+                0.0,
+                0.0,
+                None,
+            )
+            for index, (first, last) in enumerate(periods, start=1)
+        ]
+        state = engine._load_state(rows)
+        values = engine._measure_kpi(kpi, rows, state)
+        return [values[row.id]["actual_value"] for row in rows]
+
+    def _last_12_months(self):
+        start = self._bounds()[0]
+        return start - relativedelta(years=1), start - timedelta(days=1)
+
+    # ------------------------------------------------------------------
+    # Suggest from history
+    # ------------------------------------------------------------------
+
+    def action_suggest(self):
+        """Each line's total: the team's actual over the same horizon last year, times
+        the trend (the last 12 months against the 12 before, kept between ×0.5 and
+        ×2); for a rate or an average, the last 12 months' value. Lines without history
+        are left as they are."""
+        self.ensure_one()
+        self.check_access("write")
+        start, end = self._bounds()
+        year_ago = (start - relativedelta(years=1), end - relativedelta(years=1))
+        last12 = self._last_12_months()
+        before12 = (last12[0] - relativedelta(years=1), last12[0] - timedelta(days=1))
+        for line in self.line_ids:
+            kpi = line.kpi_id
+            if not line.is_additive:
+                (value,) = self._measure(kpi, "team", [last12])
+                if value:
+                    line.total_value = round(value, 2)
+                continue
+            same, recent, previous = self._measure(kpi, "team", [year_ago, last12, before12])
+            if not same:
+                continue
+            trend = min(max(recent / previous, 0.5), 2.0) if previous else 1.0
+            line.total_value = round(same * trend, line._digits())
+        return True
+
+    # ------------------------------------------------------------------
+    # Generate
+    # ------------------------------------------------------------------
+
+    def _member_weights(self, line):
+        """[(user, weight)] of the plan's salespeople for ``line``."""
+        members = self.member_ids
+        if self.split_method == "equal":
+            base = dict.fromkeys(members, 1.0)
+        elif self.split_method == "weights":
+            base = {m: m.weight for m in members}
+        else:
+            past = self.env["sales.kpi.engine"]._measure_users(
+                line, members.user_id, *self._last_12_months()
+            )
+            base = {m: max(past.get(m.user_id.id, 0.0), 0.0) for m in members}
+        known = [w for m, w in base.items() if w > 0 and not m.is_new]
+        average = sum(known) / len(known) if known else 1.0
+        share = self.new_member_share / 100.0
+        weights = []
+        for member in members:
+            weight = base[member]
+            if member.is_new or (self.split_method == "history" and weight <= 0):
+                weight = average * share
+            weights.append((member.user_id, weight))
+        return weights
+
+    def _planned_values(self):
+        """{(kpi, team or user, period): value} of every target the plan sets."""
+        self.ensure_one()
+        periods = self._periods()
+        planned = {}
+        for line in self.line_ids:
+            digits = line._digits()
+            if line.is_additive:
+                if line.spread == "seasonality":
+                    year_ago = [
+                        (a - relativedelta(years=1), b - relativedelta(years=1)) for a, b in periods
+                    ]
+                    weights = self._measure(line.kpi_id, "team", year_ago)
+                elif line.spread == "ramp":
+                    weights = [(1 + line.ramp / 100.0) ** i for i in range(len(periods))]
+                else:
+                    weights = [1.0] * len(periods)
+                values = figures.allocate(line.total_value, weights, digits)
+            else:
+                values = [line.total_value] * len(periods)
+            member_weights = self._member_weights(line)
+            for period, value in zip(periods, values):
+                planned[(line.kpi_id, "team", self.team_id, period)] = value
+                if not member_weights:
+                    continue
+                if line.is_additive:
+                    parts = figures.allocate(value, [w for _u, w in member_weights], digits)
+                else:
+                    parts = [value] * len(member_weights)
+                for (user, _weight), part in zip(member_weights, parts):
+                    planned[(line.kpi_id, "user", user, period)] = part
+        return planned
+
+    def action_generate(self):
+        """Creates the plan's targets, confirmed, or brings them in line with the plan:
+        draft ones are updated, confirmed ones that differ are reported (a confirmed
+        value is locked). Running it twice changes nothing."""
+        self.ensure_one()
+        self.check_access("write")
+        if not self.line_ids:
+            raise UserError(self.env._("Add at least one KPI to the plan."))
+        Target = self.env["sales.target"].with_context(active_test=False)
+        planned = self._planned_values()
+        periods = self._periods()
+        existing = Target.search(
+            [
+                ("kpi_id", "in", self.line_ids.kpi_id.ids),
+                ("company_id", "=", self.company_id.id),
+                ("team_id", "=", self.team_id.id),
+                ("owner_type", "in", ("team", "user")),
+                ("period_type", "=", self.granularity),
+                ("date_from", "in", [first for first, _last in periods]),
+                ("active", "=", True),
+            ]
+        )
+        by_key = {
+            (
+                t.kpi_id,
+                t.owner_type,
+                t.team_id if t.owner_type == "team" else t.user_id,
+                t.date_from,
+            ): t
+            for t in existing
+        }
+        created, updated, unchanged, locked = [], [], 0, []
+        teams = {}
+        to_create = []
+        for (kpi, owner_type, owner, period), value in sorted(
+            planned.items(), key=lambda item: (item[0][1] != "team", item[0][3], item[0][0].id)
+        ):
+            target = by_key.get((kpi, owner_type, owner, period[0]))
+            if target:
+                if owner_type == "team":
+                    teams[(kpi, period)] = target
+                if abs(target.target_value - value) < 1e-9:
+                    unchanged += 1
+                    if not target.plan_id:
+                        target.plan_id = self
+                elif target.state == "draft":
+                    target.write({"target_value": value, "plan_id": self.id})
+                    updated.append(target)
+                else:
+                    locked.append(target)
+                continue
+            vals = {
+                "kpi_id": kpi.id,
+                "owner_type": owner_type,
+                "team_id": self.team_id.id,
+                "company_id": self.company_id.id,
+                "period_type": self.granularity,
+                "date_from": period[0],
+                "target_value": value,
+                "plan_id": self.id,
+            }
+            if owner_type == "user":
+                vals["user_id"] = owner.id
+                parent = teams.get((kpi, period))
+                if parent:
+                    vals["parent_id"] = parent.id
+                to_create.append(vals)
+            else:
+                team_target = Target.create(vals)
+                teams[(kpi, period)] = team_target
+                created.append(team_target)
+        if to_create:
+            created += list(Target.create(to_create))
+        new = Target.browse([t.id for t in created])
+        new.action_confirm()
+        report = self.env._(
+            "%(created)s targets created and confirmed, %(updated)s drafts updated, "
+            "%(unchanged)s already as planned, %(locked)s confirmed targets differ from the "
+            "plan and were left as they are",
+            created=len(created),
+            updated=len(updated),
+            unchanged=unchanged,
+            locked=len(locked),
+        )
+        if locked:
+            report += self.env._(
+                " (reset them to draft to apply the plan): %(names)s",
+                names=", ".join(t.display_name for t in locked[:10]),
+            )
+        self.last_report = report
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Plan generated"),
+                "message": report,
+                "type": "warning" if locked else "success",
+                "sticky": bool(locked),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_open_targets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_objectives.sales_target_action"
+        )
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------
+    # Rollover
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_roll_over(self):
+        """Recurring plans in the last month of their horizon (company's time zone):
+        the next horizon's plan, with the same lines and salespeople, and its targets."""
+        for plan in self.search([("recurring", "=", True), ("next_plan_id", "=", False)]):
+            today = plan.company_id._sales_today()[plan.company_id.id]
+            if plan.date_to - timedelta(days=ROLL_DAYS) < today:
+                plan._roll_over()
+
+    def _roll_over(self):
+        self.ensure_one()
+        following = self.copy({"date_from": self.date_to + timedelta(days=1)})
+        following._compute_name()
+        self.next_plan_id = following
+        following.action_generate()
+        return following
+
+
+class SalesTargetPlanLine(models.Model):
+    _name = "sales.target.plan.line"
+    _description = "Sales target plan KPI"
+
+    plan_id = fields.Many2one("sales.target.plan", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="plan_id.company_id")
+    team_id = fields.Many2one(related="plan_id.team_id")
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    kpi_id = fields.Many2one(
+        "sales.kpi",
+        string="KPI",
+        required=True,
+        domain="[('metric', '!=', 'manual'), '|', ('company_id', '=', False),"
+        " ('company_id', '=', company_id)]",
+    )
+    unit = fields.Selection(related="kpi_id.unit")
+    unit_label = fields.Char("Unit", compute="_compute_unit_label")
+    is_additive = fields.Boolean(compute="_compute_is_additive")
+    total_value = fields.Float(
+        "Team total",
+        help="For amounts and counts, the team's total over the horizon, spread over the "
+        "periods and the salespeople; for a rate or an average, the value of every target.",
+    )
+    spread = fields.Selection(
+        [
+            ("equal", "Equally"),
+            ("seasonality", "Like last year"),
+            ("ramp", "Growing each period"),
+        ],
+        string="Over the periods",
+        required=True,
+        default="equal",
+    )
+    ramp = fields.Float("Growth per period (%)", default=2.0)
+
+    _sql_constraints = [
+        ("kpi_unique", "UNIQUE(plan_id, kpi_id)", "A plan has one line per KPI."),
+    ]
+
+    @api.depends("kpi_id.unit", "currency_id")
+    @api.depends_context("lang")
+    def _compute_unit_label(self):
+        units = dict(self.env["sales.kpi"]._fields["unit"]._description_selection(self.env))
+        for line in self:
+            if line.unit == "money":
+                line.unit_label = line.currency_id.name
+            elif line.unit == "percent":
+                line.unit_label = "%"
+            else:
+                line.unit_label = units.get(line.unit) or False
+
+    @api.depends("kpi_id")
+    def _compute_is_additive(self):
+        for line in self:
+            line.is_additive = bool(line.kpi_id) and line.kpi_id._metric_definition()["additive"]
+
+    def _digits(self):
+        self.ensure_one()
+        if self.unit == "money":
+            return self.currency_id.decimal_places
+        if self.unit == "count":
+            return 0
+        return 2
+
+
+class SalesTargetPlanMember(models.Model):
+    _name = "sales.target.plan.member"
+    _description = "Sales target plan salesperson"
+
+    plan_id = fields.Many2one("sales.target.plan", required=True, ondelete="cascade", index=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True)
+    weight = fields.Float(default=1.0)
+    is_new = fields.Boolean(
+        "New",
+        help="Ramping up: gets the plan's new salesperson's share of an average part.",
+    )
+
+    _sql_constraints = [
+        ("user_unique", "UNIQUE(plan_id, user_id)", "A salesperson is once in a plan."),
+    ]
+
+
+class SalesTarget(models.Model):
+    _inherit = "sales.target"
+
+    plan_id = fields.Many2one("sales.target.plan", string="Plan", readonly=True, index=True)

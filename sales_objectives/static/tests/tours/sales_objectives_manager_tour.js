@@ -1,0 +1,90 @@
+import { registry } from "@web/core/registry";
+
+/**
+ * A sales manager plans a team's year (one KPI line, the team's salespeople filled in
+ * from the team), generates the targets, then opens the forecast and the leaderboard.
+ */
+registry.category("web_tour.tours").add("sales_objectives_manager_tour", {
+    url: "/odoo/action-sales_objectives.sales_target_plan_action",
+    steps: () => [
+        {
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=team_id] input",
+            run: "edit SO Manager Tour Team",
+        },
+        {
+            trigger: ".o_field_widget[name=team_id] .o-autocomplete--dropdown-item a:contains('SO Manager Tour Team')",
+            run: "click",
+        },
+        {
+            trigger: ".o_notebook a:contains('Salespeople')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=member_ids] .o_data_row:contains('SO Manager Tour Rep B')",
+            content: "The team's salespeople are in the plan",
+        },
+        {
+            trigger: ".o_notebook a:contains('KPIs')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=line_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=line_ids] .o_data_row .o_field_widget[name=kpi_id] input",
+            run: "edit SO Manager Tour Revenue",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('SO Manager Tour Revenue')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=line_ids] .o_data_row .o_field_widget[name=total_value] input",
+            run: "edit 120000",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_form_saved",
+        },
+        {
+            trigger: "button[name=action_generate]",
+            run: "click",
+        },
+        {
+            trigger: ".o_notification:contains('created and confirmed')",
+            content: "The targets are generated",
+        },
+        {
+            trigger: ".o_menu_sections .dropdown-toggle:contains('Targets')",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-menu .dropdown-item:contains('Forecast')",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_group_header:contains('SO Manager Tour Revenue')",
+            content: "The forecast lists the plan's targets",
+        },
+        {
+            trigger: ".o_menu_sections .dropdown-toggle:contains('Targets')",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-menu .dropdown-item:contains('Leaderboard')",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_group_header:contains('SO Manager Tour Revenue')",
+            content: "The leaderboard ranks this month's salespeople",
+        },
+    ],
+});

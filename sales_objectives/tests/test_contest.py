@@ -1,0 +1,102 @@
+"""Contests: the ranking from the engine (ties share a rank), closing once the period
+has ended in the company's time zone, the winners and their badge, and rights."""
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import SalesObjectivesCase
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestContest(SalesObjectivesCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.badge = cls.env["gamification.badge"].create({"name": "SO Closer"})
+
+    def contest(self, kpi, date_from, date_to, users, **values):
+        contest = (
+            self.env["sales.contest"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": f"SO {kpi}",
+                    "kpi_id": self.kpi[kpi].id,
+                    "company_id": self.company_a.id,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    "participant_ids": [(6, 0, users.ids)],
+                    **values,
+                }
+            )
+        )
+        contest.action_start()
+        return contest
+
+    def ranking(self, contest):
+        return {line.user_id: (line.rank, line.actual_value) for line in contest.line_ids}
+
+    @freeze_time("2026-03-20 12:00:00")
+    def test_ranking_while_running(self):
+        # March (Brussels): rep 1 won L1 1,000 + L2 2,000; rep 3 L6 800; rep 2 nothing
+        # (L3 was won on April 1 local)
+        contest = self.contest(
+            "won_revenue", "2026-03-01", "2026-03-31", self.rep1 | self.rep2 | self.rep3
+        )
+        self.assertEqual(
+            self.ranking(contest),
+            {self.rep1: (1, 3000.0), self.rep3: (2, 800.0), self.rep2: (3, 0.0)},
+        )
+        self.assertEqual(contest.line_ids.filtered("is_winner").user_id, self.rep1)
+        self.assertFalse(contest.winner_ids)  # not before it closes
+        with self.assertRaisesRegex(UserError, "runs until 2026-03-31"):
+            contest.action_close()
+
+    def test_ties_winners_and_badge(self):
+        # won deals in Nov-Dec 2025: rep 1 L11, rep 2 L12: a tie; rep 3 none
+        with freeze_time("2025-12-31 22:30:00"):  # still December 31 in Brussels
+            contest = self.contest(
+                "won_count",
+                "2025-11-01",
+                "2025-12-31",
+                self.rep1 | self.rep2 | self.rep3,
+                badge_id=self.badge.id,
+                reward="Dinner for two",
+            )
+            self.env["sales.contest"]._cron_close_ended()
+            self.assertEqual(contest.state, "running")
+        with freeze_time("2025-12-31 23:30:00"):  # January 1 in Brussels
+            self.env["sales.contest"]._cron_close_ended()
+        self.assertEqual(contest.state, "done")
+        self.assertEqual(
+            self.ranking(contest), {self.rep1: (1, 1.0), self.rep2: (1, 1.0), self.rep3: (3, 0.0)}
+        )
+        self.assertEqual(contest.winner_ids, self.rep1 | self.rep2)
+        badges = self.env["gamification.badge.user"].search([("badge_id", "=", self.badge.id)])
+        self.assertEqual(badges.user_id, self.rep1 | self.rep2)
+        announcement = contest.message_ids.filtered(lambda m: "Winner" in (m.body or ""))
+        self.assertEqual(len(announcement), 1)
+        with self.assertRaisesRegex(UserError, "keeps its KPI"):
+            contest.write({"date_to": "2026-01-31"})
+
+    @freeze_time("2026-03-20 12:00:00")
+    def test_rights(self):
+        contest = self.contest("won_revenue", "2026-03-01", "2026-03-31", self.rep1 | self.rep2)
+        self.assertEqual(contest.with_user(self.rep3).line_ids.user_id, self.rep1 | self.rep2)
+        with self.assertRaises(AccessError):
+            contest.with_user(self.leader).write({"reward": "More"})
+        with self.assertRaises(AccessError):
+            contest.with_user(self.rep1).action_refresh_ranking()
+        with self.assertRaises(AccessError):
+            self.env["sales.contest"].with_user(self.rep1).create(
+                {
+                    "name": "Mine",
+                    "kpi_id": self.kpi["won_revenue"].id,
+                    "date_from": "2026-03-01",
+                    "date_to": "2026-03-31",
+                    "participant_ids": [(6, 0, self.rep1.ids)],
+                }
+            )
+        self.assertFalse(self.env["sales.contest"].with_user(self.rep_b).search([]))

@@ -1,0 +1,153 @@
+"""Plans, with hand-worked figures: spread over periods (equal, last year's
+seasonality, a ramp) with exact sums, the split over salespeople with a new one,
+idempotency, a changed plan, suggestions from history, and the rollover."""
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from odoo.addons.sales_objectives.tools.figures import allocate
+
+from .common import SalesObjectivesCase
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-09-15 12:00:00")
+class TestPlan(SalesObjectivesCase):
+    def plan(self, horizon="quarter", date_from="2026-10-01", lines=(), **values):
+        Plan = self.env["sales.target.plan"].with_user(self.manager)
+        vals = {
+            "team_id": self.team1.id,
+            "company_id": self.company_a.id,
+            "horizon": horizon,
+            "date_from": date_from,
+            "granularity": "month",
+            "member_ids": [(0, 0, {"user_id": u.id}) for u in (self.rep1, self.rep2, self.rep4)],
+            "line_ids": [(0, 0, line) for line in lines],
+        }
+        vals.update(values)
+        return Plan.create(vals)
+
+    def line(self, kpi, total, **values):
+        return {"kpi_id": self.kpi[kpi].id, "total_value": total, **values}
+
+    def values(self, plan, owner_type="team"):
+        targets = plan.target_ids.filtered(lambda t: t.owner_type == owner_type)
+        if owner_type == "team":
+            return [t.target_value for t in targets.sorted("date_from")]
+        return {(t.user_id, t.date_from.month): t.target_value for t in targets}
+
+    def test_allocate_is_exact(self):
+        self.assertEqual(allocate(100, [1, 1, 1], 2), [33.34, 33.33, 33.33])
+        self.assertEqual(allocate(10, [1, 1, 1], 0), [4, 3, 3])
+        self.assertEqual(sum(allocate(1000, [1.02**i for i in range(12)], 2)), 1000)
+
+    def test_equal_spread_and_split(self):
+        plan = self.plan(lines=[self.line("won_revenue", 10000)])
+        plan.action_generate()
+        # 10,000 over October-December: 3,333.34, 3,333.33, 3,333.33
+        self.assertEqual(self.values(plan), [3333.34, 3333.33, 3333.33])
+        # each month over 3 salespeople, adding up exactly: October 3,333.34 ->
+        # 1,111.12 + 1,111.11 + 1,111.11
+        parts = self.values(plan, "user")
+        self.assertEqual(parts[(self.rep1, 10)], 1111.12)
+        self.assertAlmostEqual(
+            sum(v for (_u, month), v in parts.items() if month == 10), 3333.34, places=6
+        )
+        self.assertTrue(all(t.state == "confirmed" for t in plan.target_ids))
+        team_oct = plan.target_ids.filtered(
+            lambda t: t.owner_type == "team" and t.date_from.month == 10
+        )
+        self.assertEqual(len(team_oct.child_ids), 3)
+
+    def test_seasonality_from_last_year(self):
+        # team 1 won in Q4 2025: L11 700 (November) and L12 1,300 (December)
+        plan = self.plan(lines=[self.line("won_revenue", 10000, spread="seasonality")])
+        plan.action_generate()
+        self.assertEqual(self.values(plan), [0.0, 3500.0, 6500.0])
+
+    def test_ramp(self):
+        plan = self.plan(lines=[self.line("won_count", 31, spread="ramp", ramp=50)])
+        plan.action_generate()
+        # weights 1, 1.5, 2.25 (sum 4.75) of 31 deals: 6.53, 9.79, 14.68 -> 6, 9, 14 and
+        # the 2 deals left to the largest fractions (.79, .68): 6, 10, 15
+        values = self.values(plan)
+        self.assertEqual(sum(values), 31)
+        self.assertEqual(values, [6.0, 10.0, 15.0])
+
+    def test_new_salesperson_gets_a_ramp_up_share(self):
+        plan = self.plan(lines=[self.line("won_count", 30)], new_member_share=50)
+        plan.member_ids.filtered(lambda m: m.user_id == self.rep4).is_new = True
+        plan.action_generate()
+        # per month 10 deals over weights 1, 1, 0.5: 4, 4, 2
+        parts = self.values(plan, "user")
+        self.assertEqual(
+            (parts[(self.rep1, 11)], parts[(self.rep2, 11)], parts[(self.rep4, 11)]), (4, 4, 2)
+        )
+
+    def test_split_by_past_results(self):
+        # last 12 months to September 30, 2026: rep 1 won L11 700 + L1 1,000 + L2 2,000
+        # = 3,700; rep 2 L12 1,300 + L3 4,000 = 5,300; rep 4 nothing: half an average
+        # (4,500 x 50 % = 2,250)
+        plan = self.plan(lines=[self.line("won_revenue", 33750)], split_method="history")
+        plan.action_generate()
+        parts = self.values(plan, "user")
+        # October: 11,250 x 3,700 / 11,250 = 3,700; 5,300; 2,250
+        self.assertEqual(
+            (parts[(self.rep1, 10)], parts[(self.rep2, 10)], parts[(self.rep4, 10)]),
+            (3700.0, 5300.0, 2250.0),
+        )
+
+    def test_generate_twice_changes_nothing_and_reports_locked(self):
+        plan = self.plan(lines=[self.line("won_revenue", 9000)])
+        plan.action_generate()
+        targets = plan.target_ids
+        values = {t: (t.target_value, t.write_date) for t in targets}
+        plan.action_generate()
+        self.assertEqual(plan.target_ids, targets)
+        self.assertEqual({t: (t.target_value, t.write_date) for t in targets}, values)
+        self.assertIn("0 targets created", plan.last_report)
+        self.assertIn("12 already as planned", plan.last_report)
+        # a changed plan: one month reset to draft is updated, the confirmed ones are
+        # reported
+        october = targets.filtered(lambda t: t.owner_type == "team" and t.date_from.month == 10)
+        october.with_user(self.manager).action_reset_draft()
+        plan.line_ids.total_value = 12000
+        action = plan.action_generate()
+        self.assertEqual(october.target_value, 4000)
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("1 drafts updated", plan.last_report)
+        self.assertIn("11 confirmed targets differ", plan.last_report)
+
+    def test_suggest_from_history(self):
+        # Q4 2025: team 1 won 2,000 (L11, L12); last 12 months (Oct 2025-Sep 2026)
+        # 9,000; the 12 before: nothing -> no trend: 2,000
+        plan = self.plan(lines=[self.line("won_revenue", 0), self.line("win_rate", 0)])
+        plan.action_suggest()
+        self.assertEqual(plan.line_ids[0].total_value, 2000)
+        # win rate over the last 12 months: won L11, L12, L1, L2, L3; lost L4, L5
+        self.assertAlmostEqual(plan.line_ids[1].total_value, round(100 * 5 / 7, 2))
+
+    def test_rollover(self):
+        plan = self.plan(lines=[self.line("won_count", 6)], recurring=True)
+        plan.action_generate()
+        self.env["sales.target.plan"]._cron_roll_over()
+        self.assertFalse(plan.next_plan_id)  # Q4 ends in more than a month
+        with freeze_time("2026-12-05 12:00:00"):
+            self.env["sales.target.plan"]._cron_roll_over()
+            following = plan.next_plan_id
+            self.assertEqual(str(following.date_from), "2027-01-01")
+            self.assertEqual(self.values(following), [2.0, 2.0, 2.0])
+            self.env["sales.target.plan"]._cron_roll_over()
+            self.assertEqual(
+                self.env["sales.target.plan"].search_count([("team_id", "=", self.team1.id)]), 2
+            )
+
+    def test_rights(self):
+        plan = self.plan(lines=[self.line("won_count", 6)])
+        self.assertEqual(plan.with_user(self.rep1).name, plan.name)
+        with self.assertRaises(AccessError):
+            plan.with_user(self.leader).action_generate()
+        with self.assertRaises(AccessError):
+            plan.with_user(self.rep3).read(["name"])
