@@ -31,6 +31,7 @@
         "web.assets_backend": [
             "sales_objectives/static/src/activity_outcome/*",
             "sales_objectives/static/src/target_progress/*",
+            "sales_objectives/static/src/target_strip/*",
         ],
         "web.assets_backend_lazy": [
             "sales_objectives/static/src/target_pivot/*",

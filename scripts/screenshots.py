@@ -35,6 +35,13 @@ SHOTS = [
         ".o_kanban_record .o_sales_target_progress",
     ),
     (
+        "pipeline_strip.png",
+        "admin",
+        "/odoo/crm",
+        [],
+        ".o_sales_target_strip .o_sales_target_strip_item",
+    ),
+    (
         "target_form.png",
         "admin",
         "/odoo/action-sales_objectives.sales_target_action_team/"

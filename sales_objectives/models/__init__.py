@@ -22,4 +22,5 @@ from . import (
     sales_target_leaderboard,
     sales_target_news,
     sales_target_plan,
+    sales_target_strip,
 )

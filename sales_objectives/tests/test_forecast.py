@@ -61,3 +61,33 @@ class TestForecast(SalesObjectivesCase):
         self.assertTrue(
             self.forecast("won_revenue", self.rep3, team=self.team2, user=self.all_leads)
         )
+
+    def test_reads_in_constant_queries(self):
+        Forecast = self.env["sales.target.forecast"].with_user(self.manager)
+        spec = {
+            name: {}
+            for name in ("target_label", "won_label", "commit_label", "best_label", "gap_label")
+        }
+        spec.update(
+            user_id={"fields": {"display_name": {}}}, team_id={"fields": {"display_name": {}}}
+        )
+        for owner in (self.rep1, self.rep2):
+            self._target("won_revenue", owner, value=1000).action_confirm()
+
+        def read():
+            self.env.invalidate_all()
+            return Forecast.web_search_read([], spec)
+
+        read()
+        before = self.cr.sql_log_count
+        small = read()
+        small_queries = self.cr.sql_log_count - before
+        for month in range(4, 10):
+            for owner in (self.rep1, self.rep2, self.rep4):
+                self._target(
+                    "won_revenue", owner, value=1000, date_from=f"2026-{month:02d}-01"
+                ).action_confirm()
+        before = self.cr.sql_log_count
+        large = read()
+        self.assertEqual(large["length"], small["length"] + 18)
+        self.assertEqual(self.cr.sql_log_count - before, small_queries)

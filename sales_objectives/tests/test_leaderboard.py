@@ -128,3 +128,36 @@ class TestLeaderboard(SalesObjectivesCase):
         large = read()
         self.assertEqual(large["length"], small["length"] + 20)
         self.assertEqual(self.cr.sql_log_count - before, small_queries)
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-03-16 12:00:00")
+class TestStrip(SalesObjectivesCase):
+    def test_strip_shows_my_current_targets_in_constant_queries(self):
+        Target = self.env["sales.target"]
+        mine = Target
+        for kpi in ("won_revenue", "won_count", "win_rate"):
+            mine |= self._target(kpi, self.rep1, value=10)
+        mine.action_confirm()
+        self._target("won_count", self.rep1, value=10, date_from="2026-02-01").action_confirm()
+        self._target("new_leads", self.rep1, value=10)  # a draft
+        self._target("won_count", self.rep2, value=10).action_confirm()
+        strip = Target.with_user(self.rep1).so_strip_data()
+        self.assertEqual({row["id"] for row in strip}, set(mine.ids))
+        row = next(r for r in strip if r["id"] == mine[0].id)
+        self.assertEqual(row["value"], "$\xa03,000.00 / $\xa010.00")
+        self.assertEqual(row["period"], "Mar 2026")
+
+        def count():
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            Target.with_user(self.rep1).so_strip_data()
+            return self.cr.sql_log_count - before
+
+        count()
+        small = count()
+        more = Target
+        for kpi in ("avg_deal_size", "cycle_days", "new_opportunities", "activities_done"):
+            more |= self._target(kpi, self.rep1, value=10)
+        more.action_confirm()
+        self.assertEqual(count(), small)

@@ -11,6 +11,10 @@ registry.category("web_tour.tours").add("sales_objectives_rep_tour", {
     url: "/odoo/crm",
     steps: () => [
         {
+            trigger: ".o_sales_target_strip .o_sales_target_strip_item:contains('SO Rep Tour Target'):contains('0 / 4')",
+            content: "The progress strip above the pipeline shows the rep's target of the month",
+        },
+        {
             trigger: ".o_kanban_record:contains('SO Rep Tour Deal') .o_sales_objective_missing:contains('No objective')",
             content: "The card says the next call states no objective",
         },

@@ -1,0 +1,46 @@
+import { Component, onWillStart, useState } from "@odoo/owl";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { crmKanbanView } from "@crm/views/crm_kanban/crm_kanban_view";
+
+/**
+ * Above the pipeline: the current user's targets of the current periods, compact;
+ * each opens its target.
+ */
+export class SalesTargetStrip extends Component {
+    static template = "sales_objectives.SalesTargetStrip";
+    static props = {};
+
+    setup() {
+        this.orm = useService("orm");
+        this.action = useService("action");
+        this.state = useState({ targets: [] });
+        onWillStart(async () => {
+            this.state.targets = await this.orm.call("sales.target", "so_strip_data", []);
+        });
+    }
+
+    width(target) {
+        return `${Math.max(0, Math.min(target.attainment, 100))}%`;
+    }
+
+    open(target) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: "sales.target",
+            res_id: target.id,
+            views: [[false, "form"]],
+        });
+    }
+}
+
+export class SalesObjectivesCrmKanbanController extends crmKanbanView.Controller {
+    static template = "sales_objectives.CrmKanbanView";
+    static components = { ...crmKanbanView.Controller.components, SalesTargetStrip };
+}
+
+registry.category("views").add(
+    "crm_kanban",
+    { ...crmKanbanView, Controller: SalesObjectivesCrmKanbanController },
+    { force: true }
+);
