@@ -32,6 +32,7 @@
             "sales_objectives/static/src/activity_outcome/*",
             "sales_objectives/static/src/target_progress/*",
             "sales_objectives/static/src/target_strip/*",
+            "sales_objectives/static/src/target_burnup/*",
         ],
         "web.assets_backend_lazy": [
             "sales_objectives/static/src/target_pivot/*",

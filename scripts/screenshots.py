@@ -23,7 +23,8 @@ import urllib.request
 import websocket
 
 # (file, login, path, steps, selector that must show before the picture)
-# A step is ("click", selector), ("type", selector, text) or ("wait", selector); a path
+# A step is ("click", selector), ("type", selector, text), ("scroll", selector) or
+# ("wait", selector); a path
 # may name a record by "{model:domain}" (the first match's id).
 OPEN_TABLES = ("click", ".o_kanban_record:contains('Quote for 12 Tables')")
 SHOTS = [
@@ -56,6 +57,17 @@ SHOTS = [
         "{sales.target:[('owner_type', '=', 'team'), ('kpi_id.metric', '=', 'ordered_amount')]}",
         [],
         ".o_form_view .o_sales_target_summary p",
+    ),
+    (
+        "burnup.png",
+        "admin",
+        "/odoo/action-sales_objectives.sales_target_action_team/"
+        "{sales.target:[('owner_type', '=', 'team'), ('kpi_id.metric', '=', 'won_revenue')]}",
+        [
+            ("click", ".o_notebook a:contains('Burn-up')"),
+            ("scroll", ".o_sales_target_burnup canvas"),
+        ],
+        ".o_sales_target_burnup canvas",
     ),
     (
         "team_dashboard.png",
@@ -322,6 +334,8 @@ def run_step(chrome, name, step):
         raise SystemExit(f"{name}: {selector} did not show")
     if action == "click":
         chrome.evaluate(f"{find}.click()")
+    elif action == "scroll":
+        chrome.evaluate(f"{find}.scrollIntoView({{block: 'center'}})")
     elif action == "type":
         text = json.dumps(step[2])
         chrome.evaluate(

@@ -18,6 +18,7 @@ from . import (
     sales_objective,
     sales_target,
     sales_target_bonus,
+    sales_target_burnup,
     sales_target_forecast,
     sales_target_leaderboard,
     sales_target_news,

@@ -1,6 +1,7 @@
 from . import (
     test_bad_input,
     test_bonus,
+    test_burnup,
     test_contest,
     test_cron,
     test_digest,
