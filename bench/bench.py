@@ -34,6 +34,8 @@ STORED_FIGURES = [
     ("elapsed_ratio", "float8"),
     ("pipeline_value", "float8"),
     ("pipeline_weighted", "float8"),
+    ("pipeline_commit", "float8"),
+    ("pipeline_best", "float8"),
     ("history_win_rate", "float8"),
     ("history_avg_deal", "float8"),
     ("history_meetings_per_win", "float8"),
@@ -183,9 +185,7 @@ def phase_per_kpi(env, args):
         targets = [t for t in floor.targets if t[1] == kpi_id]
 
         def floor_measure(kpi_id=kpi_id, targets=targets):
-            cells = floor.cells(kpi_id)
-            for t in targets:
-                floor.summed(cells, t, 3)
+            floor.measure(kpi_id, targets)
 
         result[kpi.name] = (
             median_of(lambda kpi=kpi, group=group: engine._measure_kpi(kpi, group, state)),
@@ -292,7 +292,7 @@ def apply_changes(env):
         "SELECT DISTINCT user_id FROM crm_lead WHERE user_id IS NOT NULL ORDER BY user_id"
     )
     users = [r[0] for r in env.cr.fetchall()]
-    reps = rng.sample(users, 50)
+    reps = rng.sample(users, min(50, len(users)))  # W0 has 10 salespeople
     won = env["crm.stage"].search([("is_won", "=", True)], limit=1)
     call = env.ref("mail.mail_activity_data_call")
     Lead = env["crm.lead"].with_context(tracking_disable=True, mail_notrack=True)

@@ -10,9 +10,16 @@ and every opportunity has a company, so nothing is converted; KPI filters are em
   ``GROUP BY`` owner x month (parallel partial aggregation); quarters and years are
   summed from the months in Python.
 - The open pipeline: one scan for the two KPIs that project with it (same filter),
-  by owner x month of the expected closing.
+  by owner x month of the expected closing, the committed part (forecast) in the same
+  scan.
 - The 12-month history (won amount, won, lost; meetings): one scan each, one bucket
   per owner (the window of each company's time zone).
+- The sales bridge (sales_objectives_sale, _margin): one scan of the confirmed orders
+  (by order date, in the company's time zone) or of the posted invoices (by invoice
+  date: months as dates) per KPI, the same way; the first orders of each customer
+  (and of each customer and product category) with ``DISTINCT ON``; the customers of
+  each owner x month (one scan, grouped by customer too), their union over a
+  target's months in Python, retention and churn against the previous period's.
 - The derived figures with the same pure function as the engine (tools/figures.py),
   and one UPDATE of the targets whose figures changed, each column sent as one text
   array literal.
@@ -25,7 +32,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo.addons.sales_objectives.tools import figures
-from odoo.addons.sales_objectives.tools.buckets import _utc
+from odoo.addons.sales_objectives.tools.buckets import _utc, previous_period
 from odoo.addons.sales_objectives.tools.refresh_state import STORED_FIGURES
 
 HISTORY_DAYS = 365
@@ -63,6 +70,73 @@ FACTS = {
         [],
     ),
 }
+# the sales bridge: orders (o) by order date, invoices (m) by invoice date
+RATE = "COALESCE(NULLIF(o.currency_rate, 0), 1.0)"
+AMOUNT = f"o.amount_untaxed / {RATE}"
+MARGIN = f"o.margin / {RATE}"
+ORDERS = "FROM sale_order o WHERE o.state = 'sale'"
+ORDER_OWNERS = ("o.team_id", "o.user_id", "o.company_id")
+# each customer's first confirmed order in each company
+FIRST_ORDERS = """(SELECT DISTINCT ON (p.commercial_partner_id, f.company_id) f.id
+                     FROM sale_order f JOIN res_partner p ON p.id = f.partner_id
+                    WHERE f.state = 'sale'
+                 ORDER BY p.commercial_partner_id, f.company_id, f.date_order, f.id)"""
+# each customer's first confirmed order with a product category, in each company
+FIRST_CATEGORY_ORDERS = """(SELECT DISTINCT ON (p.commercial_partner_id, f.company_id,
+                                              pt.categ_id) f.id
+                     FROM sale_order_line l
+                     JOIN sale_order f ON f.id = l.order_id
+                     JOIN res_partner p ON p.id = f.partner_id
+                     JOIN product_product pp ON pp.id = l.product_id
+                     JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                    WHERE f.state = 'sale' AND l.display_type IS NULL
+                 ORDER BY p.commercial_partner_id, f.company_id, pt.categ_id, f.date_order,
+                          f.id)"""
+# metric -> (owner columns, moment, is a date, FROM/WHERE, components)
+SALES = {
+    "ordered_amount": (ORDER_OWNERS, "o.date_order", False, ORDERS, [AMOUNT]),
+    "orders_count": (ORDER_OWNERS, "o.date_order", False, ORDERS, []),
+    "avg_order_value": (ORDER_OWNERS, "o.date_order", False, ORDERS, [AMOUNT, "1"]),
+    "repeat_sales_share": (
+        ORDER_OWNERS,
+        "o.date_order",
+        False,
+        ORDERS,
+        # a hashed subplan (faster here than a join to the first orders)
+        [f"CASE WHEN o.id IN {FIRST_ORDERS} THEN 0 ELSE {AMOUNT} END", AMOUNT],
+    ),
+    "margin": (ORDER_OWNERS, "o.date_order", False, ORDERS, [MARGIN]),
+    "margin_percent": (ORDER_OWNERS, "o.date_order", False, ORDERS, [MARGIN, AMOUNT]),
+    "invoiced_amount": (
+        ("m.team_id", "m.invoice_user_id", "m.company_id"),
+        "m.invoice_date",
+        True,
+        "FROM account_move m WHERE m.move_type IN ('out_invoice', 'out_refund')"
+        " AND m.state = 'posted'",
+        ["m.amount_untaxed_signed"],
+    ),
+}
+# the discount: the lines of each order summed first (grouped by order), then by owner
+DISCOUNT = """
+    SELECT team_id, user_id, company_id, b, SUM(d / rate), SUM(g / rate), COUNT(*)
+      FROM (SELECT o.team_id, o.user_id, o.company_id, {bucket} AS b, {rate} AS rate,
+                   COALESCE(SUM(l.price_unit * l.product_uom_qty
+                                * COALESCE(l.discount, 0) / 100.0), 0) AS d,
+                   COALESCE(SUM(l.price_unit * l.product_uom_qty), 0) AS g
+              FROM sale_order o
+         LEFT JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
+             WHERE o.state = 'sale' AND o.date_order >= %(start)s AND o.date_order < %(stop)s
+          GROUP BY o.id) AS per_order
+  GROUP BY 1, 2, 3, 4
+"""
+# distinct customers: metric -> extra condition on the orders
+CUSTOMERS = {
+    "customers_served": "",
+    "retention_rate": "",
+    "churned_customers": "",
+    "cross_sell_customers": f" AND o.id IN {FIRST_CATEGORY_ORDERS} AND o.id NOT IN {FIRST_ORDERS}",
+}
+LOOKBACK = {"retention_rate", "churned_customers"}
 ACTIVITIES = """
     SELECT l.team_id, u.user_id, l.company_id, {bucket} AS b, COUNT(*)
       FROM mail_message m
@@ -82,7 +156,20 @@ COMBINE = {
     "avg_deal_size": "ratio",
     "cycle_days": "ratio",
     "win_rate": "rate",
+    "ordered_amount": "sum",
+    "orders_count": "sum",
+    "avg_order_value": "ratio",
+    "avg_discount": "percent",
+    "repeat_sales_share": "percent",
+    "invoiced_amount": "sum",
+    "margin": "sum",
+    "margin_percent": "percent",
+    "customers_served": "distinct",
+    "cross_sell_customers": "distinct",
+    "retention_rate": "retention",
+    "churned_customers": "churn",
 }
+ADDITIVE = ("sum", "distinct")
 PIPELINE = {"won_revenue": "amount", "won_count": "count"}
 
 
@@ -115,12 +202,26 @@ class Floor:
                    ON rc.id = c.resource_calendar_id"""
         )
         self.companies = {r[0]: r[1:] for r in cr.fetchall()}
+        # the forecast's commit probability of each company (when the engine has one)
+        cr.execute(
+            """SELECT 1 FROM information_schema.columns WHERE table_name = 'res_company'
+                  AND column_name = 'sales_forecast_commit_probability'"""
+        )
+        self.commit = {}
+        if cr.fetchone():
+            cr.execute("SELECT id, sales_forecast_commit_probability FROM res_company")
+            self.commit = dict(cr.fetchall())
         cr.execute("SELECT id, metric, domain FROM sales_kpi")
         self.kpis = {}
         for kpi_id, metric, domain in cr.fetchall():
             if (domain or "[]").strip() != "[]":
                 raise SystemExit("the floor is written for KPIs without a filter")
             self.kpis[kpi_id] = metric
+        cr.execute("SELECT to_regclass('product_category_sales_kpi_rel') IS NOT NULL")
+        if cr.fetchone()[0]:
+            cr.execute("SELECT 1 FROM product_category_sales_kpi_rel LIMIT 1")
+            if cr.fetchone():
+                raise SystemExit("the floor is written for KPIs without product categories")
         cr.execute(
             "SELECT sales_kpi_id, array_agg(mail_activity_type_id) FROM mail_activity_type_sales_kpi_rel"
             " GROUP BY sales_kpi_id"
@@ -144,12 +245,17 @@ class Floor:
         self.end = day
         self.zones = sorted({tz for tz, *_r in self.companies.values()})
 
-    def bucket(self, moment, company="l.company_id"):
+    def bucket(self, moment, company="l.company_id", months=None, is_date=False):
         """width_bucket of ``moment`` over the UTC starts of the local months of the
-        record's company."""
+        record's company (``months``: (first days, day after), else the targets'); a
+        date: over the first days themselves."""
+        months, end = months or (self.months, self.end)
+        if is_date:
+            arr = ",".join(str(d) for d in [*months, end])
+            return f"width_bucket({moment}, '{{{arr}}}'::date[])"
         cases = []
         for tz in self.zones:
-            starts = ",".join(str(_utc(d, tz)) for d in [*self.months, self.end])
+            starts = ",".join(str(_utc(d, tz)) for d in [*months, end])
             ids = [cid for cid, (ctz, *_r) in self.companies.items() if ctz == tz]
             cases.append((ids, f"'{{{starts}}}'::timestamp[]"))
         if len(cases) == 1:
@@ -157,9 +263,10 @@ class Floor:
         whens = " ".join(f"WHEN {company} = ANY(ARRAY{ids}) THEN {arr}" for ids, arr in cases[:-1])
         return f"width_bucket({moment}, CASE {whens} ELSE {cases[-1][1]} END)"
 
-    def span(self):
-        starts = [_utc(self.months[0], tz) for tz in self.zones]
-        stops = [_utc(self.end, tz) for tz in self.zones]
+    def span(self, months=None):
+        months, end = months or (self.months, self.end)
+        starts = [_utc(months[0], tz) for tz in self.zones]
+        stops = [_utc(end, tz) for tz in self.zones]
         return min(starts), max(stops)
 
     # -- measures ------------------------------------------------------------------
@@ -168,7 +275,21 @@ class Floor:
         """{(kind, owner, company): {month index: [components..., count]}}"""
         metric = self.kpis[kpi_id]
         start, stop = self.span()
-        if metric == "activities_done":
+        if metric == "avg_discount":
+            sql = DISCOUNT.format(bucket=self.bucket("o.date_order", "o.company_id"), rate=RATE)
+            params = {"start": start, "stop": stop}
+        elif metric in SALES:
+            (team, user, company), moment, is_date, source, comps = SALES[metric]
+            if is_date:
+                start, stop = self.months[0], self.end
+            columns = ", ".join(f"SUM({c})" for c in [*comps, "1"])
+            bucket = self.bucket(moment, company, is_date=is_date)
+            sql = (
+                f"SELECT {team}, {user}, {company}, {bucket} AS b, {columns}"
+                f" {source} AND {moment} >= %(start)s AND {moment} < %(stop)s GROUP BY 1, 2, 3, 4"
+            )
+            params = {"start": start, "stop": stop}
+        elif metric == "activities_done":
             sql = ACTIVITIES.format(bucket=self.bucket("m.date"))
             params = {"types": self.activity_types.get(kpi_id, []), "start": start, "stop": stop}
             if not params["types"]:
@@ -220,15 +341,29 @@ class Floor:
         return total
 
     def pipeline(self):
-        """(amount, weighted, count, weighted count) per owner and month of the expected
-        closing, for the open opportunities."""
+        """(amount, weighted, count, weighted count, and the same of the committed ones)
+        per owner and month of the expected closing, for the open opportunities."""
         first, end = self.months[0], self.end
         arr = ",".join(str(d) for d in [*self.months, end])
+        # committed: at least the company's commit probability (none: 100)
+        commit = " ".join(
+            f"WHEN {cid} THEN {p!r}" for cid, p in self.commit.items() if p is not None
+        )
+        committed = (
+            f"l.probability >= COALESCE(CASE l.company_id {commit} END, 100)"
+            if commit
+            else "l.probability >= 100"
+        )
         self.cr.execute(
             f"""SELECT l.team_id, l.user_id, l.company_id,
                        width_bucket(l.date_deadline, '{{{arr}}}'::date[]),
                        SUM(l.expected_revenue), SUM(l.expected_revenue * l.probability / 100.0),
-                       COUNT(*), SUM(l.probability / 100.0)
+                       COUNT(*), SUM(l.probability / 100.0),
+                       SUM(CASE WHEN {committed} THEN l.expected_revenue ELSE 0 END),
+                       SUM(CASE WHEN {committed} THEN l.expected_revenue * l.probability / 100.0
+                                ELSE 0 END),
+                       SUM(CASE WHEN {committed} THEN 1 ELSE 0 END),
+                       SUM(CASE WHEN {committed} THEN l.probability / 100.0 ELSE 0 END)
                   FROM crm_lead l LEFT JOIN crm_stage s ON s.id = l.stage_id
                  WHERE l.active AND l.type = 'opportunity' AND NOT COALESCE(s.is_won, FALSE)
                    AND l.date_deadline >= %s AND l.date_deadline < %s
@@ -271,6 +406,98 @@ class Floor:
             [start, stop, start, stop],
         )
         return self.by_owner(self.cr.fetchall(), 1)
+
+    def width(self, metric):
+        if metric == "activities_done":
+            return 1
+        if metric == "avg_discount":
+            return 3
+        if metric in SALES:
+            return len(SALES[metric][4]) + 1
+        return len(FACTS[metric][2]) + 1
+
+    def measure(self, kpi_id, targets):
+        """{target id: (actual, sample)} of ``targets`` of the KPI."""
+        metric = self.kpis[kpi_id]
+        combine = COMBINE[metric]
+        if metric in CUSTOMERS:
+            return self.measure_customers(metric, targets)
+        cells = self.cells(kpi_id)
+        width = self.width(metric)
+        result = {}
+        for t in targets:
+            comps = self.summed(cells, t, width)
+            if combine == "sum":
+                actual = comps[0]  # the amount, or the count itself
+            elif combine == "ratio":
+                actual = comps[0] / comps[1] if comps[1] else 0.0
+            elif combine == "percent":
+                actual = 100.0 * comps[0] / comps[1] if comps[1] else 0.0
+            else:
+                actual = 100.0 * comps[0] / (comps[0] + comps[1]) if comps[0] + comps[1] else 0.0
+            result[t[0]] = (actual, round(comps[-1]))
+        return result
+
+    def customers(self, metric):
+        """({owner: {month index: set of customers}}, first month): the distinct
+        customers (commercial partners) of the confirmed orders per owner and local month,
+        from 12 months before the targets' first for a metric looking back."""
+        first = self.months[0] - relativedelta(months=12) if metric in LOOKBACK else self.months[0]
+        months, day = [], first
+        while day < self.end:
+            months.append(day)
+            day += relativedelta(months=1)
+        plan = (months, self.end)
+        start, stop = self.span(plan)
+        self.cr.execute(
+            f"""SELECT o.team_id, o.user_id, o.company_id,
+                       {self.bucket("o.date_order", "o.company_id", plan)},
+                       p.commercial_partner_id
+                  FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
+                 WHERE o.state = 'sale' AND o.date_order >= %s AND o.date_order < %s
+                       {CUSTOMERS[metric]}
+              GROUP BY 1, 2, 3, 4, 5""",
+            [start, stop],
+        )
+        size = len(months)
+        sets = defaultdict(lambda: defaultdict(set))
+        for team, user, company, b, customer in self.cr.fetchall():
+            if not 1 <= b <= size or not customer:
+                continue
+            if team:
+                sets[("team", team)][b].add(customer)
+            if user:
+                sets[("user", user, company)][b].add(customer)
+            if company:
+                sets[("company", company)][b].add(customer)
+        return sets, first
+
+    def measure_customers(self, metric, targets):
+        sets, first = self.customers(metric)
+        combine = COMBINE[metric]
+
+        def union(t, date_from, date_to):
+            i = (date_from.year - first.year) * 12 + date_from.month - first.month + 1
+            j = (date_to.year - first.year) * 12 + date_to.month - first.month + 1
+            found = set()
+            by_month = sets.get(self.owner(t), {})
+            for b in range(i, j + 1):
+                found |= by_month.get(b, set())
+            return found
+
+        result = {}
+        for t in targets:
+            current = union(t, t[6], t[7])
+            if combine == "distinct":
+                result[t[0]] = (float(len(current)), len(current))
+                continue
+            before = union(t, *previous_period(t[6], t[7]))
+            if combine == "retention":
+                actual = 100.0 * len(before & current) / len(before) if before else 0.0
+            else:
+                actual = float(len(before - current))
+            result[t[0]] = (actual, len(before))
+        return result
 
     # -- the whole refresh ---------------------------------------------------------
 
@@ -316,26 +543,26 @@ class Floor:
         result, changed = {}, []
         for kpi_id, targets in by_kpi.items():
             metric = self.kpis[kpi_id]
-            cells = self.cells(kpi_id)
             combine = COMBINE[metric]
-            width = 1 if metric == "activities_done" else len(FACTS[metric][2]) + 1
+            actuals = self.measure(kpi_id, targets)
             for t in targets:
-                comps = self.summed(cells, t, width)
-                count = comps[-1]
-                if combine == "sum":
-                    actual = comps[0]  # the amount, or the count itself
-                elif combine == "ratio":
-                    actual = comps[0] / comps[1] if comps[1] else 0.0
-                else:
-                    actual = (
-                        100.0 * comps[0] / (comps[0] + comps[1]) if comps[0] + comps[1] else 0.0
-                    )
-                measured = {"actual_value": actual, "actual_sample": round(count)}
+                actual, sample = actuals[t[0]]
+                measured = {"actual_value": actual, "actual_sample": sample}
                 kind = PIPELINE.get(metric)
                 if kind:
-                    amount, weighted, n, weighted_n = self.summed(pipeline, t, 4)
-                    measured["pipeline_value"] = amount if kind == "amount" else n
-                    measured["pipeline_weighted"] = weighted if kind == "amount" else weighted_n
+                    amount, weighted, n, weighted_n, c_amount, c_weighted, c_n, c_weighted_n = (
+                        self.summed(pipeline, t, 8)
+                    )
+                    if kind == "amount":
+                        measured["pipeline_value"] = amount
+                        measured["pipeline_weighted"] = weighted
+                        measured["pipeline_commit"] = c_amount
+                        measured["pipeline_best"] = c_amount + weighted - c_weighted
+                    else:
+                        measured["pipeline_value"] = n
+                        measured["pipeline_weighted"] = weighted_n
+                        measured["pipeline_commit"] = c_n
+                        measured["pipeline_best"] = c_n + weighted_n - c_weighted_n
                     won_amount, won, lost, held = history.get(self.owner(t), {}).get(
                         1, [0.0, 0.0, 0.0, 0.0]
                     )
@@ -349,7 +576,7 @@ class Floor:
                         target=t[9] or 0.0,
                         unit=units[kpi_id][0],
                         direction=units[kpi_id][1],
-                        additive=combine == "sum",
+                        additive=combine in ADDITIVE,
                         pipeline_kind=kind,
                         actual=measured["actual_value"],
                         sample=measured["actual_sample"],

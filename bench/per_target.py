@@ -1,11 +1,36 @@
 """The per-target path: each target evaluated on its own through the ORM (domains,
 ``_read_group``, ``search_count``), as Odoo's gamification goals do without batch
-mode. Same definitions as the engine; conversions are cached per currency, company and
+mode (the sales bridge's metrics: orders, invoices and customers read through the ORM
+too). Same definitions as the engine; conversions are cached per currency, company and
 day, as anyone writing it would."""
 
 from datetime import timedelta
 
+import pytz
+
+from odoo.addons.sales_objectives.tools.buckets import previous_period
 from odoo.addons.sales_objectives.tools.periods import local_day_start_utc
+
+SALE_METRICS = {
+    "ordered_amount",
+    "orders_count",
+    "avg_order_value",
+    "avg_discount",
+    "repeat_sales_share",
+    "invoiced_amount",
+    "customers_served",
+    "retention_rate",
+    "churned_customers",
+    "cross_sell_customers",
+    "margin",
+    "margin_percent",
+}
+
+
+def local_day(moment, tz):
+    """The local day (in ``tz``) of the naive UTC datetime ``moment``."""
+    return pytz.utc.localize(moment).astimezone(pytz.timezone(tz)).date()
+
 
 WON = [("active", "=", True), ("stage_id.is_won", "=", True)]
 LOST = [("active", "=", False), ("probability", "=", 0)]
@@ -119,4 +144,120 @@ class PerTarget:
                 if firsts.get((lead.partner_id.commercial_partner_id.id, lead.company_id.id))
                 == lead.id
             )
+        if metric in SALE_METRICS:
+            return self.evaluate_sales(target, metric, tz, start, stop)
         raise ValueError(f"the per-target path does not cover {metric}")
+
+    # -- the sales bridge --------------------------------------------------------------
+
+    def orders_of(self, target, tz, date_from, date_to):
+        """The confirmed orders of ``target``'s owner dated (local day) in the days."""
+        start = local_day_start_utc(date_from, tz)
+        stop = local_day_start_utc(date_to + timedelta(days=1), tz)
+        return self.env["sale.order"].search(
+            [("state", "=", "sale"), ("date_order", ">=", start), ("date_order", "<", stop)]
+            + self.owner_domain(target),
+            order="id",
+        )
+
+    def amount(self, order, target, tz, value):
+        """``value`` of ``order`` (in the order's currency) in the target's currency."""
+        day = local_day(order.date_order, tz)
+        return self.convert(
+            value / (order.currency_rate or 1.0), order.company_id.currency_id, target, day
+        )
+
+    def firsts(self, customers, by_category=False):
+        """{(customer, company[, category]): id of its first confirmed order}."""
+        found = {}
+        orders = self.env["sale.order"].search(
+            [("state", "=", "sale"), ("partner_id.commercial_partner_id", "in", customers.ids)],
+            order="date_order, id",
+        )
+        for order in orders:
+            key = (order.partner_id.commercial_partner_id.id, order.company_id.id)
+            if not by_category:
+                found.setdefault(key, order.id)
+                continue
+            for line in order.order_line:
+                if not line.display_type and line.product_id:
+                    found.setdefault((*key, line.product_id.categ_id.id), order.id)
+        return found
+
+    def customers_of(self, target, tz, date_from, date_to):
+        orders = self.orders_of(target, tz, date_from, date_to)
+        return set(orders.partner_id.commercial_partner_id.ids)
+
+    def evaluate_sales(self, target, metric, tz, start, stop):
+        if metric == "invoiced_amount":
+            owner = self.owner_domain(target)
+            owner = [
+                ("invoice_user_id" if leaf[0] == "user_id" else leaf[0], *leaf[1:])
+                for leaf in owner
+            ]
+            groups = self.env["account.move"]._read_group(
+                [
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                    ("invoice_date", ">=", target.date_from),
+                    ("invoice_date", "<=", target.date_to),
+                ]
+                + owner,
+                ["invoice_date:day", "company_id"],
+                ["amount_untaxed_signed:sum"],
+            )
+            return sum(
+                self.convert(total, company.currency_id, target, day)
+                for day, company, total in groups
+            )
+        if metric in ("customers_served", "retention_rate", "churned_customers"):
+            current = self.customers_of(target, tz, target.date_from, target.date_to)
+            if metric == "customers_served":
+                return len(current)
+            before = self.customers_of(
+                target, tz, *previous_period(target.date_from, target.date_to)
+            )
+            if metric == "churned_customers":
+                return len(before - current)
+            return 100.0 * len(before & current) / len(before) if before else 0.0
+        orders = self.orders_of(target, tz, target.date_from, target.date_to)
+        if metric == "orders_count":
+            return len(orders)
+        if metric == "cross_sell_customers":
+            customers = orders.partner_id.commercial_partner_id
+            if not customers:
+                return 0
+            firsts = set(self.firsts(customers).values())
+            category_firsts = set(self.firsts(customers, by_category=True).values())
+            return len(
+                {
+                    order.partner_id.commercial_partner_id.id
+                    for order in orders
+                    if order.id in category_firsts and order.id not in firsts
+                }
+            )
+        amounts = [self.amount(o, target, tz, o.amount_untaxed) for o in orders]
+        total = sum(amounts)
+        if metric == "ordered_amount":
+            return total
+        if metric == "avg_order_value":
+            return total / len(orders) if orders else 0.0
+        if metric == "avg_discount":
+            granted = gross = 0.0
+            for order in orders:
+                for line in order.order_line:
+                    if line.display_type:
+                        continue
+                    value = line.price_unit * line.product_uom_qty
+                    granted += self.amount(order, target, tz, value * (line.discount or 0) / 100)
+                    gross += self.amount(order, target, tz, value)
+            return 100.0 * granted / gross if gross else 0.0
+        if metric == "repeat_sales_share":
+            customers = orders.partner_id.commercial_partner_id
+            firsts = set(self.firsts(customers).values()) if customers else set()
+            repeat = sum(a for o, a in zip(orders, amounts) if o.id not in firsts)
+            return 100.0 * repeat / total if total else 0.0
+        margin = sum(self.amount(o, target, tz, o.margin) for o in orders)
+        if metric == "margin":
+            return margin
+        return 100.0 * margin / total if total else 0.0

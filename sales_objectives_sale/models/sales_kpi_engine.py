@@ -59,15 +59,11 @@ class SalesKpiEngine(models.AbstractModel):
                 condition = SQL("%s AND pt.categ_id = ANY(%s)", condition, categories)
             return condition
 
+        sums = []  # the line expressions summed per order, in one pass over its lines
+
         def lines(expr):
-            return SQL(
-                """(SELECT COALESCE(SUM(%s), 0) FROM sale_order_line l
-                     LEFT JOIN product_product pp ON pp.id = l.product_id
-                     LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                    WHERE %s)""",
-                expr,
-                line_filter(),
-            )
+            sums.append(expr)
+            return SQL("COALESCE(%s, 0)", SQL.identifier("so_lines", f"s{len(sums) - 1}"))
 
         if categories:
             query.add_where(
@@ -78,6 +74,28 @@ class SalesKpiEngine(models.AbstractModel):
                         WHERE %s)""",
                     line_filter(),
                 )
+            )
+        comps = components(o, lines)
+        if sums:
+            # one lateral pass over each order's lines computes every sum at once
+            query.add_join(
+                "LEFT JOIN",
+                "so_lines",
+                SQL(
+                    "LATERAL (SELECT %s FROM sale_order_line l %s WHERE %s)",
+                    SQL(", ").join(
+                        SQL("SUM(%s) AS %s", expr, SQL.identifier(f"s{index}"))
+                        for index, expr in enumerate(sums)
+                    ),
+                    SQL(
+                        "JOIN product_product pp ON pp.id = l.product_id"
+                        " JOIN product_template pt ON pt.id = pp.product_tmpl_id"
+                    )
+                    if categories
+                    else SQL(),
+                    line_filter(),
+                ),
+                SQL("TRUE"),
             )
         customer = None
         if distinct:
@@ -96,7 +114,7 @@ class SalesKpiEngine(models.AbstractModel):
             o("company_id"),
             o("date_order"),
             False,
-            components(o, lines),
+            comps,
             "order",
             1,
             o("user_id"),
