@@ -864,7 +864,7 @@ def generate_sales(env, shape, companies, rep_info, partner_ids, t0):
     # (type, state, order, invoice date, accounting date, customer, partner, lines);
     # drafts and cancelled ones have no invoice date
     plans = []
-    for n, order_id, will_invoice, local_day, customer, partner, order_lines in invoiced:
+    for _n, order_id, will_invoice, local_day, customer, partner, order_lines in invoiced:
         if will_invoice:
             day = local_day + timedelta(days=rng.randrange(0, 31))
             plans.append(
@@ -895,7 +895,7 @@ def generate_sales(env, shape, companies, rep_info, partner_ids, t0):
     n_move_lines = sum(len(p[7]) for p in plans)
     aml_ids = iter(next_ids(cr, "account_move_line_id_seq", n_move_lines))
     last_invoice = {}
-    for move_id, (kind, state, order_id, day, date, customer, partner, order_lines) in zip(
+    for move_id, (kind, state, order_id, day, move_date, customer, partner, order_lines) in zip(
         move_ids, plans
     ):
         oname, user_id, team_id, company_id = order_info[order_id]
@@ -913,7 +913,7 @@ def generate_sales(env, shape, companies, rep_info, partner_ids, t0):
             counts["other_moves"] += 1
         amount = round(sum(line[6] for line in order_lines), 2)
         signed = -amount if refund else amount
-        created = datetime.combine(date, datetime.min.time()) + timedelta(hours=12)
+        created = datetime.combine(move_date, datetime.min.time()) + timedelta(hours=12)
         moves.append(
             (
                 move_id,
@@ -934,9 +934,9 @@ def generate_sales(env, shape, companies, rep_info, partner_ids, t0):
                 "not_paid",
                 oname,
                 f"Customer {customer}",
-                date,
+                move_date,
                 day,
-                day + timedelta(days=30) if day else date,
+                day + timedelta(days=30) if day else move_date,
                 1.0,
                 amount,
                 0.0,
@@ -985,7 +985,7 @@ def generate_sales(env, shape, companies, rep_info, partner_ids, t0):
                     state,
                     pname,
                     "product",
-                    date,
+                    move_date,
                     day,
                     10 + k,
                     qty,
