@@ -70,10 +70,10 @@ class SalesTarget(models.Model):
     # what a salesperson sees of their own bonus, and a team leader of their team's;
     # nobody else but sales managers (who set the bonuses and analyse the payouts)
     my_bonus_base = fields.Monetary(
-        "Bonus at 100 %", currency_field="currency_id", compute="_compute_my_bonus"
+        "My bonus at 100 %", currency_field="currency_id", compute="_compute_my_bonus"
     )
     my_bonus_payout = fields.Monetary(
-        "Estimated bonus", currency_field="currency_id", compute="_compute_my_bonus"
+        "My estimated bonus", currency_field="currency_id", compute="_compute_my_bonus"
     )
     my_bonus_terms = fields.Char("Bonus terms", compute="_compute_my_bonus")
 

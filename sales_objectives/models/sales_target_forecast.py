@@ -17,7 +17,7 @@ class SalesTargetForecast(models.Model):
     _order = "date_from desc, kpi_id, owner_type desc, team_id, user_id"
     _rec_name = "target_id"
 
-    target_id = fields.Many2one("sales.target", string="Target", readonly=True)
+    target_id = fields.Many2one("sales.target", string="Target record", readonly=True)
     kpi_id = fields.Many2one("sales.kpi", string="KPI", readonly=True)
     unit = fields.Selection(related="kpi_id.unit")
     period_type = fields.Selection(PERIOD_TYPES, string="Period", readonly=True)

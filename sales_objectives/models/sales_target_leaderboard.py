@@ -18,7 +18,7 @@ class SalesTargetLeaderboard(models.Model):
     _order = "kpi_id, date_from desc, owner_type desc, team_id, rank, user_id"
     _rec_name = "target_id"
 
-    target_id = fields.Many2one("sales.target", string="Target", readonly=True)
+    target_id = fields.Many2one("sales.target", string="Target record", readonly=True)
     kpi_id = fields.Many2one("sales.kpi", string="KPI", readonly=True)
     period_type = fields.Selection(PERIOD_TYPES, string="Period", readonly=True)
     period_name = fields.Char("Period name", readonly=True)

@@ -410,7 +410,7 @@ class SalesTargetPlanLine(models.Model):
         " ('company_id', '=', company_id)]",
     )
     unit = fields.Selection(related="kpi_id.unit")
-    unit_label = fields.Char("Unit", compute="_compute_unit_label")
+    unit_label = fields.Char("In", compute="_compute_unit_label")
     is_additive = fields.Boolean(compute="_compute_is_additive")
     total_value = fields.Float(
         "Team total",
