@@ -14,7 +14,7 @@ from ..tools.buckets import BucketPlan
 
 
 class SalesTarget(models.Model):
-    _inherit = "sales.target"
+    _inherit = "sales.target"  # pylint: disable=consider-merging-classes-inherited
 
     def so_burnup_data(self):
         """{labels, actual, pace, target, unit, currency} of the target, or {} when

@@ -77,7 +77,7 @@ class SalesTargetLeaderboard(models.Model):
     def _search_is_current(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
-        companies = self.env["res.company"].sudo().search([])
+        companies = self.env.user.sudo().company_ids
         current = expression.OR(
             [
                 [("company_id", "=", company_id), ("date_from", "<=", day), ("date_to", ">=", day)]

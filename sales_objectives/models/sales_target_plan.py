@@ -477,6 +477,6 @@ class SalesTargetPlanMember(models.Model):
 
 
 class SalesTarget(models.Model):
-    _inherit = "sales.target"
+    _inherit = "sales.target"  # pylint: disable=consider-merging-classes-inherited
 
     plan_id = fields.Many2one("sales.target.plan", string="Plan", readonly=True, index=True)

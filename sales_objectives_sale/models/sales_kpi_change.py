@@ -15,7 +15,7 @@ class SalesKpiChange(models.Model):
     def init(self):
         """Indexes taking the incremental pass to a salesperson's orders and invoices
         over a few buckets."""
-        super().init()
+        result = super().init()
         cr = self.env.cr
         create_index(
             cr,
@@ -31,6 +31,7 @@ class SalesKpiChange(models.Model):
             ["invoice_user_id", "invoice_date"],
             where="move_type IN ('out_invoice', 'out_refund') AND state = 'posted'",
         )
+        return result
 
     @api.model
     def _state_query(self, kind, ids):
