@@ -97,7 +97,20 @@ class SalesContest(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("state", "draft") != "draft" for vals in vals_list):
+            raise UserError(self.env._("A contest is created as a draft: start it, then close it."))
+        return super().create(vals_list)
+
     def write(self, vals):
+        if "state" in vals and not self.env.context.get("sales_contest_transition"):
+            raise UserError(
+                self.env._(
+                    "A contest's state changes with its buttons (Start, Close and announce "
+                    "the winners), so that its ranking and winners follow."
+                )
+            )
         frozen = {"kpi_id", "date_from", "date_to", "participant_ids", "company_id"} & set(vals)
         if frozen and self.filtered(lambda c: c.state == "done"):
             raise UserError(self.env._("A closed contest keeps its KPI, period and participants."))
@@ -111,7 +124,7 @@ class SalesContest(models.Model):
     def action_start(self):
         self.check_access("write")
         for contest in self.filtered(lambda c: c.state == "draft"):
-            contest.state = "running"
+            contest.with_context(sales_contest_transition=True).state = "running"
             contest._rank()
         return True
 
@@ -135,7 +148,7 @@ class SalesContest(models.Model):
                     )
                 )
             contest._rank()
-            contest.state = "done"
+            contest.with_context(sales_contest_transition=True).state = "done"
             contest._announce_winners()
         return True
 

@@ -100,3 +100,28 @@ class TestContest(SalesObjectivesCase):
                 }
             )
         self.assertFalse(self.env["sales.contest"].with_user(self.rep_b).search([]))
+
+    @freeze_time("2026-03-20 12:00:00")
+    def test_every_path_to_the_ranking_is_guarded(self):
+        """A manager cannot skip the ranking: no contest created running or closed, no
+        state written, no ranking typed."""
+        contest = self.contest("won_revenue", "2026-03-01", "2026-03-31", self.rep1 | self.rep2)
+        Contest = self.env["sales.contest"].with_user(self.manager)
+        with self.assertRaisesRegex(UserError, "created as a draft"):
+            Contest.create(
+                {
+                    "name": "Closed already",
+                    "kpi_id": self.kpi["won_revenue"].id,
+                    "company_id": self.company_a.id,
+                    "date_from": "2026-03-01",
+                    "date_to": "2026-03-31",
+                    "participant_ids": [(6, 0, self.rep1.ids)],
+                    "state": "done",
+                }
+            )
+        with self.assertRaisesRegex(UserError, "changes with its buttons"):
+            contest.with_user(self.manager).write({"state": "done"})
+        line = contest.line_ids.filtered(lambda line: line.user_id == self.rep2)
+        with self.assertRaises(AccessError):
+            line.with_user(self.manager).write({"rank": 1, "is_winner": True})
+        self.assertEqual(contest.state, "running")
