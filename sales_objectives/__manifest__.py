@@ -44,6 +44,7 @@
     "demo": [
         "demo/sales_target_demo.xml",
         "demo/sales_objective_demo.xml",
+        "demo/sales_roles_demo.xml",
     ],
     "installable": True,
     "application": False,

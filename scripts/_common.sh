@@ -117,6 +117,8 @@ ensure_odoo() {
         fi
         ODOO_CMD=("$ODOO_PY" "$src/odoo-bin")
         ODOO_PYTHONPATH="$src"
+        # the virtualenv imports this Odoo by itself (pytest-odoo, a python shell, ...)
+        [ "$ODOO_PY" = "$LOCAL_DIR/venv/bin/python" ] && _odoo_pth "$LOCAL_DIR/venv"
         ODOO_ADDONS_PATH="$src/addons,$ROOT"
     else
         ODOO_CMD=("$ODOO_PY" -m odoo)
@@ -129,6 +131,47 @@ ensure_odoo() {
         fi
     fi
     export TZ=UTC
+}
+
+# Writes (or, with Odoo installed in site-packages, removes) a .pth file that puts the
+# Odoo source tree on the path of the virtualenv "$1".
+_odoo_pth() {
+    local site
+    site=$("$1/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    if [ -n "$ODOO_PYTHONPATH" ]; then
+        echo "$ODOO_PYTHONPATH" >"$site/sales_objectives_odoo_src.pth"
+    else
+        rm -f "$site/sales_objectives_odoo_src.pth"
+    fi
+}
+
+# Sets PYTEST_PY: a python that imports Odoo, its requirements and pytest-odoo
+# (requirements-pytest.txt). Needs ensure_odoo. The project's virtualenv when the setup
+# made one; else .local/pytest, a virtualenv sharing the packages of the python3 that
+# imports Odoo.
+ensure_pytest_odoo() {
+    local venv stamp
+    if [ "$ODOO_PY" = "$LOCAL_DIR/venv/bin/python" ]; then
+        venv="$LOCAL_DIR/venv"
+    else
+        venv="$LOCAL_DIR/pytest"
+        if [ ! -x "$venv/bin/python" ]; then
+            say "Creating the virtualenv $venv for pytest-odoo (with the packages of $ODOO_PY)"
+            "$ODOO_PY" -m venv --system-site-packages "$venv"
+        fi
+    fi
+    _odoo_pth "$venv"
+    stamp=$(cksum <"$ROOT/requirements-pytest.txt")
+    if [ "$(cat "$venv/.pytest-stamp" 2>/dev/null)" != "$stamp" ] \
+        || ! "$venv/bin/python" -c 'import pytest_odoo, odoo' >/dev/null 2>&1; then
+        say "Installing pytest-odoo (requirements-pytest.txt) into $venv"
+        "$venv/bin/python" -m pip install --quiet -r "$ROOT/requirements-pytest.txt" \
+            || die "Installing pytest-odoo into $venv failed (above)."
+        echo "$stamp" >"$venv/.pytest-stamp"
+    fi
+    "$venv/bin/python" -c 'import odoo, pytest_odoo' \
+        || die "$venv/bin/python does not import Odoo and pytest-odoo (above)."
+    PYTEST_PY="$venv/bin/python"
 }
 
 # --------------------------------------------------------------------------

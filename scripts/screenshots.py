@@ -30,14 +30,21 @@ OPEN_TABLES = ("click", ".o_kanban_record:contains('Quote for 12 Tables')")
 SHOTS = [
     (
         "my_targets.png",
-        "demo",
+        "anna",
+        "/odoo/action-sales_objectives.sales_target_action_my",
+        [],
+        ".o_kanban_record .o_sales_target_progress",
+    ),
+    (
+        "my_targets_behind.png",
+        "ben",
         "/odoo/action-sales_objectives.sales_target_action_my",
         [],
         ".o_kanban_record .o_sales_target_progress",
     ),
     (
         "pipeline_strip.png",
-        "admin",
+        "anna",
         "/odoo/crm",
         [],
         ".o_sales_target_strip .o_sales_target_strip_item",
@@ -78,7 +85,7 @@ SHOTS = [
     ),
     (
         "targets_analysis.png",
-        "admin",
+        "manager",
         "/odoo/action-sales_objectives.sales_target_action_analysis",
         [],
         ".o_pivot table",
@@ -104,13 +111,24 @@ SHOTS = [
     ),
     (
         "leaderboard.png",
-        "admin",
+        "leader",
         "/odoo/action-sales_objectives.sales_target_leaderboard_action",
         [
             ("click", ".o_list_view .o_group_header:contains('Won revenue')"),
             ("click", ".o_list_view .o_group_header:contains('Q4')"),
         ],
         ".o_list_view .o_data_row",
+    ),
+    (
+        "funnel.png",
+        "leader",
+        "/odoo/crm",
+        [
+            ("click", ".o_menu_sections button:contains('Reporting')"),
+            ("click", ".dropdown-item:contains('Funnel per Salesperson')"),
+            ("click", ".modal button[name=action_compute]"),
+        ],
+        ".o_field_widget[name=hints]:contains('Ben Newcomer')",
     ),
     (
         "schedule_objective.png",

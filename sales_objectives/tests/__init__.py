@@ -4,6 +4,7 @@ from . import (
     test_burnup,
     test_contest,
     test_cron,
+    test_demo,
     test_digest,
     test_forecast,
     test_funnel,
