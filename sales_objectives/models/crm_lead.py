@@ -139,9 +139,13 @@ class CrmLead(models.Model):
     def write(self, vals):
         log = self.env["sales.kpi.change"].sudo()
         if self._SO_PLACING_FIELDS & set(vals):
-            log._log_leads_before(
-                self, moving=bool({"team_id", "user_id", "company_id"} & set(vals))
+            # its done activities and meetings count for their own author or attendee,
+            # in the lead's team and company: they move with the team and the company
+            # (the salesperson's company for a lead without company or team)
+            moving = bool({"team_id", "company_id"} & set(vals)) or (
+                "user_id" in vals and any(not (lead.company_id or lead.team_id) for lead in self)
             )
+            log._log_leads_before(self, moving=moving)
         else:
             log._log_created("lead", self.ids, touched=True)
         return super().write(vals)

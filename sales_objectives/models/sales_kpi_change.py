@@ -127,6 +127,13 @@ class SalesKpiChange(models.Model):
                 "",
             ),
             (
+                # a customer's later wins (new customers, repeat revenue)
+                "sales_objectives_lead_partner_closed_idx",
+                "crm_lead",
+                ["partner_id", "date_closed"],
+                "active AND date_closed IS NOT NULL",
+            ),
+            (
                 "sales_objectives_message_author_date_idx",
                 "mail_message",
                 ["author_id", "date"],

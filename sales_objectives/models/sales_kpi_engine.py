@@ -155,14 +155,15 @@ class SalesKpiEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def refresh(self, targets, complete=False, changes=None):
+    def refresh(self, targets, complete=False, changes=None, periods=None):
         """Measures and stores the figures of ``targets`` (closed ones are skipped).
 
         A KPI whose measure fails is logged and skipped: its targets keep their last
         figures and are flagged, the error is kept on the KPI; the other KPIs are
         refreshed. ``complete``: ``targets`` are every open target of their KPIs (a
         scheduled full pass), whose cells are kept; ``changes``: an incremental pass
-        (sales_kpi_incremental.py) re-measuring only what they touched. Both move the
+        (sales_kpi_incremental.py) re-measuring only what they touched (``periods``:
+        the pass's ``_open_periods()``, read once). Both move the
         KPIs' last refresh and write only the targets whose figures changed. Returns
         the ids of the KPIs that failed.
         """
@@ -183,7 +184,7 @@ class SalesKpiEngine(models.AbstractModel):
         elif complete:
             state.mode = "full"
         if state.mode != "direct":
-            state.periods = self._open_periods()
+            state.periods = periods if periods is not None else self._open_periods()
         # the metric queries share the companies of the teams and users, and their
         # commit probabilities
         teams, users, commits = self._owner_maps()
@@ -980,7 +981,8 @@ class SalesKpiEngine(models.AbstractModel):
         if bonuses:
             self.env["sales.target"]._so_write_payouts(bonuses)
         if events:
-            self.env["sales.target"].browse(list(events))._so_announce(events)
+            # a refresh asked for announces at once; a scheduled pass queues its news
+            self.env["sales.target"]._so_queue_news(events, send=state.mode == "direct")
 
     @api.model
     def _news(self, row, direction, old_figures, values, never):

@@ -11,6 +11,7 @@ companies') plus the targets created or changed since the last pass, adding them
 from the kept cells.
 """
 
+import functools
 import json
 import logging
 from collections import defaultdict
@@ -152,19 +153,25 @@ class SalesKpiRefresh(models.AbstractModel):
             states += self._states(kind, Change._current_states(kind, sorted(ids)))
         touched = {(row[1], row[2]) for row in logged if row[11]}
         customers = self._customer_states(states, touched)
-        ids = self._affected_targets(states, customers)
+        # the buckets every open target needs, read once for the whole pass
+        periods = self._engine()._open_periods()
+        ids = self._affected_targets(states, customers, periods)
         cr.execute(
             SQL(
                 """SELECT id FROM sales_target
                     WHERE state IN ('draft', 'confirmed') AND active
                       AND (refreshed_at IS NULL OR write_date >= %s OR kpi_id = ANY(%s))""",
                 since or "1970-01-01",
-                self._stale_kpis(),
+                self._stale_kpis(periods),
             )
         )
         ids.update(row[0] for row in cr.fetchall())
         targets = self.env["sales.target"].browse(sorted(ids))
-        failed = self._engine().refresh(targets, changes=(states, customers)) if targets else []
+        failed = (
+            self._engine().refresh(targets, changes=(states, customers), periods=periods)
+            if targets
+            else []
+        )
         if logged and not failed:
             cr.execute(
                 SQL("DELETE FROM sales_kpi_change WHERE id = ANY(%s)", [row[0] for row in logged])
@@ -225,18 +232,24 @@ class SalesKpiRefresh(models.AbstractModel):
         ids = [row[0] for row in self.env.cr.fetchall()]
         return self._states("lead", self.env["sales.kpi.change"]._current_states("lead", ids))
 
-    def _affected_targets(self, states, customers):
+    def _affected_targets(self, states, customers, periods):
         """Ids of the open targets whose owner had a changed record dated in the
         target's period, for a KPI that counts that kind of record (any period for the
-        KPIs projecting with the owner's history)."""
+        KPIs projecting with the owner's history). ``periods``: the engine's
+        ``_open_periods()``."""
         state = self._engine()._load_state([])
-        state.periods = self._engine()._open_periods()
+        state.periods = periods
         kpis = (
             self.env["sales.kpi"]
             .with_context(active_test=False)
             .browse([key[1] for key in state.periods if key[0] == "kpi"])
         )
         now = fields.Datetime.now()
+
+        @functools.cache
+        def local_day(moment, tz):
+            return pytz.utc.localize(moment).astimezone(pytz.timezone(tz)).date()
+
         marks = defaultdict(lambda: defaultdict(set))  # kpi -> owner -> local days / None
         owners = {"user": set(), "team": set(), "company": set()}
         lookback = set()
@@ -263,9 +276,7 @@ class SalesKpiRefresh(models.AbstractModel):
                         day = (
                             moment.date()
                             if index == 4 or not clock
-                            else pytz.utc.localize(moment)
-                            .astimezone(pytz.timezone(clock.tz))
-                            .date()
+                            else local_day(moment, clock.tz)
                         )
                     for key in (
                         ("user", change.user_id),
@@ -306,12 +317,13 @@ class SalesKpiRefresh(models.AbstractModel):
                 affected.add(target_id)
         return affected
 
-    def _stale_kpis(self):
+    def _stale_kpis(self, periods):
         """KPIs whose kept cells no longer fit (a changed definition, targets over
         other periods, another time zone, a new day for the 12-month history): all
-        their targets are measured again."""
+        their targets are measured again. ``periods``: the engine's
+        ``_open_periods()``."""
         state = self._engine()._load_state([])
-        state.periods = self._engine()._open_periods()
+        state.periods = periods
         Source = self.env["sales.kpi.cell.source"]
         stale = []
         kpis = (

@@ -3,14 +3,67 @@ the team leader, a notification to the salesperson) and the milestones of its ac
 (50 %, 90 %, 100 % of the target, the stretch value) in its chatter. The engine finds
 the news while it stores the figures (sales_kpi_engine.py, ``_store``); nothing is
 announced on a refresh that changes nothing, nor for a target measured the first time.
+
+The refresh only queues the news (sales.target.news, one INSERT) and records the
+milestone reached, in its own transaction: a scheduled refresh costs what changed in
+the figures, and a mail failure cannot undo figures. A refresh asked for (the Refresh
+button) sends its news at once; the scheduled passes leave them to the job "send
+target news", triggered as soon as they commit.
 """
+
+import logging
 
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
+_logger = logging.getLogger(__name__)
+
 STRETCH = 101
+NEWS_BATCH = 500
+
+
+class SalesTargetNews(models.Model):
+    _name = "sales.target.news"
+    _description = "Sales target news to announce"
+    _order = "id"
+    _log_access = False
+
+    target_id = fields.Many2one("sales.target", required=True, ondelete="cascade", index=True)
+    status = fields.Char(help="The status the target turned to (at risk, behind).")
+    milestone = fields.Integer(help="The milestone the actual passed (50, 90, 100, 101).")
+
+    @api.model
+    def _cron_send(self, limit=NEWS_BATCH):
+        """Announces the queued news, oldest first, ``limit`` at a time (the job calls
+        again while some remain)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM sales_target_news ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                limit + 1,
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        news = self.sudo().browse(ids[:limit])
+        news._send()
+        if len(ids) > limit:
+            self.env["ir.cron"]._notify_progress(done=limit, remaining=len(ids) - limit)
+        return len(news)
+
+    def _send(self):
+        """Announces and removes these news (in their order)."""
+        if not self:
+            return
+        events = {}
+        for item in self:
+            target_events = events.setdefault(item.target_id.id, [])
+            target_events.append({"status": item.status, "milestone": item.milestone})
+        self.env.cr.execute(SQL("DELETE FROM sales_target_news WHERE id = ANY(%s)", self.ids))
+        self.invalidate_model()
+        targets = self.env["sales.target"].browse(list(events)).exists()
+        targets._so_announce({tid: events[tid] for tid in targets.ids})
+        _logger.info("Sales objectives: %s target news announced", len(self))
 
 
 class SalesTarget(models.Model):
@@ -24,10 +77,12 @@ class SalesTarget(models.Model):
         "the target), 101 for the stretch value.",
     )
 
-    def _so_announce(self, events):
-        """``events`` {target id: {"status": (old, new), "milestone": level, "silent":
-        bool}} found by the engine for the targets ``self``."""
-        self = self.sudo().with_context(mail_notrack=True, tracking_disable=True)
+    def _so_queue_news(self, events, send=False):
+        """Records the milestones reached and queues the news of ``events`` {target id:
+        {"status": (old, new), "milestone": level, "silent": bool}} found by the engine
+        (a silent event, the first measure of a target, only records its milestone).
+        ``send``: announce them now (a refresh asked for); else the news job is
+        triggered."""
         milestones = {tid: e["milestone"] for tid, e in events.items() if "milestone" in e}
         if milestones:
             self.env.cr.execute(
@@ -39,17 +94,42 @@ class SalesTarget(models.Model):
                 )
             )
             self.invalidate_model(["milestone_reached"])
-        loud = self.filtered(lambda t: not events[t.id].get("silent"))
-        turned = loud.filtered(lambda t: "status" in events[t.id])
-        if turned:
-            turned._so_warn_turned(events)
-        for target in loud.filtered(lambda t: "milestone" in events[t.id]):
-            target._so_post_milestone(events[target.id]["milestone"])
+        loud = [(tid, e) for tid, e in events.items() if not e.get("silent")]
+        if not loud:
+            return
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO sales_target_news (target_id, status, milestone)
+                   SELECT * FROM unnest(%s::int4[], %s::varchar[], %s::int4[])
+                   RETURNING id""",
+                [tid for tid, _e in loud],
+                [e["status"][1] if "status" in e else None for _tid, e in loud],
+                [e.get("milestone") for _tid, e in loud],
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if send:
+            self.env["sales.target.news"].sudo().browse(ids)._send()
+        else:
+            cron = self.env.ref("sales_objectives.ir_cron_sales_target_news", False)
+            if cron:
+                cron.sudo()._trigger()
+
+    def _so_announce(self, events):
+        """``events`` {target id: [{"status": new status or None, "milestone": level or
+        0}, ...]}: the queued news of the targets ``self``, oldest first."""
+        self = self.sudo().with_context(mail_notrack=True, tracking_disable=True)
+        for target in self:
+            for event in events[target.id]:
+                if event["status"]:
+                    target._so_warn_turned(event["status"])
+                if event["milestone"]:
+                    target._so_post_milestone(event["milestone"])
 
     def _so_status_name(self, status):
         return dict(self._fields["status"]._description_selection(self.env)).get(status)
 
-    def _so_warn_turned(self, events):
+    def _so_warn_turned(self, new):
         """One activity for the team leader (unless one is still open for this target)
         and one notification to the salesperson, in their own language."""
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
@@ -64,7 +144,6 @@ class SalesTarget(models.Model):
             )
         }
         for target in self:
-            _old, new = events[target.id]["status"]
             leader = target.team_id.user_id
             if leader and (target.id, leader.id) not in open_for:
                 local = target.with_context(lang=leader.lang)

@@ -4,7 +4,7 @@ on a refresh that changes nothing, nor for a target measured the first time."""
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import RecordCapturer, tagged
 
 from .common import SalesObjectivesCase
 
@@ -67,6 +67,40 @@ class TestNews(SalesObjectivesCase):
         self.set_actual(44)
         self.assertEqual(len(self.activities()), 1)
         self.assertEqual(len(self.notes("This target is now")), 3)
+
+    def test_scheduled_pass_queues_its_news_for_the_news_job(self):
+        # Rep 1 has won L1 and L2 in March: 2 deals of 4, on track half-way
+        target = self._target("won_count", self.rep1, value=4)
+        target.action_confirm()
+        self.assertEqual(target.status, "on_track")
+        News = self.env["sales.target.news"]
+        cron = self.env.ref("sales_objectives.ir_cron_sales_target_news")
+        triggers = self.env["ir.cron.trigger"].sudo()
+        # L1 turns out lost: the scheduled (incremental) pass finds the target behind
+        self.l1.with_user(self.rep1).action_set_lost()
+        with RecordCapturer(triggers, [("cron_id", "=", cron.id)]) as capture:
+            self.env["sales.kpi.refresh"]._incremental_pass("2999-01-01")
+        self.assertEqual(target.status, "behind")
+        self.assertEqual(len(capture.records), 1)
+        # the figures are stored; the news waits for its job
+        news_of = [("res_model", "=", "sales.target"), ("res_id", "=", target.id)]
+        self.assertFalse(self.env["mail.activity"].search(news_of))
+        queued = News.search([("target_id", "=", target.id)])
+        self.assertEqual(queued.mapped("status"), ["behind"])
+        pending = News.search_count([])  # this target's and the others' news
+        self.assertEqual(News._cron_send(), pending)
+        activity = self.env["mail.activity"].search(news_of)
+        self.assertEqual(activity.user_id, self.leader)
+        self.assertIn("now Behind", activity.summary)
+        self.assertEqual(
+            len(target.message_ids.filtered(lambda m: "now Behind" in (m.body or ""))), 1
+        )
+        self.assertFalse(queued.exists())
+        # the job run again, a full pass finding nothing new: nothing more
+        self.assertEqual(News._cron_send(), 0)
+        self.env["sales.kpi.engine"].refresh(target, complete=True)
+        self.assertFalse(News.search([("target_id", "=", target.id)]))
+        self.assertEqual(len(self.env["mail.activity"].search(news_of)), 1)
 
     def test_team_target_warns_the_leader_only(self):
         team = self._target("manual", self.team1, value=100, manual_value=60)

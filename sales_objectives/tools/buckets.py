@@ -9,7 +9,6 @@ conversion per row). Pure Python, no ORM.
 """
 
 import bisect
-import itertools
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
@@ -184,21 +183,26 @@ class BucketPlan:
 
 class Series:
     """Running totals of summed components over the buckets of a plan, for one owner
-    and company: ``sum(i, j)`` is the total of buckets i..j (1-based) in O(1)."""
+    and company: ``sum(i, j)`` is the total of buckets i..j (1-based) in O(log n), kept
+    over the buckets that have records only (most owners have few)."""
 
-    __slots__ = ("cumulative",)
+    __slots__ = ("cumulative", "keys", "width")
 
     def __init__(self, by_bucket, size, width):
-        columns = [[0.0] * (size + 1) for _ in range(width)]
-        for bucket, comps in by_bucket.items():
-            for column, value in zip(columns, comps):
-                column[bucket] = value
-        self.cumulative = [list(itertools.accumulate(column)) for column in columns]
+        self.keys = sorted(by_bucket)
+        self.width = width
+        self.cumulative = columns = [[0.0] for _ in range(width)]
+        for bucket in self.keys:
+            comps = by_bucket[bucket]
+            for index, column in enumerate(columns):
+                column.append(column[-1] + (comps[index] if index < len(comps) else 0.0))
 
     def sum(self, i, j):
         if j < i:
-            return [0.0] * len(self.cumulative)
-        return [column[j] - column[i - 1] for column in self.cumulative]
+            return [0.0] * self.width
+        low = bisect.bisect_left(self.keys, i)
+        high = bisect.bisect_right(self.keys, j)
+        return [column[high] - column[low] for column in self.cumulative]
 
 
 def scaled(by_bucket, money, factor_of):
