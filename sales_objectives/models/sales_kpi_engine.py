@@ -173,6 +173,8 @@ class SalesKpiEngine(models.AbstractModel):
         # grouped reads over many rows: hash them in memory, and do not spend seconds
         # compiling them (for this transaction only)
         env.cr.execute(SQL("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"))
+        if changes is not None:
+            env.cr.execute(SQL("SET LOCAL max_parallel_workers_per_gather = 0"))
         rows = self._read_targets(targets.ids)
         if not rows:
             return []
