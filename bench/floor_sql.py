@@ -16,10 +16,13 @@ and every opportunity has a company, so nothing is converted; KPI filters are em
   per owner (the window of each company's time zone).
 - The sales bridge (sales_objectives_sale, _margin): one scan of the confirmed orders
   (by order date, in the company's time zone) or of the posted invoices (by invoice
-  date: months as dates) per KPI, the same way; the first orders of each customer
-  (and of each customer and product category) with ``DISTINCT ON``; the customers of
-  each owner x month (one scan, grouped by customer too), their union over a
-  target's months in Python, retention and churn against the previous period's.
+  date: months as dates) per KPI, the same way; the discount in one hash join of the
+  lines to their orders (the orders counted apart); the repeat share in one scan and
+  sort numbering each customer's orders (``row_number()``); for cross-sell, the first
+  orders of each customer and of each customer and product category with
+  ``DISTINCT ON``; the customers of each owner x month (one scan, grouped by customer
+  too, shared by customers served, retention and churn), their union over a target's
+  months in Python, retention and churn against the previous period's.
 - The derived figures with the same pure function as the engine (tools/figures.py),
   and one UPDATE of the targets whose figures changed, each column sent as one text
   array literal.
@@ -97,14 +100,6 @@ SALES = {
     "ordered_amount": (ORDER_OWNERS, "o.date_order", False, ORDERS, [AMOUNT]),
     "orders_count": (ORDER_OWNERS, "o.date_order", False, ORDERS, []),
     "avg_order_value": (ORDER_OWNERS, "o.date_order", False, ORDERS, [AMOUNT, "1"]),
-    "repeat_sales_share": (
-        ORDER_OWNERS,
-        "o.date_order",
-        False,
-        ORDERS,
-        # a hashed subplan (faster here than a join to the first orders)
-        [f"CASE WHEN o.id IN {FIRST_ORDERS} THEN 0 ELSE {AMOUNT} END", AMOUNT],
-    ),
     "margin": (ORDER_OWNERS, "o.date_order", False, ORDERS, [MARGIN]),
     "margin_percent": (ORDER_OWNERS, "o.date_order", False, ORDERS, [MARGIN, AMOUNT]),
     "invoiced_amount": (
@@ -116,17 +111,35 @@ SALES = {
         ["m.amount_untaxed_signed"],
     ),
 }
-# the discount: the lines of each order summed first (grouped by order), then by owner
+# the discount: one hash join of the lines to their orders, summed straight by owner x
+# month; the orders counted by a scan of the orders alone
 DISCOUNT = """
-    SELECT team_id, user_id, company_id, b, SUM(d / rate), SUM(g / rate), COUNT(*)
-      FROM (SELECT o.team_id, o.user_id, o.company_id, {bucket} AS b, {rate} AS rate,
-                   COALESCE(SUM(l.price_unit * l.product_uom_qty
-                                * COALESCE(l.discount, 0) / 100.0), 0) AS d,
-                   COALESCE(SUM(l.price_unit * l.product_uom_qty), 0) AS g
-              FROM sale_order o
-         LEFT JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
-             WHERE o.state = 'sale' AND o.date_order >= %(start)s AND o.date_order < %(stop)s
-          GROUP BY o.id) AS per_order
+    SELECT o.team_id, o.user_id, o.company_id, {bucket} AS b,
+           SUM(l.price_unit * l.product_uom_qty * COALESCE(l.discount, 0) / 100.0 / {rate}),
+           SUM(l.price_unit * l.product_uom_qty / {rate})
+      FROM sale_order o
+      JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
+     WHERE o.state = 'sale' AND o.date_order >= %(start)s AND o.date_order < %(stop)s
+  GROUP BY 1, 2, 3, 4
+"""
+ORDER_COUNTS = """
+    SELECT o.team_id, o.user_id, o.company_id, {bucket} AS b, COUNT(*)
+      FROM sale_order o
+     WHERE o.state = 'sale' AND o.date_order >= %(start)s AND o.date_order < %(stop)s
+  GROUP BY 1, 2, 3, 4
+"""
+# the repeat share: one scan and sort of the confirmed orders numbering each customer's
+# orders in each company (the first is number 1), summed in the same statement
+REPEAT = """
+    SELECT team_id, user_id, company_id, b, SUM(CASE WHEN n = 1 THEN 0 ELSE amount END),
+           SUM(amount), COUNT(*)
+      FROM (SELECT o.team_id, o.user_id, o.company_id, o.date_order, {bucket} AS b,
+                   {amount} AS amount,
+                   row_number() OVER (PARTITION BY p.commercial_partner_id, o.company_id
+                                          ORDER BY o.date_order, o.id) AS n
+              FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
+             WHERE o.state = 'sale' AND o.date_order < %(stop)s) AS numbered
+     WHERE date_order >= %(start)s
   GROUP BY 1, 2, 3, 4
 """
 # distinct customers: metric -> extra condition on the orders
@@ -276,7 +289,16 @@ class Floor:
         metric = self.kpis[kpi_id]
         start, stop = self.span()
         if metric == "avg_discount":
-            sql = DISCOUNT.format(bucket=self.bucket("o.date_order", "o.company_id"), rate=RATE)
+            bucket = self.bucket("o.date_order", "o.company_id")
+            params = {"start": start, "stop": stop}
+            self.cr.execute(DISCOUNT.format(bucket=bucket, rate=RATE), params)
+            sums = {tuple(r[:4]): [*r[4:], 0] for r in self.cr.fetchall()}
+            self.cr.execute(ORDER_COUNTS.format(bucket=bucket), params)
+            for *key, count in self.cr.fetchall():
+                sums.setdefault(tuple(key), [0.0, 0.0, 0])[2] = count
+            return self.by_owner([(*key, *comps) for key, comps in sums.items()], len(self.months))
+        if metric == "repeat_sales_share":
+            sql = REPEAT.format(bucket=self.bucket("o.date_order", "o.company_id"), amount=AMOUNT)
             params = {"start": start, "stop": stop}
         elif metric in SALES:
             (team, user, company), moment, is_date, source, comps = SALES[metric]
@@ -410,7 +432,7 @@ class Floor:
     def width(self, metric):
         if metric == "activities_done":
             return 1
-        if metric == "avg_discount":
+        if metric in ("avg_discount", "repeat_sales_share"):
             return 3
         if metric in SALES:
             return len(SALES[metric][4]) + 1
@@ -441,8 +463,18 @@ class Floor:
     def customers(self, metric):
         """({owner: {month index: set of customers}}, first month): the distinct
         customers (commercial partners) of the confirmed orders per owner and local month,
-        from 12 months before the targets' first for a metric looking back."""
-        first = self.months[0] - relativedelta(months=12) if metric in LOOKBACK else self.months[0]
+        from 12 months before the targets' first for a metric looking back. In a whole
+        run, the KPIs counting the same orders' customers (customers served, retention,
+        churn) share one scan."""
+        shared = getattr(self, "shared", None)
+        key = CUSTOMERS[metric]
+        if shared is not None and key in shared:
+            return shared[key]
+        looking_back = metric in LOOKBACK or (
+            shared is not None
+            and any(m in LOOKBACK and CUSTOMERS[m] == key for m in self.kpis.values())
+        )
+        first = self.months[0] - relativedelta(months=12) if looking_back else self.months[0]
         months, day = [], first
         while day < self.end:
             months.append(day)
@@ -470,6 +502,8 @@ class Floor:
                 sets[("user", user, company)][b].add(customer)
             if company:
                 sets[("company", company)][b].add(customer)
+        if shared is not None:
+            shared[key] = (sets, first)
         return sets, first
 
     def measure_customers(self, metric, targets):
@@ -529,6 +563,7 @@ class Floor:
         """Computes every figure of every open target, writes those that changed.
         Returns {target id: [figures in STORED_FIGURES order]}."""
         self.load()
+        self.shared = {}  # the customers' scans shared by the KPIs that count them
         elapsed = self.elapsed()
         by_kpi = defaultdict(list)
         for t in self.targets:

@@ -146,6 +146,11 @@ class DistinctSets:
         return found
 
 
+# a Refresh reading at most this many salespeople's or teams' records uses the
+# metrics' indexed probes (_few_owners)
+FEW_OWNERS = 20
+
+
 class SalesKpiEngine(models.AbstractModel):
     _name = "sales.kpi.engine"
     _description = "Sales KPI refresh engine"
@@ -193,6 +198,7 @@ class SalesKpiEngine(models.AbstractModel):
         self = self.with_context(
             sales_objectives_owner_companies=(teams, users),
             sales_objectives_commit_thresholds=commits,
+            sales_objectives_few_owners=self._few_owners(rows, state),
         )
         groups = defaultdict(list)
         for row in rows:
@@ -245,6 +251,16 @@ class SalesKpiEngine(models.AbstractModel):
         self._store(measured, results, state, kpis, write_all=not complete)
         self._record_outcome(rows, failed, state, complete)
         return list(failed)
+
+    @api.model
+    def _few_owners(self, rows, state):
+        """Whether this refresh reads the records of a few salespeople or teams only (a
+        Refresh of their targets): metrics may then prefer indexed probes per record to
+        scans of whole tables (context key ``sales_objectives_few_owners``)."""
+        if state.mode != "direct" or any(row.owner_type == "company" for row in rows):
+            return False
+        owners = {(row.owner_type, row.user_id or row.team_id) for row in rows}
+        return len(owners) <= FEW_OWNERS
 
     @api.model
     def _kpi_fields(self):

@@ -143,6 +143,24 @@ class SalesKpiEngine(models.AbstractModel):
               ORDER BY p.commercial_partner_id, f.company_id, f.date_order, f.id)"""
         )
 
+    @api.model
+    def _is_first_order(self, order_id):
+        """SQL: whether the confirmed order ``order_id`` is its customer's first in its
+        company. For a few owners' orders (a Refresh), an indexed probe of the
+        customer's earlier orders per order; else membership in ``_first_orders()``."""
+        if not self.env.context.get("sales_objectives_few_owners"):
+            return SQL("%s IN %s", order_id, self._first_orders())
+        return SQL(
+            """NOT EXISTS (
+                   SELECT 1 FROM sale_order o1
+                     JOIN res_partner p1 ON p1.id = o1.partner_id
+                     JOIN res_partner pc ON pc.commercial_partner_id = p1.commercial_partner_id
+                     JOIN sale_order f ON f.partner_id = pc.id
+                    WHERE o1.id = %s AND f.company_id = o1.company_id AND f.state = 'sale'
+                      AND (f.date_order, f.id) < (o1.date_order, o1.id))""",
+            order_id,
+        )
+
     def _query_ordered_amount(self, kpi, start, stop):
         return self._order_query(
             kpi, start, stop, lambda o, lines: [self._order_amount(kpi, o, lines)]
@@ -173,7 +191,7 @@ class SalesKpiEngine(models.AbstractModel):
     def _query_repeat_sales_share(self, kpi, start, stop):
         def components(o, lines):
             amount = self._order_amount(kpi, o, lines)
-            first = SQL("%s IN %s", o("id"), self._first_orders())
+            first = self._is_first_order(o("id"))
             return [SQL("CASE WHEN %s THEN 0 ELSE %s END", first, amount), amount]
 
         return self._order_query(kpi, start, stop, components)
@@ -193,8 +211,32 @@ class SalesKpiEngine(models.AbstractModel):
         mq = self._query_customers_served(kpi, start, stop)
         categories = kpi._category_ids()
         order_id = SQL.identifier(mq.query.table, "id")
-        mq.query.add_where(
-            SQL(
+        in_categories = SQL("AND pt.categ_id = ANY(%s)", categories) if categories else SQL()
+        if self.env.context.get("sales_objectives_few_owners"):
+            # a few owners' orders: for each order, a line of a category that none of
+            # the customer's earlier orders in the company had (indexed probes)
+            first_in_category = SQL(
+                """EXISTS (SELECT 1 FROM sale_order o1
+                             JOIN res_partner p1 ON p1.id = o1.partner_id
+                             JOIN sale_order_line l ON l.order_id = o1.id
+                             JOIN product_product pp ON pp.id = l.product_id
+                             JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                            WHERE o1.id = %s AND l.display_type IS NULL %s
+                              AND NOT EXISTS (
+                                  SELECT 1 FROM res_partner pc
+                                    JOIN sale_order f ON f.partner_id = pc.id
+                                    JOIN sale_order_line lf ON lf.order_id = f.id
+                                    JOIN product_product ppf ON ppf.id = lf.product_id
+                                    JOIN product_template ptf ON ptf.id = ppf.product_tmpl_id
+                                   WHERE pc.commercial_partner_id = p1.commercial_partner_id
+                                     AND f.company_id = o1.company_id AND f.state = 'sale'
+                                     AND lf.display_type IS NULL AND ptf.categ_id = pt.categ_id
+                                     AND (f.date_order, f.id) < (o1.date_order, o1.id)))""",
+                order_id,
+                in_categories,
+            )
+        else:
+            first_in_category = SQL(
                 """%s IN (SELECT DISTINCT ON (p.commercial_partner_id, f.company_id, pt.categ_id)
                                  f.id
                             FROM sale_order_line l
@@ -204,14 +246,11 @@ class SalesKpiEngine(models.AbstractModel):
                             JOIN product_template pt ON pt.id = pp.product_tmpl_id
                            WHERE f.state = 'sale' AND l.display_type IS NULL %s
                         ORDER BY p.commercial_partner_id, f.company_id, pt.categ_id,
-                                 f.date_order, f.id)
-                   AND %s NOT IN %s""",
+                                 f.date_order, f.id)""",
                 order_id,
-                SQL("AND pt.categ_id = ANY(%s)", categories) if categories else SQL(),
-                order_id,
-                self._first_orders(),
+                in_categories,
             )
-        )
+        mq.query.add_where(SQL("%s AND NOT %s", first_in_category, self._is_first_order(order_id)))
         return mq
 
     # ------------------------------------------------------------------
