@@ -16,8 +16,8 @@ and every opportunity has a company, so nothing is converted; KPI filters are em
   per owner (the window of each company's time zone).
 - The sales bridge (sales_objectives_sale, _margin): one scan of the confirmed orders
   (by order date, in the company's time zone) or of the posted invoices (by invoice
-  date: months as dates) per KPI, the same way; the discount in one hash join of the
-  lines to their orders (the orders counted apart); the repeat share in one scan and
+  date: months as dates) per KPI, the same way; the discount with each order's lines
+  summed in one lateral pass; the repeat share in one scan and
   sort numbering each customer's orders (``row_number()``); for cross-sell, the first
   orders of each customer and of each customer and product category with
   ``DISTINCT ON``; the customers of each owner x month (one scan, grouped by customer
@@ -111,20 +111,17 @@ SALES = {
         ["m.amount_untaxed_signed"],
     ),
 }
-# the discount: one hash join of the lines to their orders, summed straight by owner x
-# month; the orders counted by a scan of the orders alone
+# the discount: each order's lines summed in one lateral pass (measured faster than a
+# hash join of all the lines to their orders), then summed by owner x month
 DISCOUNT = """
     SELECT o.team_id, o.user_id, o.company_id, {bucket} AS b,
-           SUM(l.price_unit * l.product_uom_qty * COALESCE(l.discount, 0) / 100.0 / {rate}),
-           SUM(l.price_unit * l.product_uom_qty / {rate})
+           SUM(COALESCE(s.d, 0) / {rate}), SUM(COALESCE(s.g, 0) / {rate}), COUNT(*)
       FROM sale_order o
-      JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
-     WHERE o.state = 'sale' AND o.date_order >= %(start)s AND o.date_order < %(stop)s
-  GROUP BY 1, 2, 3, 4
-"""
-ORDER_COUNTS = """
-    SELECT o.team_id, o.user_id, o.company_id, {bucket} AS b, COUNT(*)
-      FROM sale_order o
+ LEFT JOIN LATERAL (SELECT SUM(l.price_unit * l.product_uom_qty
+                               * COALESCE(l.discount, 0) / 100.0) AS d,
+                           SUM(l.price_unit * l.product_uom_qty) AS g
+                      FROM sale_order_line l
+                     WHERE l.order_id = o.id AND l.display_type IS NULL) AS s ON TRUE
      WHERE o.state = 'sale' AND o.date_order >= %(start)s AND o.date_order < %(stop)s
   GROUP BY 1, 2, 3, 4
 """
@@ -289,15 +286,9 @@ class Floor:
         metric = self.kpis[kpi_id]
         start, stop = self.span()
         if metric == "avg_discount":
-            bucket = self.bucket("o.date_order", "o.company_id")
+            sql = DISCOUNT.format(bucket=self.bucket("o.date_order", "o.company_id"), rate=RATE)
             params = {"start": start, "stop": stop}
-            self.cr.execute(DISCOUNT.format(bucket=bucket, rate=RATE), params)
-            sums = {tuple(r[:4]): [*r[4:], 0] for r in self.cr.fetchall()}
-            self.cr.execute(ORDER_COUNTS.format(bucket=bucket), params)
-            for *key, count in self.cr.fetchall():
-                sums.setdefault(tuple(key), [0.0, 0.0, 0])[2] = count
-            return self.by_owner([(*key, *comps) for key, comps in sums.items()], len(self.months))
-        if metric == "repeat_sales_share":
+        elif metric == "repeat_sales_share":
             sql = REPEAT.format(bucket=self.bucket("o.date_order", "o.company_id"), amount=AMOUNT)
             params = {"start": start, "stop": stop}
         elif metric in SALES:

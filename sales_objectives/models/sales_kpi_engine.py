@@ -206,6 +206,7 @@ class SalesKpiEngine(models.AbstractModel):
         kpis = env["sales.kpi"].with_context(active_test=False).browse(list(groups))
         kpis.fetch(self._kpi_fields())
         results, failed = {}, {}
+        self._share_distinct(kpis, groups, state)
 
         def attempt(kpi_ids, measure):
             """Runs ``measure``; a failure fails ``kpi_ids`` and leaves the others."""
@@ -473,7 +474,16 @@ class SalesKpiEngine(models.AbstractModel):
         if definition["lookback"]:
             previous = {row.id: previous_period(row.date_from, row.date_to) for row in rows}
         periods = [(r.date_from, r.date_to) for r in rows] + list(previous.values())
-        sets = self._distinct_sets(kpi, periods, rows, state)
+        shared = state.distinct_shared.get(kpi.id)
+        if shared:
+            key, all_rows, all_periods = shared
+            sets = state.distinct_sets.get(key)
+            if sets is None:
+                sets = state.distinct_sets[key] = self._distinct_sets(
+                    kpi, all_periods, all_rows, state
+                )
+        else:
+            sets = self._distinct_sets(kpi, periods, rows, state)
         values = {}
         for row in rows:
             current = sets.customers(row, row.date_from, row.date_to)
@@ -490,6 +500,32 @@ class SalesKpiEngine(models.AbstractModel):
                 actual = float(len(before - current))
             values[row.id] = {"actual_value": actual, "actual_sample": len(before)}
         return values
+
+    def _share_distinct(self, kpis, groups, state):
+        """The KPIs counting the customers of the same records (the same query: customers
+        served, retention and churn with one filter) share one scan over all their
+        targets' periods (with the previous ones) and owners (``state.distinct_shared``)."""
+        by_key = defaultdict(list)
+        probe = datetime(2000, 1, 1)
+        for kpi in kpis:
+            definition = kpi._metric_definition()
+            if kpi.metric == "manual" or not definition["distinct"]:
+                continue
+            mq = self._metric_query(kpi, probe, probe + timedelta(days=1))
+            select = mq.query.select(mq.team, mq.user, mq.company, mq.moment, mq.distinct)
+            by_key[(select.code, repr(select.params), mq.is_date)].append(kpi)
+        for key, same in by_key.items():
+            if len(same) < 2:
+                continue
+            rows, periods = [], []
+            for kpi in same:
+                for row in groups[kpi.id]:
+                    rows.append(row)
+                    periods.append((row.date_from, row.date_to))
+                    if kpi._metric_definition()["lookback"]:
+                        periods.append(previous_period(row.date_from, row.date_to))
+            for kpi in same:
+                state.distinct_shared[kpi.id] = (key, rows, periods)
 
     def _distinct_sets(self, kpi, periods, rows, state):
         """DistinctSets of ``kpi`` over ``periods``, for the owners of ``rows``: one

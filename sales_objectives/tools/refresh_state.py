@@ -80,6 +80,11 @@ class RefreshState:
     # incremental: the changed records' states, and the won deals of their customers
     changes: list = field(default_factory=list)
     customer_changes: list = field(default_factory=list)
+    # KPIs counting the customers of the same records (customers served, retention,
+    # churn with the same filter): kpi id -> (key, rows, periods) of their shared scan,
+    # and key -> the DistinctSets once measured
+    distinct_shared: dict = field(default_factory=dict)
+    distinct_sets: dict = field(default_factory=dict)
 
     def zone(self, company_id):
         return self.companies[company_id].tz

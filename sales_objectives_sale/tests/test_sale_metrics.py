@@ -125,6 +125,21 @@ class TestSaleMetrics(SaleObjectivesCase):
         # April against March: P2 came back (O3), P1 did not
         self.assertActual("retention_rate", self.team1, 50, date_from="2026-04-01")
 
+    def test_customer_kpis_refreshed_together_share_one_scan(self):
+        # customers served, retention and churn count the customers of the same orders:
+        # refreshed together they share one scan, with the same figures as one by one
+        metrics = ("customers_served", "retention_rate", "churned_customers")
+        together = self.env["sales.target"]
+        for metric in metrics:
+            together |= self.measure(metric, self.team1)  # refreshed one by one
+        alone = {t.kpi_id.metric: t.actual_value for t in together}
+        self.assertEqual(
+            alone, {"customers_served": 2, "retention_rate": 50, "churned_customers": 1}
+        )
+        for complete in (False, True):
+            self.env["sales.kpi.engine"].refresh(together, complete=complete)
+            self.assertEqual({t.kpi_id.metric: t.actual_value for t in together}, alone)
+
     def test_cross_sell(self):
         # P1, who had ordered furniture (O1), bought Services for the first time (O2);
         # P2's first order (O4) is not cross-selling
