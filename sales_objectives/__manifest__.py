@@ -1,6 +1,6 @@
 {
     "name": "Sales Objectives",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "summary": "Targets per team and salesperson, KPIs from the CRM, SMART objectives on calls",
     "author": "sales_objectives contributors",
@@ -46,6 +46,7 @@
         "demo/sales_objective_demo.xml",
         "demo/sales_roles_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -16,5 +16,6 @@
         "demo/sales_target_demo.xml",
     ],
     "auto_install": True,
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

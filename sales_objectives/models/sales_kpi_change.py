@@ -86,6 +86,40 @@ def _state_sql(kind, ids):
     )
 
 
+# The incremental pass re-measures a salesperson's records over a few buckets: these
+# indexes on CRM's and Discuss's tables take it straight to them (the full pass reads
+# whole tables and does not use them). They go when the add-on is uninstalled.
+INDEXES = (
+    ("sales_objectives_lead_user_closed_idx", "crm_lead", ["user_id", "date_closed"], ""),
+    ("sales_objectives_lead_user_created_idx", "crm_lead", ["user_id", "create_date"], ""),
+    (
+        "sales_objectives_lead_user_opportunity_idx",
+        "crm_lead",
+        ["user_id", "(COALESCE(date_conversion, create_date))"],
+        "",
+    ),
+    (
+        "sales_objectives_lead_user_deadline_idx",
+        "crm_lead",
+        ["user_id", "date_deadline"],
+        "",
+    ),
+    (
+        # a customer's later wins (new customers, repeat revenue)
+        "sales_objectives_lead_partner_closed_idx",
+        "crm_lead",
+        ["partner_id", "date_closed"],
+        "active AND date_closed IS NOT NULL",
+    ),
+    (
+        "sales_objectives_message_author_date_idx",
+        "mail_message",
+        ["author_id", "date"],
+        "mail_activity_type_id IS NOT NULL",
+    ),
+)
+
+
 class SalesKpiChange(models.Model):
     _name = "sales.kpi.change"
     _description = "Sales KPI change log"
@@ -107,39 +141,9 @@ class SalesKpiChange(models.Model):
     moment_4 = fields.Datetime()
 
     def init(self):
-        """The incremental pass re-measures a salesperson's records over a few buckets:
-        these indexes take it straight to them (the full pass reads whole tables and
-        does not use them)."""
+        """The indexes of the incremental pass (INDEXES)."""
         cr = self.env.cr
-        for name, table, expressions, where in (
-            ("sales_objectives_lead_user_closed_idx", "crm_lead", ["user_id", "date_closed"], ""),
-            ("sales_objectives_lead_user_created_idx", "crm_lead", ["user_id", "create_date"], ""),
-            (
-                "sales_objectives_lead_user_opportunity_idx",
-                "crm_lead",
-                ["user_id", "(COALESCE(date_conversion, create_date))"],
-                "",
-            ),
-            (
-                "sales_objectives_lead_user_deadline_idx",
-                "crm_lead",
-                ["user_id", "date_deadline"],
-                "",
-            ),
-            (
-                # a customer's later wins (new customers, repeat revenue)
-                "sales_objectives_lead_partner_closed_idx",
-                "crm_lead",
-                ["partner_id", "date_closed"],
-                "active AND date_closed IS NOT NULL",
-            ),
-            (
-                "sales_objectives_message_author_date_idx",
-                "mail_message",
-                ["author_id", "date"],
-                "mail_activity_type_id IS NOT NULL",
-            ),
-        ):
+        for name, table, expressions, where in INDEXES:
             create_index(cr, name, table, expressions, where=where)
 
     @api.model

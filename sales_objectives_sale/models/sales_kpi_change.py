@@ -3,6 +3,22 @@ from datetime import datetime, time
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
+# indexes on Sales' and Invoicing's tables, dropped when the bridge is uninstalled
+INDEXES = (
+    (
+        "sales_objectives_order_user_date_idx",
+        "sale_order",
+        ["user_id", "date_order"],
+        "state = 'sale'",
+    ),
+    (
+        "sales_objectives_invoice_user_date_idx",
+        "account_move",
+        ["invoice_user_id", "invoice_date"],
+        "move_type IN ('out_invoice', 'out_refund') AND state = 'posted'",
+    ),
+)
+
 
 class SalesKpiChange(models.Model):
     _inherit = "sales.kpi.change"
@@ -14,23 +30,10 @@ class SalesKpiChange(models.Model):
 
     def init(self):
         """Indexes taking the incremental pass to a salesperson's orders and invoices
-        over a few buckets."""
+        over a few buckets (INDEXES)."""
         result = super().init()
-        cr = self.env.cr
-        create_index(
-            cr,
-            "sales_objectives_order_user_date_idx",
-            "sale_order",
-            ["user_id", "date_order"],
-            where="state = 'sale'",
-        )
-        create_index(
-            cr,
-            "sales_objectives_invoice_user_date_idx",
-            "account_move",
-            ["invoice_user_id", "invoice_date"],
-            where="move_type IN ('out_invoice', 'out_refund') AND state = 'posted'",
-        )
+        for name, table, expressions, where in INDEXES:
+            create_index(self.env.cr, name, table, expressions, where=where)
         return result
 
     @api.model
