@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools import figures
 from ..tools.periods import period_bounds
@@ -269,6 +270,7 @@ class SalesTargetPlan(models.Model):
         self.check_access("write")
         if not self.line_ids:
             raise UserError(self.env._("Add at least one KPI to the plan."))
+        self._lock_team()
         Target = self.env["sales.target"].with_context(active_test=False)
         planned = self._planned_values()
         periods = self._periods()
@@ -384,6 +386,13 @@ class SalesTargetPlan(models.Model):
             today = plan.company_id._sales_today()[plan.company_id.id]
             if plan.date_to - timedelta(days=ROLL_DAYS) < today:
                 plan._roll_over()
+
+    def _lock_team(self):
+        """Generating a team's targets is serialized per team: the team's row gets a new
+        version (an update to itself). A concurrent Generate or rollover for the same
+        team waits, then fails with a serialization error that Odoo retries (a request)
+        or runs again (the job): it then finds the targets made and makes no duplicate."""
+        self.env.cr.execute(SQL("UPDATE crm_team SET id = id WHERE id = %s", self.team_id.id))
 
     def _roll_over(self):
         self.ensure_one()
