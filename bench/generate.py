@@ -101,13 +101,25 @@ def next_ids(cr, sequence, count):
     return ids
 
 
-def generate(env, workload):
+def generate(env, workload, stage="all"):
+    """``stage``: ``all``; ``crm``, the CRM and sales data only (no add-on needed: for
+    installing the add-on on a CRM with data); ``targets``, the targets of a database
+    generated with ``crm`` once the add-ons are installed, and their first refresh."""
     shape = WORKLOADS[workload]
     rng = random.Random(SEED)
     cr = env.cr
     t0 = time.time()
-    if env["ir.config_parameter"].get_param("sales_objectives.bench_workload"):
+    Param = env["ir.config_parameter"]
+    if Param.get_param("sales_objectives.bench_workload"):
         say("the database already holds a workload")
+        return
+    if stage == "targets":
+        if Param.get_param("sales_objectives.bench_crm_workload") != workload:
+            raise SystemExit(f"generate the CRM data of {workload} first (--stage crm)")
+        teams = env["crm.team"].search([("name", "=like", "Team %")], order="name")
+        reps = env["res.users"].search([("login", "=like", "bench_rep_%")], order="login")
+        rep_team = [teams.filtered(lambda t, r=rep: r in t.member_ids)[:1] for rep in reps]
+        generate_targets(env, workload, teams, reps, rep_team, random.Random(SEED + 1), t0)
         return
     env = env(
         context=dict(
@@ -419,6 +431,38 @@ def generate(env, workload):
         partner_ids,
         t0,
     )
+    say(
+        "sales: {orders} orders ({confirmed} confirmed, {cancelled} cancelled, {draft} draft),"
+        " {lines} order lines, {invoices} posted invoices, {refunds} posted credit notes,"
+        " {other_moves} draft or cancelled invoices, {move_lines} invoice lines".format(**sales)
+    )
+    if stage == "crm":
+        set_sequences(cr)
+        Param.set_param("sales_objectives.bench_crm_workload", workload)
+        env.flush_all()
+        cr.commit()
+        say(f"CRM and sales data done in {time.time() - t0:.0f}s (no targets)")
+        return
+    generate_targets(env, workload, teams, reps, rep_team, rng, t0)
+
+
+def set_sequences(cr):
+    for table, sequence in [
+        ("crm_lead", "crm_lead_id_seq"),
+        ("mail_message", "mail_message_id_seq"),
+        ("res_partner", "res_partner_id_seq"),
+        ("sale_order", "sale_order_id_seq"),
+        ("sale_order_line", "sale_order_line_id_seq"),
+        ("account_move", "account_move_id_seq"),
+        ("account_move_line", "account_move_line_id_seq"),
+    ]:
+        cr.execute(f"SELECT setval('{sequence}', (SELECT max(id) FROM {table}))")
+
+
+def generate_targets(env, workload, teams, reps, rep_team, rng, t0):
+    """Every KPI's targets for every salesperson and team, per month, quarter and year
+    of YEAR, confirmed; then the first refresh of all of them."""
+    cr = env.cr
 
     # targets ------------------------------------------------------------------------
     periods = [("month", date(YEAR, m, 1)) for m in range(1, 13)]
@@ -495,22 +539,7 @@ def generate(env, workload):
         env.invalidate_all()
     cr.execute("UPDATE sales_target SET state = 'confirmed'")
     say(f"{len(vals)} targets ({time.time() - t0:.0f}s)")
-
-    say(
-        "sales: {orders} orders ({confirmed} confirmed, {cancelled} cancelled, {draft} draft),"
-        " {lines} order lines, {invoices} posted invoices, {refunds} posted credit notes,"
-        " {other_moves} draft or cancelled invoices, {move_lines} invoice lines".format(**sales)
-    )
-    for table, sequence in [
-        ("crm_lead", "crm_lead_id_seq"),
-        ("mail_message", "mail_message_id_seq"),
-        ("res_partner", "res_partner_id_seq"),
-        ("sale_order", "sale_order_id_seq"),
-        ("sale_order_line", "sale_order_line_id_seq"),
-        ("account_move", "account_move_id_seq"),
-        ("account_move_line", "account_move_line_id_seq"),
-    ]:
-        cr.execute(f"SELECT setval('{sequence}', (SELECT max(id) FROM {table}))")
+    set_sequences(cr)
     env["ir.config_parameter"].set_param("sales_objectives.bench_workload", workload)
     env["ir.config_parameter"].set_param("sales_objectives.bench_rep_login", reps[0].login)
     env.flush_all()
@@ -1125,6 +1154,13 @@ def main():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--workload", choices=sorted(WORKLOADS), default="W0")
+    parser.add_argument(
+        "--stage",
+        choices=("all", "crm", "targets"),
+        default="all",
+        help="crm: the CRM and sales data only (no add-on needed); targets: then the "
+        "targets and their first refresh, once the add-ons are installed",
+    )
     args = parser.parse_args()
     import odoo  # noqa: PLC0415
     from odoo.modules.registry import Registry  # noqa: PLC0415
@@ -1132,7 +1168,7 @@ def main():
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     with Registry(args.database).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        generate(env, args.workload)
+        generate(env, args.workload, args.stage)
     return 0
 
 

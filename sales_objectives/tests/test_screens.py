@@ -1,12 +1,16 @@
 """What the screens show and let users do, as reps, team leaders and managers see them
 (the rules behind the screens; the Chromium tours walk the screens themselves)."""
 
+import ast
+import re
+from pathlib import Path
+
 from freezegun import freeze_time
 from lxml import etree
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 
 from .common import SalesObjectivesCase
 
@@ -504,3 +508,34 @@ class TestRoleTours(HttpCase):
             sum(plan.target_ids.filtered(lambda t: t.owner_type == "team").mapped("target_value")),
             120000,
         )
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestReadmeScreenshots(TransactionCase):
+    """Every screenshot the README shows is taken by scripts/screenshots (as a named
+    demo user), and the script takes no picture the README does not show."""
+
+    def test_screenshot_script_covers_the_readme(self):
+        root = Path(__file__).resolve().parents[2]
+        readme, script = root / "README.md", root / "scripts" / "screenshots.py"
+        if not (readme.exists() and script.exists()):
+            self.skipTest("not run from the repository (an installed package)")
+        shown = set(re.findall(r"\(docs/images/([\w.-]+\.png)\)", readme.read_text()))
+        shots = next(
+            node.value
+            for node in ast.parse(script.read_text()).body
+            if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "SHOTS"
+        )
+        taken = {}
+        for shot in shots.elts:
+            name, login = (ast.literal_eval(element) for element in shot.elts[:2])
+            taken[name] = login
+        self.assertTrue(shown)
+        self.assertEqual(shown, set(taken), "README images and scripts/screenshots.py differ")
+        text = readme.read_text()
+        for name, login in taken.items():
+            self.assertTrue((root / "docs" / "images" / name).exists(), name)
+            # the login the picture was taken as is named just before it
+            before = text[: text.index(f"(docs/images/{name})")][-1500:]
+            named = re.findall(r"[Ll]ogin `(\w+)`", before)
+            self.assertEqual(named[-1:], [login], f"{name}: taken as {login}")
