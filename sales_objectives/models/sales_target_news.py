@@ -119,33 +119,41 @@ class SalesTarget(models.Model):
         """``events`` {target id: [{"status": new status or None, "milestone": level or
         0}, ...]}: the queued news of the targets ``self``, oldest first."""
         self = self.sudo().with_context(mail_notrack=True, tracking_disable=True)
+        turned = [
+            (target, event["status"])
+            for target in self
+            for event in events[target.id]
+            if event["status"]
+        ]
+        if turned:
+            self._so_warn_turned(turned)
         for target in self:
             for event in events[target.id]:
-                if event["status"]:
-                    target._so_warn_turned(event["status"])
                 if event["milestone"]:
                     target._so_post_milestone(event["milestone"])
 
     def _so_status_name(self, status):
         return dict(self._fields["status"]._description_selection(self.env)).get(status)
 
-    def _so_warn_turned(self, new):
-        """One activity for the team leader (unless one is still open for this target)
-        and one notification to the salesperson, in their own language."""
+    def _so_warn_turned(self, turned):
+        """``turned`` [(target, new status)], oldest first: one activity for the team
+        leader (unless one is still open for the target) and one notification to the
+        salesperson per turn, in their own language; the open activities are read once."""
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         open_for = {
             (activity.res_id, activity.user_id.id)
             for activity in self.env["mail.activity"].search(
                 [
                     ("res_model", "=", "sales.target"),
-                    ("res_id", "in", self.ids),
+                    ("res_id", "in", [target.id for target, _new in turned]),
                     ("activity_type_id", "=", todo.id if todo else False),
                 ]
             )
         }
-        for target in self:
+        for target, new in turned:
             leader = target.team_id.user_id
             if leader and (target.id, leader.id) not in open_for:
+                open_for.add((target.id, leader.id))
                 local = target.with_context(lang=leader.lang)
                 target.activity_schedule(
                     "mail.mail_activity_data_todo",

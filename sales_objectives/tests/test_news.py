@@ -102,6 +102,17 @@ class TestNews(SalesObjectivesCase):
         self.assertFalse(News.search([("target_id", "=", target.id)]))
         self.assertEqual(len(self.env["mail.activity"].search(news_of)), 1)
 
+    def test_news_job_with_two_turns_of_one_target(self):
+        # two scheduled passes queued two turns (at risk, then behind) before the job ran:
+        # the leader gets one activity, the salesperson hears of both turns
+        Target = self.env["sales.target"]
+        Target._so_queue_news({self.target.id: {"status": ("on_track", "at_risk")}})
+        Target._so_queue_news({self.target.id: {"status": ("at_risk", "behind")}})
+        self.assertEqual(self.env["sales.target.news"]._cron_send(), 2)
+        self.assertEqual(len(self.activities()), 1)
+        self.assertEqual(len(self.notes("This target is now At risk")), 1)
+        self.assertEqual(len(self.notes("This target is now Behind")), 1)
+
     def test_team_target_warns_the_leader_only(self):
         team = self._target("manual", self.team1, value=100, manual_value=60)
         team.action_confirm()
