@@ -65,11 +65,15 @@ _install_requirements() {
     local constraints="$LOCAL_DIR/build-constraints.txt"
     echo 'setuptools<81' >"$constraints"
     say "Installing Odoo's Python requirements into $venv (first time: several minutes)"
+    # Odoo's long-polling process (--workers) loads gevent's plugins with pkg_resources:
+    # the setuptools of Python 3.11's venv (65) does not find zope.interface 7+ (its
+    # normalized dist-info name), a later one before 81 (which drops pkg_resources) does.
     # Old source packages in Odoo's pins need setuptools<81 (pkg_resources) to build:
     # PIP_CONSTRAINT reaches build environments up to pip 25.2, PIP_BUILD_CONSTRAINT after.
     PIP_CONSTRAINT="$constraints" PIP_BUILD_CONSTRAINT="$constraints" \
         "$venv/bin/python" -m pip install --quiet \
         -r "$src/requirements.txt" phonenumbers==8.12.57 websocket-client==1.2.3 \
+        'setuptools>=70,<81' \
         || die "Installing Odoo's requirements failed (above). On Debian/Ubuntu, building them needs: apt install build-essential python3-dev libldap2-dev libsasl2-dev libpq-dev"
 }
 
@@ -121,9 +125,17 @@ ensure_odoo() {
         [ "$ODOO_PY" = "$LOCAL_DIR/venv/bin/python" ] && _odoo_pth "$LOCAL_DIR/venv"
         ODOO_ADDONS_PATH="$src/addons,$ROOT"
     else
-        ODOO_CMD=("$ODOO_PY" -m odoo)
         local odoo_root
         odoo_root=$("$ODOO_PY" -c 'import odoo, os; print(os.path.dirname(os.path.dirname(odoo.__file__)))')
+        # Odoo's multi-process mode (--workers) starts its long-polling process by
+        # running its own command again: a script, not "python -m odoo"
+        if [ -f "$odoo_root/odoo-bin" ]; then
+            ODOO_CMD=("$ODOO_PY" "$odoo_root/odoo-bin")
+        elif [ -x "$(dirname "$ODOO_PY")/odoo" ]; then
+            ODOO_CMD=("$(dirname "$ODOO_PY")/odoo")
+        else
+            ODOO_CMD=("$ODOO_PY" -m odoo)
+        fi
         if [ -d "$odoo_root/addons/crm" ]; then
             ODOO_ADDONS_PATH="$odoo_root/addons,$ROOT"
         else

@@ -9,6 +9,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.job import run_again_on_conflict
+
 
 class SalesContest(models.Model):
     _name = "sales.contest"
@@ -153,6 +155,7 @@ class SalesContest(models.Model):
         return True
 
     @api.model
+    @run_again_on_conflict
     def _cron_close_ended(self):
         for contest in self.search([("state", "=", "running")]):
             if contest._ended():

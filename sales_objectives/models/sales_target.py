@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, format_amount, format_date, formatLang
 
 from ..tools import figures
+from ..tools.job import run_again_on_conflict
 from ..tools.periods import is_aligned, period_bounds, period_label
 
 _logger = logging.getLogger(__name__)
@@ -1102,6 +1103,7 @@ class SalesTarget(models.Model):
         return self.env["sales.kpi.engine"].refresh(self)
 
     @api.model
+    @run_again_on_conflict
     def _cron_refresh_actuals(self, batch_size=None):
         """The scheduled refresh (models/sales_kpi_incremental.py): a full pass once a
         day and when rates, calendars or companies change, KPI by KPI in batches of
@@ -1119,6 +1121,7 @@ class SalesTarget(models.Model):
         _logger.info("Sales objectives: refreshed %s targets, %s remaining", done, remaining)
 
     @api.model
+    @run_again_on_conflict
     def _cron_close_ended(self):
         """Closes the confirmed targets whose period has ended in their company's time
         zone, after a final refresh; a target whose final refresh failed stays open

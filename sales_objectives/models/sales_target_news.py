@@ -18,6 +18,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.job import run_again_on_conflict
+
 _logger = logging.getLogger(__name__)
 
 STRETCH = 101
@@ -35,6 +37,7 @@ class SalesTargetNews(models.Model):
     milestone = fields.Integer(help="The milestone the actual passed (50, 90, 100, 101).")
 
     @api.model
+    @run_again_on_conflict
     def _cron_send(self, limit=NEWS_BATCH):
         """Announces the queued news, oldest first, ``limit`` at a time (the job calls
         again while some remain)."""

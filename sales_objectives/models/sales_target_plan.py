@@ -17,6 +17,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import figures
+from ..tools.job import run_again_on_conflict
 from ..tools.periods import period_bounds
 from ..tools.refresh_state import TargetRow
 
@@ -379,6 +380,7 @@ class SalesTargetPlan(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    @run_again_on_conflict
     def _cron_roll_over(self):
         """Recurring plans in the last month of their horizon (company's time zone):
         the next horizon's plan, with the same lines and salespeople, and its targets."""

@@ -1,10 +1,13 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2 import errors
 
 from odoo import fields
 from odoo.tests import tagged
 
+from ..tools.job import MAX_TRIES, run_again_on_conflict
 from .common import SalesObjectivesCase
 
 
@@ -69,3 +72,40 @@ class TestCron(SalesObjectivesCase):
         self.assertIn("width: 30%", html)
         self.assertIn("bg-danger", html)  # behind
         self.assertFalse(self.team2.sales_target_progress)
+
+    def test_a_job_conflicting_with_a_click_runs_again(self):
+        """A serialization failure (a salesperson's Refresh committed first) rolls the
+        job's work back and runs it again in a new transaction, up to MAX_TRIES; then
+        the error goes up (the job fails and runs at its next call)."""
+        calls = []
+
+        def body(model, conflicts):
+            calls.append(model._name)
+            if len(calls) <= conflicts:
+                raise errors.SerializationFailure("could not serialize access")
+            return "done"
+
+        job = run_again_on_conflict(body)
+        Target = self.env["sales.target"]
+        with (
+            patch.object(self.env.cr, "rollback") as rollback,
+            patch.object(type(self.env), "reset") as reset,
+            patch("odoo.addons.sales_objectives.tools.job.time.sleep") as sleep,
+        ):
+            self.assertEqual(job(Target, 2), "done")
+            self.assertEqual(len(calls), 3)
+            self.assertEqual((rollback.call_count, reset.call_count, sleep.call_count), (2, 2, 2))
+            calls.clear()
+            with self.assertRaises(errors.SerializationFailure):
+                job(Target, MAX_TRIES)
+            self.assertEqual(len(calls), MAX_TRIES)
+        # the scheduled jobs are wrapped
+        for model, method in (
+            ("sales.target", "_cron_refresh_actuals"),
+            ("sales.target", "_cron_close_ended"),
+            ("sales.target.news", "_cron_send"),
+            ("sales.target.plan", "_cron_roll_over"),
+            ("sales.contest", "_cron_close_ended"),
+        ):
+            function = getattr(type(self.env[model]), method)
+            self.assertEqual(function.__code__, run_again_on_conflict(len).__code__, method)
