@@ -8,8 +8,9 @@ months, else local days (tools/buckets.py). Team and company totals are added up
 the same rows; each target then takes its buckets from running totals. Amounts are
 converted only where the record's currency differs from the target's, at the record's
 local day. The open pipeline takes one scan per KPI filter, the owners' 12-month
-history one bucket per owner. Only the targets whose figures changed are written.
-The number of queries depends on the KPIs, not on the number of targets or periods.
+history two buckets per owner (before this month, and this month). Only the targets
+whose figures changed are written. The number of queries depends on the KPIs, not on
+the number of targets or periods.
 """
 
 import bisect
@@ -21,6 +22,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.lru import LRU
 
 from ..tools import figures
 from ..tools.buckets import BucketPlan, Series, previous_period, scaled
@@ -43,6 +45,10 @@ STRETCH = 101
 # A refresh of at most this many owners reads only their records; a larger one reads
 # every record of the span (filtering on hundreds of owners costs more than it saves).
 OWNER_FILTER_MAX = 64
+# Up to this many targets are written through the primary key (_write_figures).
+FEW_ROWS = 10000
+# The working days of a calendar over a span, per process (_working_days).
+WORKING_DAYS = LRU(256)
 # Figures compared to decide whether a target is written again.
 FIGURE_NAMES = [name for name, _type in STORED_FIGURES]
 # STORED_FIGURES: actual (float), sample (int), these floats, two ints, the status
@@ -416,9 +422,41 @@ class SalesKpiEngine(models.AbstractModel):
 
     def _working_days(self, calendar_id, company_id, first, last):
         """The local days from ``first`` to ``last`` with working time in the calendar,
-        public holidays of ``company_id`` (or of no company) removed."""
+        public holidays of ``company_id`` (or of no company) removed. Kept per process
+        while the calendar, its working hours and those holidays stay the same (their
+        content, read in one query, is part of the key)."""
+        if not calendar_id:
+            return frozenset()
+        for model in (
+            "resource.calendar",
+            "resource.calendar.attendance",
+            "resource.calendar.leaves",
+        ):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT md5(concat_ws('|',
+                       (SELECT rc::text FROM resource_calendar rc WHERE rc.id = %(calendar)s),
+                       (SELECT string_agg(a::text, ',' ORDER BY a.id)
+                          FROM resource_calendar_attendance a WHERE a.calendar_id = %(calendar)s),
+                       (SELECT string_agg(l::text, ',' ORDER BY l.id)
+                          FROM resource_calendar_leaves l
+                         WHERE l.company_id IS NULL OR l.company_id = %(company)s)))""",
+                calendar=calendar_id,
+                company=company_id,
+            )
+        )
+        key = (self.env.cr.dbname, calendar_id, company_id, first, last, self.env.cr.fetchone()[0])
+        days = WORKING_DAYS.get(key)
+        if days is None:
+            days = WORKING_DAYS[key] = frozenset(
+                self._compute_working_days(calendar_id, company_id, first, last)
+            )
+        return days
+
+    def _compute_working_days(self, calendar_id, company_id, first, last):
         calendar = self.env["resource.calendar"].browse(calendar_id)
-        if not calendar:
+        if not calendar.exists():
             return set()
         tz = pytz.timezone(calendar.tz or "UTC")
         start = tz.localize(datetime.combine(first, time.min))
@@ -751,8 +789,9 @@ class SalesKpiEngine(models.AbstractModel):
 
     def _measure_history(self, rows, results, state):
         """The owner's own record over the last 12 months (up to today, in the
-        company's time zone): win rate, average deal, meetings per win. One bucket per
-        owner; one scan of the closed deals, one of the meetings."""
+        company's time zone): win rate, average deal, meetings per win. Two buckets per
+        owner (before this month, this month: BucketPlan.window); one scan of the closed
+        deals, one of the meetings."""
         history_rows = []
         for row in rows:
             today = state.today(row.company_id)
@@ -809,17 +848,28 @@ class SalesKpiEngine(models.AbstractModel):
         """{("kpi", kpi id) and ("pipeline", filter): (first day, last day, whole
         months)} over every open target: the buckets a pass keeps do not depend on the
         targets it happens to refresh."""
+        return self._open_periods_and_edited()[0]
+
+    def _open_periods_and_edited(self, since=None):
+        """(``_open_periods()``, ids of the open targets never refreshed or edited since
+        ``since``), in one scan of the targets."""
         self.env.cr.execute(
-            """SELECT t.kpi_id, MIN(t.date_from), MAX(t.date_to),
-                      BOOL_AND(EXTRACT(DAY FROM t.date_from) = 1
-                               AND EXTRACT(DAY FROM t.date_to + 1) = 1)
-                 FROM sales_target t
-                WHERE t.state IN ('draft', 'confirmed') AND t.active
-             GROUP BY t.kpi_id"""
+            SQL(
+                """SELECT t.kpi_id, MIN(t.date_from), MAX(t.date_to),
+                          BOOL_AND(EXTRACT(DAY FROM t.date_from) = 1
+                                   AND EXTRACT(DAY FROM t.date_to + 1) = 1),
+                          ARRAY_AGG(t.id) FILTER (WHERE t.refreshed_at IS NULL
+                                                     OR t.write_date >= %s)
+                     FROM sales_target t
+                    WHERE t.state IN ('draft', 'confirmed') AND t.active
+                 GROUP BY t.kpi_id""",
+                since or "1970-01-01",
+            )
         )
-        periods = {}
+        periods, edited = {}, set()
         kpis = self.env["sales.kpi"].with_context(active_test=False)
-        for kpi_id, first, last, months in self.env.cr.fetchall():
+        for kpi_id, first, last, months, ids in self.env.cr.fetchall():
+            edited.update(ids or ())
             periods[("kpi", kpi_id)] = (first, last, months)
             kpi = kpis.browse(kpi_id)
             if kpi._metric_definition()["pipeline"]:
@@ -829,7 +879,7 @@ class SalesKpiEngine(models.AbstractModel):
                     first, last = min(first, known[0]), max(last, known[1])
                     months = months and known[2]
                 periods[key] = (first, last, months)
-        return periods
+        return periods, edited
 
     def _plan(self, key, rows, state, is_date=False):
         """The buckets of a source: over every open target in a pass, over ``rows``
@@ -889,7 +939,7 @@ class SalesKpiEngine(models.AbstractModel):
                 ]
             )
         kept = [
-            (t, u, c, index.get(b, 1 if plan.granularity == "window" else 0), *comps)
+            (t, u, c, index.get(b, 0), *comps)
             for t, u, c, b, comps in Cell._read(
                 source, teams=owners["team"], users=owners["user"], companies=owners["company"]
             )
@@ -1093,14 +1143,20 @@ class SalesKpiEngine(models.AbstractModel):
 
         ids = [target_id for target_id, _values in changed]
         columns = list(zip(*(values for _id, values in changed)))
+        # a few thousand rows of a large table: through its primary key (the planner
+        # would rather hash the whole table)
+        few = len(ids) <= FEW_ROWS
         self.env.cr.execute(
             SQL(
-                """
+                """%s
                 UPDATE sales_target t
                    SET %s, refreshed_at = %s, refresh_failed = FALSE
                   FROM unnest(%s::int4[], %s) AS v(id, %s)
-                 WHERE t.id = v.id
-                """,
+                 WHERE t.id = v.id;
+                %s""",
+                SQL("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;")
+                if few
+                else SQL(),
                 SQL(", ").join(
                     SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
                     for name in FIGURE_NAMES
@@ -1112,6 +1168,9 @@ class SalesKpiEngine(models.AbstractModel):
                     for column, (_name, kind) in zip(columns, STORED_FIGURES)
                 ),
                 SQL(", ").join(SQL.identifier(name) for name in FIGURE_NAMES),
+                SQL("SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on;")
+                if few
+                else SQL(),
             )
         )
         self.env["sales.target"].invalidate_model([*FIGURE_NAMES, "refreshed_at", "refresh_failed"])

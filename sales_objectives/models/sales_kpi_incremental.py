@@ -153,19 +153,20 @@ class SalesKpiRefresh(models.AbstractModel):
             states += self._states(kind, Change._current_states(kind, sorted(ids)))
         touched = {(row[1], row[2]) for row in logged if row[11]}
         customers = self._customer_states(states, touched)
-        # the buckets every open target needs, read once for the whole pass
-        periods = self._engine()._open_periods()
-        ids = self._affected_targets(states, customers, periods)
-        cr.execute(
-            SQL(
-                """SELECT id FROM sales_target
-                    WHERE state IN ('draft', 'confirmed') AND active
-                      AND (refreshed_at IS NULL OR write_date >= %s OR kpi_id = ANY(%s))""",
-                since or "1970-01-01",
-                self._stale_kpis(periods),
+        # the buckets every open target needs, read once for the whole pass, with the
+        # targets edited since the last pass or never refreshed
+        periods, edited = self._engine()._open_periods_and_edited(since)
+        ids = self._affected_targets(states, customers, periods) | edited
+        stale = self._stale_kpis(periods)
+        if stale:
+            cr.execute(
+                SQL(
+                    """SELECT id FROM sales_target
+                        WHERE state IN ('draft', 'confirmed') AND active AND kpi_id = ANY(%s)""",
+                    stale,
+                )
             )
-        )
-        ids.update(row[0] for row in cr.fetchall())
+            ids.update(row[0] for row in cr.fetchall())
         targets = self.env["sales.target"].browse(sorted(ids))
         failed = (
             self._engine().refresh(targets, changes=(states, customers), periods=periods)

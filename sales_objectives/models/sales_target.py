@@ -86,7 +86,8 @@ class SalesTarget(models.Model):
 
     def init(self):
         """The refresh engine rewrites the figures of many targets at once: leave room
-        in each page so that rows are updated in place (HOT updates)."""
+        in each page so that rows are updated in place (HOT updates: no index may name
+        a column it writes, such as ``refreshed_at``)."""
         result = super().init()
         self.env.cr.execute("ALTER TABLE sales_target SET (fillfactor = 70)")
         return result

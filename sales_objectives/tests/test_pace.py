@@ -151,3 +151,35 @@ class TestPace(SalesObjectivesCase):
         )
         target = self.refreshed("won_revenue", self.team1, value=10000)
         self.assertAlmostEqual(target.elapsed_ratio, 10 / 21)
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_working_days_follow_calendar_changes_at_once(self):
+        """The working days are kept per process: a holiday added, moved or removed, or
+        a working day dropped from the calendar, counts at the next refresh, even in
+        the same transaction."""
+        target = self.refreshed("won_revenue", self.team1, value=10000)
+        self.assertAlmostEqual(target.elapsed_ratio, 11 / 22)
+        holiday = self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Holiday",
+                "calendar_id": self.company_a.resource_calendar_id.id,
+                "date_from": "2026-03-08 23:00:00",
+                "date_to": "2026-03-09 22:59:59",
+                "company_id": self.company_a.id,
+            }
+        )
+        target.action_refresh()
+        self.assertAlmostEqual(target.elapsed_ratio, 10 / 21)
+        # moved after today
+        holiday.write({"date_from": "2026-03-22 23:00:00", "date_to": "2026-03-23 22:59:59"})
+        target.action_refresh()
+        self.assertAlmostEqual(target.elapsed_ratio, 11 / 21)
+        holiday.unlink()
+        target.action_refresh()
+        self.assertAlmostEqual(target.elapsed_ratio, 11 / 22)
+        # no work on Fridays any more: 18 working days in March, 9 up to Monday 16
+        self.company_a.resource_calendar_id.attendance_ids.filtered(
+            lambda a: a.dayofweek == "4"
+        ).unlink()
+        target.action_refresh()
+        self.assertAlmostEqual(target.elapsed_ratio, 9 / 18)

@@ -79,12 +79,20 @@ class BucketPlan:
 
     @classmethod
     def window(cls, windows):
-        """One bucket per time zone: ``windows`` {zone: (first day, last day)}."""
-        plan = cls("window", [date.min], date.max, ())
-        plan.thresholds = {
-            zone: [_utc(first, zone), _utc(last + timedelta(days=1), zone)]
-            for zone, (first, last) in windows.items()
-        }
+        """A window per time zone, ``windows`` {zone: (first day, last day)}, in two
+        buckets: up to the start of the last day's month, and that month. The cells of a
+        record changed this month (a deal won today) are re-measured over this month
+        only. The buckets' labels are symbolic (the windows differ per zone): the first
+        two days of the calendar."""
+        plan = cls("window", [date.min, date.min + timedelta(days=1)], date.max, ())
+        plan.thresholds = {}
+        for zone, (first, last) in windows.items():
+            split = max(first, last.replace(day=1))
+            plan.thresholds[zone] = [
+                _utc(first, zone),
+                _utc(split, zone),
+                _utc(last + timedelta(days=1), zone),
+            ]
         return plan
 
     def widened(self):
@@ -143,6 +151,7 @@ class BucketPlan:
         """What the cells of this plan depend on: the buckets and the time zones."""
         zones = ",".join(
             f"{zone}:{thresholds[0]}"
+            + (f"/{thresholds[1]}" if self.granularity == "window" else "")
             for zone, thresholds in sorted(self.thresholds.items(), key=lambda item: str(item[0]))
         )
         return f"{self.granularity}|{self.labels[0]}|{self.end}|{len(self.labels)}|{zones}"
@@ -175,7 +184,7 @@ class BucketPlan:
     def index_range(self, date_from, date_to):
         """(i, j): the 1-based buckets from ``date_from`` to ``date_to`` included."""
         if self.granularity == "window":
-            return 1, 1
+            return 1, len(self.labels)
         i = bisect.bisect_left(self.labels, date_from) + 1
         j = bisect.bisect_right(self.labels, date_to)
         return i, j
