@@ -348,7 +348,7 @@ def apply_sale_changes(env):
             with cr.savepoint():
                 func()
             done[key] += 1
-        except Exception:  # noqa: BLE001 - the generated record does not allow it
+        except Exception:  # the generated record does not allow it
             pass
 
     for rep in reps:
@@ -365,11 +365,10 @@ def apply_sale_changes(env):
         for order in drafts:
             attempt("confirmed", lambda order=order: Order.browse(order).action_confirm())
         if open_orders:
-            attempt("cancelled", lambda: Order.browse(open_orders[0])._action_cancel())
+            attempt("cancelled", Order.browse(open_orders[0])._action_cancel)
         if open_orders[1:] and mates:
-            attempt(
-                "reassigned", lambda: Order.browse(open_orders[1]).write({"user_id": mates[0].id})
-            )
+            reassign = Order.browse(open_orders[1])
+            attempt("reassigned", lambda o=reassign, m=mates[0]: o.write({"user_id": m.id}))
         cr.execute(
             """SELECT id FROM account_move WHERE invoice_user_id = %s AND state = 'posted'
                 AND move_type = 'out_invoice' ORDER BY id DESC LIMIT 1""",
