@@ -476,7 +476,23 @@ def run_phase(args):
 
 
 def spawn(args, phase):
-    """Runs a phase in a child process; returns its result and peak RSS (MB)."""
+    """Runs a phase in a child process; returns its result and peak RSS (MB). Every
+    phase starts from the same tables: the dead rows that the rolled-back runs of the
+    phase before left in the targets and the kept cells are vacuumed first."""
+    subprocess.run(
+        [
+            "psql",
+            "-X",
+            "-q",
+            "-d",
+            args.database,
+            "-c",
+            "VACUUM ANALYZE sales_target",
+            "-c",
+            "VACUUM ANALYZE sales_kpi_cell",
+        ],
+        check=False,
+    )
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         output = handle.name
     command = [
