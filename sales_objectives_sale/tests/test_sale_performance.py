@@ -13,8 +13,9 @@ from .common import SALE_KPIS, SaleObjectivesCase
 # (sums, or customers per bucket for the distinct ones) = 30, less 2 since customers
 # served, retention and churn share one scan of the customers, plus the session
 # settings, reading targets, companies, rates, the teams' and users' companies, the
-# calendar (1: its working days are kept while it stays the same), the KPIs, their activity types and product categories (3), one UPDATE
-# of the targets whose figures changed, and the KPIs' refresh state.
+# calendar (1: its working days are kept while it stays the same), the KPIs, their
+# activity types and product categories (3), one UPDATE of the targets whose figures
+# changed, and the KPIs' refresh state.
 REFRESH_QUERIES = 39
 
 
