@@ -848,22 +848,29 @@ class SalesKpiEngine(models.AbstractModel):
         """{("kpi", kpi id) and ("pipeline", filter): (first day, last day, whole
         months)} over every open target: the buckets a pass keeps do not depend on the
         targets it happens to refresh."""
-        return self._open_periods_and_edited()[0]
+        return self._open_periods_and_edited(None)[0]
 
-    def _open_periods_and_edited(self, since=None):
+    def _open_periods_and_edited(self, since):
         """(``_open_periods()``, ids of the open targets never refreshed or edited since
-        ``since``), in one scan of the targets."""
+        ``since``), in one scan of the targets; ``since`` None: no ids (a full pass)."""
+        edited_ids = (
+            SQL(
+                "ARRAY_AGG(t.id) FILTER (WHERE t.refreshed_at IS NULL OR t.write_date >= %s)",
+                since,
+            )
+            if since
+            else SQL("NULL::int4[]")
+        )
         self.env.cr.execute(
             SQL(
                 """SELECT t.kpi_id, MIN(t.date_from), MAX(t.date_to),
                           BOOL_AND(EXTRACT(DAY FROM t.date_from) = 1
                                    AND EXTRACT(DAY FROM t.date_to + 1) = 1),
-                          ARRAY_AGG(t.id) FILTER (WHERE t.refreshed_at IS NULL
-                                                     OR t.write_date >= %s)
+                          %s
                      FROM sales_target t
                     WHERE t.state IN ('draft', 'confirmed') AND t.active
                  GROUP BY t.kpi_id""",
-                since or "1970-01-01",
+                edited_ids,
             )
         )
         periods, edited = {}, set()

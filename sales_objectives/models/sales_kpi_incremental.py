@@ -155,7 +155,7 @@ class SalesKpiRefresh(models.AbstractModel):
         customers = self._customer_states(states, touched)
         # the buckets every open target needs, read once for the whole pass, with the
         # targets edited since the last pass or never refreshed
-        periods, edited = self._engine()._open_periods_and_edited(since)
+        periods, edited = self._engine()._open_periods_and_edited(since or "1970-01-01")
         ids = self._affected_targets(states, customers, periods) | edited
         stale = self._stale_kpis(periods)
         if stale:

@@ -112,6 +112,11 @@ class TestIncremental(SalesObjectivesCase):
     def test_amount_change(self):
         self.check(lambda: self.l1.write({"expected_revenue": 5000}))
 
+    def test_change_to_a_deal_won_in_an_earlier_month(self):
+        # L11 (team 1, won before March) is in the first bucket of the 12-month history:
+        # its new amount moves team 1's average deal, re-measured over that bucket
+        self.check(lambda: self.l11.write({"expected_revenue": 900}))
+
     def test_expected_closing_change(self):
         self.check(lambda: self.l8.write({"date_deadline": "2026-03-28"}))
 

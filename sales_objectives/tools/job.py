@@ -19,7 +19,9 @@ def run_again_on_conflict(method):
     again in a new transaction, after a short random wait, as Odoo runs a request again.
     After ``MAX_TRIES`` conflicts the error goes up: the job fails and runs at its next
     call. Without this, Odoo's job runner logs the conflict as the job's failure and the
-    work waits for the next call."""
+    work waits for the next call. (Odoo's own ``odoo.service.model.retrying`` does this
+    for requests, but commits at the end, which a job method called inside a larger
+    transaction, or by a test, must not do; its waits also grow to 16 s.)"""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
