@@ -195,13 +195,14 @@ class Floor:
         cr.execute(
             """SELECT st.id, st.kpi_id, st.owner_type, st.team_id, st.user_id, st.company_id,
                       st.date_from, st.date_to, st.currency_id, st.target_value,
-                      c.currency_id, ARRAY[{}]::text[]
+                      c.currency_id, {}
                  FROM sales_target st JOIN res_company c ON c.id = st.company_id
                 WHERE st.state != 'closed'""".format(
-                ", ".join(f"st.{name}::text" for name, _type in STORED_FIGURES)
+                ", ".join(f"st.{name}" for name, _type in STORED_FIGURES)
             )
         )
-        self.targets = cr.fetchall()
+        # the stored figures as native values (one tuple), compared as a whole
+        self.targets = [(*t[:11], t[11:]) for t in cr.fetchall()]
         for t in self.targets:
             if t[8] != t[10] or t[6].day != 1 or (t[7] + timedelta(days=1)).day != 1:
                 raise SystemExit("the floor is written for W0/W1: month-aligned, unconverted")
@@ -628,11 +629,12 @@ class Floor:
                     else:
                         values.append(float(value or 0.0))
                 result[t[0]] = values
-                if any(
+                stored = t[11]
+                if stored != tuple(values) and any(
                     (old != new)
                     if isinstance(new, str) or new is None
-                    else (old is None or abs(float(old) - new) > 1e-9 * max(1.0, abs(new)))
-                    for old, new in zip(t[11], values)
+                    else (old is None or abs(old - new) > 1e-9 * max(1.0, abs(new)))
+                    for old, new in zip(stored, values)
                 ):
                     changed.append((t[0], values))
         if changed:

@@ -325,11 +325,13 @@ class SalesKpiEngine(models.AbstractModel):
                        refreshed_at IS NULL, COALESCE(milestone_reached, 0),
                        COALESCE(stretch_value, 0), COALESCE(bonus_base, 0) > 0, %s
                   FROM sales_target
-                 WHERE id = ANY(%s) AND state != 'closed'
+                 WHERE id = ANY(%s::int4[]) AND state != 'closed'
                  ORDER BY kpi_id, id
                 """,
                 SQL(", ").join(SQL.identifier(n) for n in FIGURE_NAMES),
-                list(ids),
+                # one array literal: an ARRAY[...] of tens of thousands of parameters
+                # takes PostgreSQL longer to parse than the scan
+                f"{{{','.join(map(str, ids))}}}",
             )
         )
         return [
@@ -555,13 +557,15 @@ class SalesKpiEngine(models.AbstractModel):
         for key, same in by_key.items():
             if len(same) < 2:
                 continue
-            rows, periods = [], []
+            rows, periods = [], set()
             for kpi in same:
+                lookback = kpi._metric_definition()["lookback"]
                 for row in groups[kpi.id]:
                     rows.append(row)
-                    periods.append((row.date_from, row.date_to))
-                    if kpi._metric_definition()["lookback"]:
-                        periods.append(previous_period(row.date_from, row.date_to))
+                    periods.add((row.date_from, row.date_to))
+                    if lookback:
+                        periods.add(previous_period(row.date_from, row.date_to))
+            periods = sorted(periods)
             for kpi in same:
                 state.distinct_shared[kpi.id] = (key, rows, periods)
 
@@ -662,9 +666,19 @@ class SalesKpiEngine(models.AbstractModel):
             )
             by_day = self._cells(query(day_plan), day_plan, rows, state, companies=set(convert))
         result = {}
+        ranges = {}  # (plan, first, last) -> buckets: targets share a few periods
         for row in rows:
+            keys = measured.keys_of(row)
+            if len(keys) == 1 and row.id not in convert.get(keys[0][2], ()):
+                # most targets: one owner key, nothing converted
+                period = (None, row.date_from, row.date_to)
+                found = ranges.get(period)
+                if found is None:
+                    found = ranges[period] = measured.plan.index_range(*period[1:])
+                result[row.id] = measured.series(keys[0]).sum(*found)
+                continue
             total = [0.0] * measured.width
-            for key in measured.keys_of(row):
+            for key in keys:
                 company = key[2]
                 source = measured
                 conversion = None

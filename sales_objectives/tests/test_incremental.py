@@ -208,6 +208,18 @@ class TestIncremental(SalesObjectivesCase):
 
         self.check(change)
 
+    def test_kept_cells_ignore_the_last_bit(self):
+        """A full pass rewrites only the kept cells that changed: the same floats added
+        in another order by a parallel aggregate (the last bit differs) are no change."""
+        Cell = self.env["sales.kpi.cell"]
+        month = fields.Date.to_date("2026-03-01")
+        self.assertEqual(Cell._write("test:bits", [(1, 2, 3, month, [23.2, 55.0])]), 1)
+        self.assertEqual(Cell._write("test:bits", [(1, 2, 3, month, [23.200000000000003, 55])]), 0)
+        self.assertEqual(Cell._read("test:bits"), [(1, 2, 3, month, [23.2, 55.0])])
+        self.assertEqual(Cell._write("test:bits", [(1, 2, 3, month, [23.21, 55.0])]), 1)
+        self.assertEqual(Cell._read("test:bits"), [(1, 2, 3, month, [23.21, 55.0])])
+        self.assertEqual(Cell._write("test:bits", [(1, 2, 3, month, [23.21, 55.0, 1.0])]), 1)
+
     def test_global_changes_call_for_a_full_pass(self):
         """A new currency rate (or calendar, holiday, company, stage change) moves
         figures of every target: the job runs a full pass, not an incremental one."""

@@ -9,6 +9,7 @@ conversion per row). Pure Python, no ORM.
 """
 
 import bisect
+import functools
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
@@ -29,6 +30,7 @@ def months_only(periods):
     return all(first.day == 1 and (last + timedelta(days=1)).day == 1 for first, last in periods)
 
 
+@functools.lru_cache(maxsize=4096)
 def previous_period(first, last):
     """The period of the same length just before ``first``-``last``: as many whole
     months when it is made of whole months (the previous month, quarter or year), else
