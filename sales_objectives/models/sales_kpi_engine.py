@@ -66,6 +66,13 @@ def _ranges(numbers):
     return [tuple(run) for run in runs]
 
 
+def _owner_key(row, period=False):
+    """What a target's owner-level figures depend on: its owner, company and currency
+    (and its period): targets with the same key share them."""
+    key = (row.owner_type, row.team_id, row.user_id, row.company_id, row.currency_id)
+    return (*key, row.date_from, row.date_to) if period else key
+
+
 class Measured:
     """The cells of one metric query (components summed per team, salesperson,
     company and bucket of a plan), as running totals per owner and company."""
@@ -755,6 +762,13 @@ class SalesKpiEngine(models.AbstractModel):
             by_filter[str(kpi._get_filter_domain())].append(kpi)
         for domain, same in by_filter.items():
             rows = [r for kpi in same for r in groups[kpi.id]]
+            # the targets of the same owner, period and currency share their pipeline
+            by_key = {}
+            for row in rows:
+                key = _owner_key(row, period=True)
+                if key not in by_key:
+                    by_key[key] = row._replace(id=-len(by_key) - 1)
+            unique = list(by_key.values())
             plan = self._plan(("pipeline", domain), rows, state, is_date=True)
             today = max(c.today for c in state.companies.values())
             kind = {kpi.id: kpi._metric_definition()["pipeline"] for kpi in same}
@@ -768,13 +782,14 @@ class SalesKpiEngine(models.AbstractModel):
                 f"pipeline|{self._commit_thresholds()}|{domain}",
                 query,
                 plan,
-                rows,
+                unique,
                 state,
             )
             sums = self._sums(
-                query, plan, rows, (0, 1, 4, 5), state, rate_day=today, measured=measured
+                query, plan, unique, (0, 1, 4, 5), state, rate_day=today, measured=measured
             )
             for row in rows:
+                key = _owner_key(row, period=True)
                 (
                     amount,
                     weighted,
@@ -784,7 +799,7 @@ class SalesKpiEngine(models.AbstractModel):
                     commit_weighted,
                     commit_count,
                     commit_weighted_count,
-                ) = sums[row.id]
+                ) = sums[by_key[key].id]
                 if kind[row.kpi_id] == "amount":
                     pipeline, pipeline_weighted = amount, weighted
                     commit, best = commit_amount, commit_amount + weighted - commit_weighted
@@ -806,12 +821,18 @@ class SalesKpiEngine(models.AbstractModel):
         company's time zone): win rate, average deal, meetings per win. Two buckets per
         owner (before this month, this month: BucketPlan.window); one scan of the closed
         deals, one of the meetings."""
-        history_rows = []
+        # one history per owner (and currency), shared by all the owner's targets
+        by_owner = {}
         for row in rows:
-            today = state.today(row.company_id)
-            history_rows.append(
-                row._replace(date_from=today - timedelta(days=HISTORY_DAYS - 1), date_to=today)
-            )
+            key = _owner_key(row)
+            if key not in by_owner:
+                today = state.today(row.company_id)
+                by_owner[key] = row._replace(
+                    id=-len(by_owner) - 1,
+                    date_from=today - timedelta(days=HISTORY_DAYS - 1),
+                    date_to=today,
+                )
+        history_rows = list(by_owner.values())
         plan = BucketPlan.window(
             {
                 clock.tz: (clock.today - timedelta(days=HISTORY_DAYS - 1), clock.today)
@@ -845,14 +866,18 @@ class SalesKpiEngine(models.AbstractModel):
                 "history:meetings", "history|meetings", meeting_query, plan, history_rows, state
             ),
         )
+        figures_of = {}
         for row in history_rows:
             won_amount, won, lost = closed[row.id]
             (held,) = meetings[row.id]
-            results[row.id].update(
-                history_win_rate=100.0 * won / (won + lost) if won + lost else 0.0,
-                history_avg_deal=won_amount / won if won else 0.0,
-                history_meetings_per_win=held / won if won else 0.0,
-            )
+            figures_of[row.id] = {
+                "history_win_rate": 100.0 * won / (won + lost) if won + lost else 0.0,
+                "history_avg_deal": won_amount / won if won else 0.0,
+                "history_meetings_per_win": held / won if won else 0.0,
+            }
+        for row in rows:
+            key = _owner_key(row)
+            results[row.id].update(figures_of[by_owner[key].id])
 
     # ------------------------------------------------------------------
     # Kept cells (full and incremental passes)
