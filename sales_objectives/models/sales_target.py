@@ -1,3 +1,4 @@
+import functools
 import logging
 from datetime import timedelta
 
@@ -5,10 +6,11 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, format_amount, format_date, formatLang
+from odoo.tools import SQL, float_compare, format_date, formatLang, get_lang
 
 from ..tools import figures
 from ..tools.job import run_again_on_conflict
+from ..tools.numbers import NumberFormat
 from ..tools.periods import is_aligned, period_bounds, period_label
 
 _logger = logging.getLogger(__name__)
@@ -402,13 +404,14 @@ class SalesTarget(models.Model):
     )
     @api.depends_context("lang")
     def _compute_display_name(self):
+        words = {}  # the targets of a list share a few periods
         for target in self:
             owner = {
                 "team": target.team_id.name,
                 "user": target.user_id.name,
                 "company": target.company_id.name,
             }.get(target.owner_type)
-            period = target._period_words() if target.date_from else False
+            period = target._period_words(words) if target.date_from else False
             parts = [target.kpi_id.name, owner, period]
             target.display_name = " · ".join(p for p in parts if p)
 
@@ -489,8 +492,9 @@ class SalesTarget(models.Model):
     )
     @api.depends_context("lang")
     def _compute_value_label(self):
+        number = self._number_format()
         for target in self:
-            fmt = target._format_value
+            fmt = functools.partial(target._format_value, number=number)
             measured = bool(target.refreshed_at)
             target.target_label = fmt(target.target_value)
             target.actual_label = fmt(target.actual_value) if measured else False
@@ -505,26 +509,27 @@ class SalesTarget(models.Model):
                 else False
             )
             target.projected_label = fmt(target.projected_value) if measured else False
-            target.gap_label = target._gap_words() if measured else False
-            target.pace_label = target._pace_words() if measured else False
+            target.gap_label = target._gap_words(number) if measured else False
+            target.pace_label = target._pace_words(number) if measured else False
 
-    def _gap_words(self):
+    def _gap_words(self, number=None):
         """What is still missing, or by how much the target is exceeded."""
         self.ensure_one()
+        fmt = functools.partial(self._format_value, number=number)
         gap = self.gap_value
         if self.direction == "lower":
             if not self.actual_sample:
                 return False
             if gap > 0:
-                return self.env._("%(gap)s above the target", gap=self._format_value(gap))
-            return self.env._("better than the target by %(gap)s", gap=self._format_value(-gap))
+                return self.env._("%(gap)s above the target", gap=fmt(gap))
+            return self.env._("better than the target by %(gap)s", gap=fmt(-gap))
         if gap > 0:
-            return self.env._("%(gap)s to go", gap=self._format_value(gap))
+            return self.env._("%(gap)s to go", gap=fmt(gap))
         if gap < 0:
-            return self.env._("exceeded by %(gap)s", gap=self._format_value(-gap))
+            return self.env._("exceeded by %(gap)s", gap=fmt(-gap))
         return self.env._("reached exactly")
 
-    def _pace_words(self):
+    def _pace_words(self, number=None):
         """Where the projection leads, for amounts and counts: "on course for 173 %"."""
         self.ensure_one()
         if not (self.is_additive and self.direction == "higher" and self.target_value > 0):
@@ -532,18 +537,29 @@ class SalesTarget(models.Model):
         if self._company_today() > self.date_to or not self.status:
             return False  # over, or too early to say
         share = 100.0 * self.projected_value / self.target_value
-        return self.env._("on course for %(share)s %%", share=formatLang(self.env, share, digits=0))
+        number = number or self._number_format()
+        return self.env._("on course for %(share)s %%", share=number(share, 0))
 
     @api.depends("period_type", "date_from", "date_to")
     @api.depends_context("lang")
     def _compute_period_label(self):
+        words = {}
         for target in self:
-            target.period_label = target._period_words() if target.date_from else False
+            target.period_label = target._period_words(words) if target.date_from else False
 
-    def _period_words(self):
-        """The period in the user's language: "Dec 2026", "Q4 2026", "Week 49, 2026"."""
+    def _period_words(self, known=None):
+        """The period in the user's language: "Dec 2026", "Q4 2026", "Week 49, 2026";
+        ``known``: the words of the periods already said (a dict to fill)."""
         self.ensure_one()
         kind, first, last = self.period_type, self.date_from, self.date_to
+        if known is None:
+            return self._say_period(kind, first, last)
+        key = (kind, first, last)
+        if key not in known:
+            known[key] = self._say_period(kind, first, last)
+        return known[key]
+
+    def _say_period(self, kind, first, last):
         if kind == "month":
             return format_date(self.env, first, date_format="MMM y")
         if kind == "quarter":
@@ -1136,18 +1152,25 @@ class SalesTarget(models.Model):
         failed = ended._refresh()
         ended.filtered(lambda t: t.kpi_id.id not in failed).write({"state": "closed"})
 
-    def _format_value(self, value):
+    def _format_value(self, value, number=None):
         """A value in the target's unit, for people, with the language's separators:
         an amount in the target's currency, a count as a whole number, a percentage,
-        days."""
+        days. ``number``: the formatter of ``_number_format`` (else one is made)."""
         self.ensure_one()
+        number = number or self._number_format()
         if self.unit == "money":
-            return format_amount(self.env, value, self.currency_id)
+            return number.amount(value, self.currency_id)
         if self.unit == "percent":
-            return self.env._("%(value)s %%", value=formatLang(self.env, value, digits=1))
+            return self.env._("%(value)s %%", value=number(value, 1))
         if self.unit == "days":
-            return self.env._("%(value)s days", value=formatLang(self.env, value, digits=1))
-        return formatLang(self.env, round(value), digits=0)
+            return self.env._("%(value)s days", value=number(value, 1))
+        return number(round(value), 0)
+
+    def _number_format(self):
+        """Numbers and amounts in the user's language, as Odoo's ``formatLang`` and
+        ``format_amount`` write them, with the language read once (they look it up
+        again for every number: most of the time of a list of targets)."""
+        return NumberFormat(get_lang(self.env))
 
     def _summary_html(self):
         """The figures, pace and coverage of the target in plain words; a figure that

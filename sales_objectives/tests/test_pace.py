@@ -59,6 +59,41 @@ class TestPace(SalesObjectivesCase):
         self.assertEqual(target.opportunities_needed, 3)
 
     @freeze_time("2026-03-16 12:00:00")
+    def test_targets_of_one_owner_share_pipeline_and_history_per_currency(self):
+        """Team 1's targets refreshed together: the pipeline and the 12-month history
+        are measured once per owner, currency and period, and each target takes its own.
+        March in USD: pipeline 10000 (L7), weighted 3000, as the won revenue test above;
+        the won-deals target of March shares it and counts L7 once. The first quarter in
+        EUR (company A's rate today: 0.8 EUR per USD): L7 again (L8 is due in April),
+        8000 and 2400. The win rate is 75 % whatever the currency."""
+        usd = self._target("won_revenue", self.team1, value=10000)
+        eur = self._target(
+            "won_revenue",
+            self.team1,
+            period="quarter",
+            date_from="2026-01-01",
+            value=8000,
+            currency_id=self.eur.id,
+            currency_follows_company=False,
+        )
+        deals = self._target("won_count", self.team1, value=4)
+        (usd | eur | deals).action_confirm()
+        self.assertEqual(eur.currency_id, self.eur)
+        self.assertAlmostEqual(usd.pipeline_value, 10000)
+        self.assertAlmostEqual(usd.pipeline_weighted, 3000)
+        self.assertAlmostEqual(eur.pipeline_value, 8000)
+        self.assertAlmostEqual(eur.pipeline_weighted, 2400)
+        self.assertAlmostEqual(deals.pipeline_value, 1)
+        self.assertAlmostEqual(deals.pipeline_weighted, 0.3)
+        for target in usd | eur | deals:
+            self.assertAlmostEqual(target.history_win_rate, 75)
+            self.assertAlmostEqual(target.history_meetings_per_win, 2 / 3)
+        self.assertAlmostEqual(usd.history_avg_deal, 1000)
+        self.assertEqual(usd.opportunities_needed, 6)
+        # the EUR history: each deal at its day's rate (0.5 before March 10)
+        self.assertAlmostEqual(eur.history_avg_deal, 500)
+
+    @freeze_time("2026-03-16 12:00:00")
     def test_run_rate_projection(self):
         # new leads of team 1 dated in March: 5; run-rate 5 / 0.5 = 10; expected 8 x 0.5 = 4
         target = self.refreshed("new_leads", self.team1, value=8)

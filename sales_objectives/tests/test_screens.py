@@ -11,6 +11,7 @@ from lxml import etree
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tools import format_amount, formatLang
 
 from .common import SalesObjectivesCase
 
@@ -185,6 +186,23 @@ class TestScreens(SalesObjectivesCase):
         dutch = (deals | rate).with_context(lang="nl_NL")
         self.assertEqual(dutch[1].value_label.split(" / ")[0], "50,0 %")
         self.assertEqual(dutch[0].period_label, "mrt. 2026")
+
+    def test_11b_numbers_are_written_as_odoo_writes_them(self):
+        """The labels' number formatter (the language read once) writes every number
+        and amount exactly as Odoo's formatLang and format_amount, in our users'
+        languages: separators, rounding ties, negatives, symbols before and after."""
+        values = [0, 0.5, 1.5, 2.5, -2.5, 1234.5, -1234567.891, 0.125, 99999.995, 1e9]
+        for code in ("en_US", "nl_NL", "fa_IR", "vi_VN", "th_TH", "zh_CN"):
+            self.env["res.lang"]._activate_lang(code)
+            env = self.env(context=dict(self.env.context, lang=code))
+            number = env["sales.target"]._number_format()
+            for value in values:
+                for digits in (0, 1, 2):
+                    self.assertEqual(number(value, digits), formatLang(env, value, digits=digits))
+                for currency in (self.usd, self.eur):
+                    self.assertEqual(
+                        number.amount(value, currency), format_amount(env, value, currency)
+                    )
 
     @freeze_time("2026-04-15 12:00:00")
     def test_12_a_split_confirms_its_parts_and_drafts_say_so(self):
