@@ -82,27 +82,29 @@ class Measured:
         self.width = width
         size = len(plan.labels)
         self.size = size
-        self.cells = defaultdict(dict)  # (kind, owner id, company id) -> {bucket: comps}
+        self.cells = cells = defaultdict(dict)  # (kind, owner, company) -> {bucket: comps}
         self.team_companies = defaultdict(set)
-        self.raw = []  # (team, user, company, bucket, comps) in the plan
+        self.raw = raw = []  # (team, user, company, bucket, comps) in the plan
+        by_team, by_user, by_company = ("team" in kinds, "user" in kinds, "company" in kinds)
+
+        def add(key, bucket, comps):
+            by_bucket = cells[key]
+            current = by_bucket.get(bucket)
+            by_bucket[bucket] = (
+                comps if current is None else [a + b for a, b in zip(current, comps)]
+            )
+
         for team, user, company, bucket, *comps in rows:
             if not bucket or not 1 <= bucket <= size:
                 continue
-            self.raw.append((team, user, company, bucket, comps))
-            keys = []
-            if team and "team" in kinds:
-                keys.append(("team", team, company))
+            raw.append((team, user, company, bucket, comps))
+            if team and by_team:
+                add(("team", team, company), bucket, comps)
                 self.team_companies[team].add(company)
-            if user and "user" in kinds:
-                keys.append(("user", user, company))
-            if company and "company" in kinds:
-                keys.append(("company", company, company))
-            for key in keys:
-                by_bucket = self.cells[key]
-                current = by_bucket.get(bucket)
-                by_bucket[bucket] = (
-                    comps if current is None else [a + b for a, b in zip(current, comps)]
-                )
+            if user and by_user:
+                add(("user", user, company), bucket, comps)
+            if company and by_company:
+                add(("company", company, company), bucket, comps)
         self._series = {}
 
     def series(self, key, convert=None):

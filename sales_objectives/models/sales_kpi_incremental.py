@@ -11,6 +11,7 @@ companies') plus the targets created or changed since the last pass, adding them
 from the kept cells.
 """
 
+import bisect
 import functools
 import json
 import logging
@@ -251,7 +252,35 @@ class SalesKpiRefresh(models.AbstractModel):
         def local_day(moment, tz):
             return pytz.utc.localize(moment).astimezone(pytz.timezone(tz)).date()
 
-        marks = defaultdict(lambda: defaultdict(set))  # kpi -> owner -> local days / None
+        # (kind of record, moment, dated, with the customers' changes) -> owner -> local
+        # days (None: any period); KPIs reading the same moments share them
+        by_source = {}
+
+        def source_marks(kind, index, dated, with_customers):
+            key = (kind, index, dated, with_customers)
+            if key in by_source:
+                return by_source[key]
+            found = by_source[key] = defaultdict(set)
+            changes = [c for c in states if c.kind == kind]
+            if with_customers:
+                changes += [c for c in customers if c.kind == kind]
+            for change in changes:
+                moment = change.moments[index - 1]
+                if moment is None:
+                    continue
+                day = None
+                if dated:
+                    clock = state.companies.get(change.company_id)
+                    day = moment.date() if index == 4 or not clock else local_day(moment, clock.tz)
+                if change.user_id:
+                    found[("user", change.user_id)].add(day)
+                if change.team_id:
+                    found[("team", change.team_id)].add(day)
+                if change.company_id:
+                    found[("company", change.company_id)].add(day)
+            return found
+
+        marks = {}  # kpi -> [owner -> local days / None] of each source it reads
         owners = {"user": set(), "team": set(), "company": set()}
         lookback = set()
         for kpi in kpis:
@@ -263,30 +292,17 @@ class SalesKpiRefresh(models.AbstractModel):
             if definition["pipeline"]:
                 # the open pipeline by expected closing; the history whatever the period
                 sources += [("lead", 4, True), ("lead", 3, False), ("event", 1, False)]
-            for kind, index, dated in sources:
-                changes = [c for c in states if c.kind == kind]
-                if definition.get("customers"):
-                    changes += [c for c in customers if c.kind == kind]
-                for change in changes:
-                    moment = change.moments[index - 1]
-                    if moment is None:
-                        continue
-                    day = None
-                    if dated:
-                        clock = state.companies.get(change.company_id)
-                        day = (
-                            moment.date()
-                            if index == 4 or not clock
-                            else local_day(moment, clock.tz)
-                        )
-                    for key in (
-                        ("user", change.user_id),
-                        ("team", change.team_id),
-                        ("company", change.company_id),
-                    ):
-                        if key[1]:
-                            marks[kpi.id][key].add(day)
-                            owners[key[0]].add(key[1])
+            found = [
+                source_marks(kind, index, dated, bool(definition.get("customers")))
+                for kind, index, dated in sources
+            ]
+            found = [m for m in found if m]
+            if not found:
+                continue
+            marks[kpi.id] = found
+            for by_owner in found:
+                for owner_type, owner_id in by_owner:
+                    owners[owner_type].add(owner_id)
             if definition["lookback"]:
                 lookback.add(kpi.id)
         if not marks:
@@ -308,13 +324,25 @@ class SalesKpiRefresh(models.AbstractModel):
                 sorted(owners["company"]),
             )
         )
+        # per KPI and owner: whether a change is undated (any period), and its days
+        # sorted (a company's changes fall on many days, its targets on many periods)
+        dated = {}
         affected = set()
         for target_id, kpi_id, owner_type, owner_id, first, last in self.env.cr.fetchall():
+            key = (kpi_id, (owner_type, owner_id))
+            found = dated.get(key)
+            if found is None:
+                days = set().union(*(by_owner.get(key[1], ()) for by_owner in marks[kpi_id]))
+                found = dated[key] = (None in days, sorted(d for d in days if d is not None))
+            undated, days = found
+            if not days and not undated:
+                continue
             if kpi_id in lookback:
                 # compared with the previous period: a change in it moves the figure
                 first = previous_period(first, last)[0]
-            days = marks[kpi_id].get((owner_type, owner_id), ())
-            if any(day is None or first <= day <= last for day in days):
+            # a changed day within [first, last]
+            index = bisect.bisect_left(days, first)
+            if undated or (index < len(days) and days[index] <= last):
                 affected.add(target_id)
         return affected
 
