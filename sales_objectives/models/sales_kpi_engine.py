@@ -644,12 +644,12 @@ class SalesKpiEngine(models.AbstractModel):
             return (100.0 * comps[0] / total if total else 0.0), sample
         raise ValueError(combine)
 
-    def _sums(self, query, plan, rows, money, state, rate_day=None, measured=None):
+    def _sums(self, query, plan, rows, money, state, at_today=False, measured=None):
         """{target id: summed components} of the MetricQuery ``query(plan)`` over each
         row's owner and period, amounts converted into each row's currency.
 
-        Amounts are converted at each record's local day (``rate_day``: at that day
-        for all, e.g. today for the open pipeline). When some must be converted and the
+        Amounts are converted at each record's local day (``at_today``: at the local
+        today of each row's company, as for the open pipeline). When some must be converted and the
         plan is coarser than days, the records of the companies concerned are read
         again by day."""
         if measured is None:
@@ -662,7 +662,7 @@ class SalesKpiEngine(models.AbstractModel):
                     if state.currency(key[2]) != row.currency_id:
                         convert[key[2]].add(row.id)
         by_day = measured
-        if convert and rate_day is None and plan.granularity != "day":
+        if convert and not at_today and plan.granularity != "day":
             day_plan = BucketPlan.for_periods(
                 [
                     (r.date_from, r.date_to)
@@ -692,8 +692,8 @@ class SalesKpiEngine(models.AbstractModel):
                 source = measured
                 conversion = None
                 if row.id in convert.get(company, ()):
-                    source = measured if rate_day is not None else by_day
-                    conversion = self._conversion(source, money, company, row, state, rate_day)
+                    source = measured if at_today else by_day
+                    conversion = self._conversion(source, money, company, row, state, at_today)
                 i, j = source.plan.index_range(row.date_from, row.date_to)
                 part = source.series(key, conversion).sum(i, j)
                 total = [a + b for a, b in zip(total, part)]
@@ -701,14 +701,16 @@ class SalesKpiEngine(models.AbstractModel):
         return result
 
     @api.model
-    def _conversion(self, source, money, company, row, state, rate_day):
+    def _conversion(self, source, money, company, row, state, at_today):
         """(money indexes, factor of a bucket, cache key) converting ``company``'s
-        amounts into ``row``'s currency with the rates of ``row``'s company."""
+        amounts into ``row``'s currency with the rates of ``row``'s company (at that
+        company's today when ``at_today``, else at each bucket's day)."""
         rates = state.rates
         from_currency = state.currency(company)
         root = state.root(row.company_id)
         labels = source.plan.labels
-        if rate_day is not None:
+        if at_today:
+            rate_day = state.today(row.company_id)
             factor = rates.factor(from_currency, row.currency_id, root, rate_day)
             return money, lambda bucket: factor, (row.currency_id, root, rate_day)
         return (
@@ -765,14 +767,14 @@ class SalesKpiEngine(models.AbstractModel):
         for domain, same in by_filter.items():
             rows = [r for kpi in same for r in groups[kpi.id]]
             # the targets of the same owner, period and currency share their pipeline
-            by_key = {}
+            by_key, shared = {}, {}  # owner key -> its row; target id -> that row's id
             for row in rows:
                 key = _owner_key(row, period=True)
                 if key not in by_key:
                     by_key[key] = row._replace(id=-len(by_key) - 1)
+                shared[row.id] = by_key[key].id
             unique = list(by_key.values())
             plan = self._plan(("pipeline", domain), rows, state, is_date=True)
-            today = max(c.today for c in state.companies.values())
             kind = {kpi.id: kpi._metric_definition()["pipeline"] for kpi in same}
 
             def query(plan, kpi=same[0]):
@@ -788,10 +790,9 @@ class SalesKpiEngine(models.AbstractModel):
                 state,
             )
             sums = self._sums(
-                query, plan, unique, (0, 1, 4, 5), state, rate_day=today, measured=measured
+                query, plan, unique, (0, 1, 4, 5), state, at_today=True, measured=measured
             )
             for row in rows:
-                key = _owner_key(row, period=True)
                 (
                     amount,
                     weighted,
@@ -801,7 +802,7 @@ class SalesKpiEngine(models.AbstractModel):
                     commit_weighted,
                     commit_count,
                     commit_weighted_count,
-                ) = sums[by_key[key].id]
+                ) = sums[shared[row.id]]
                 if kind[row.kpi_id] == "amount":
                     pipeline, pipeline_weighted = amount, weighted
                     commit, best = commit_amount, commit_amount + weighted - commit_weighted
@@ -824,7 +825,7 @@ class SalesKpiEngine(models.AbstractModel):
         owner (before this month, this month: BucketPlan.window); one scan of the closed
         deals, one of the meetings."""
         # one history per owner (and currency), shared by all the owner's targets
-        by_owner = {}
+        by_owner, shared = {}, {}  # owner key -> its row; target id -> that row's id
         for row in rows:
             key = _owner_key(row)
             if key not in by_owner:
@@ -834,6 +835,7 @@ class SalesKpiEngine(models.AbstractModel):
                     date_from=today - timedelta(days=HISTORY_DAYS - 1),
                     date_to=today,
                 )
+            shared[row.id] = by_owner[key].id
         history_rows = list(by_owner.values())
         plan = BucketPlan.window(
             {
@@ -878,8 +880,7 @@ class SalesKpiEngine(models.AbstractModel):
                 "history_meetings_per_win": held / won if won else 0.0,
             }
         for row in rows:
-            key = _owner_key(row)
-            results[row.id].update(figures_of[by_owner[key].id])
+            results[row.id].update(figures_of[shared[row.id]])
 
     # ------------------------------------------------------------------
     # Kept cells (full and incremental passes)

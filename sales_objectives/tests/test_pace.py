@@ -93,6 +93,44 @@ class TestPace(SalesObjectivesCase):
         # the EUR history: each deal at its day's rate (0.5 before March 10)
         self.assertAlmostEqual(eur.history_avg_deal, 500)
 
+    @freeze_time("2026-03-09 23:30:00")
+    def test_pipeline_converted_at_the_targets_company_today(self):
+        """At 23:30 UTC on March 9 it is already March 10 in Brussels (company A), still
+        March 9 in company B (UTC). Company B's USD rate moves from 1.25 to 2.0 on March
+        10. Team B's March target in USD converts its open pipeline (1000 EUR at 50 %)
+        at company B's today: 1250 USD, weighted 625 (not at another company's today:
+        2000)."""
+        self.env["res.currency.rate"].create(
+            {
+                "company_id": self.company_b.id,
+                "currency_id": self.usd.id,
+                "name": "2026-03-10",
+                "rate": 2.0,
+            }
+        )
+        self._make_lead(
+            "B open",
+            self.rep_b,
+            self.team_b,
+            1000,
+            "2026-03-02 10:00",
+            probability=50,
+            deadline="2026-03-20",
+            company=self.company_b,
+        )
+        target = self._target(
+            "won_revenue",
+            self.team_b,
+            value=5000,
+            currency_id=self.usd.id,
+            currency_follows_company=False,
+        )
+        a_target = self._target("won_revenue", self.team1, value=10000)
+        (target | a_target).action_confirm()
+        self.assertEqual(target.currency_id, self.usd)
+        self.assertAlmostEqual(target.pipeline_value, 1250)
+        self.assertAlmostEqual(target.pipeline_weighted, 625)
+
     @freeze_time("2026-03-16 12:00:00")
     def test_run_rate_projection(self):
         # new leads of team 1 dated in March: 5; run-rate 5 / 0.5 = 10; expected 8 x 0.5 = 4
