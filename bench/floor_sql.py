@@ -238,9 +238,11 @@ class Floor:
             " GROUP BY sales_kpi_id"
         )
         self.activity_types = dict(cr.fetchall())
-        cr.execute("SELECT now() AT TIME ZONE 'UTC'")
-        (now,) = cr.fetchone()
         import pytz  # noqa: PLC0415
+
+        from odoo import fields  # noqa: PLC0415
+
+        now = fields.Datetime.now()  # the engine's clock (bench.py, --as-of)
 
         self.today = {
             cid: pytz.utc.localize(now).astimezone(pytz.timezone(tz)).date()

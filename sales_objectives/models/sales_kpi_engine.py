@@ -19,6 +19,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -886,13 +887,13 @@ class SalesKpiEngine(models.AbstractModel):
     # Kept cells (full and incremental passes)
     # ------------------------------------------------------------------
 
-    def _open_periods(self):
+    def _open_periods(self, kpi_ids=None):
         """{("kpi", kpi id) and ("pipeline", filter): (first day, last day, whole
         months)} over every open target: the buckets a pass keeps do not depend on the
-        targets it happens to refresh."""
-        return self._open_periods_and_edited(None)[0]
+        targets it happens to refresh (``kpi_ids``: of those KPIs only)."""
+        return self._open_periods_and_edited(None, kpi_ids)[0]
 
-    def _open_periods_and_edited(self, since):
+    def _open_periods_and_edited(self, since, kpi_ids=None):
         """(``_open_periods()``, ids of the open targets never refreshed or edited since
         ``since``), in one scan of the targets; ``since`` None: no ids (a full pass)."""
         edited_ids = (
@@ -910,9 +911,10 @@ class SalesKpiEngine(models.AbstractModel):
                                    AND EXTRACT(DAY FROM t.date_to + 1) = 1),
                           %s
                      FROM sales_target t
-                    WHERE t.state IN ('draft', 'confirmed') AND t.active
+                    WHERE t.state IN ('draft', 'confirmed') AND t.active%s
                  GROUP BY t.kpi_id""",
                 edited_ids,
+                SQL(" AND t.kpi_id = ANY(%s)", list(kpi_ids)) if kpi_ids else SQL(),
             )
         )
         periods, edited = {}, set()
@@ -932,16 +934,23 @@ class SalesKpiEngine(models.AbstractModel):
 
     def _plan(self, key, rows, state, is_date=False):
         """The buckets of a source: over every open target in a pass, over ``rows``
-        otherwise; local months when all are whole months, else days."""
+        otherwise; local months when all are whole months, else days. The cells a pass
+        keeps of a KPI have the current local month (of any company) in days: a
+        target's burn-up reads them."""
         known = state.periods.get(key)
         periods = [(r.date_from, r.date_to) for r in rows]
         if known:
             periods.append((known[0], known[1]))
-        granularity = None
+        granularity = days = None
         if known and not known[2]:
             granularity = "day"
+        elif known and key[0] == "kpi":
+            todays = [clock.today for clock in state.companies.values()]
+            days = (min(todays).replace(day=1), max(todays) + relativedelta(day=31))
         zones = () if is_date else set(state.zone_of().values())
-        return BucketPlan.for_periods(periods, zones, granularity=granularity, is_date=is_date)
+        return BucketPlan.for_periods(
+            periods, zones, granularity=granularity, is_date=is_date, days=days
+        )
 
     @api.model
     def _kpi_signature(self, kpi):
@@ -978,8 +987,12 @@ class SalesKpiEngine(models.AbstractModel):
                 or (not u and (t, b) in dirty_teams),
                 owners=({t for t, _b in teams}, {u for u, _b in users}),
             )
+        return self._kept_cells(source, plan, len(mq.components), rows)
+
+    def _kept_cells(self, source, plan, width, rows):
+        """The kept cells of ``source`` (measured in ``plan``) of the owners of
+        ``rows``, read in one query (``width`` None: as many components as kept)."""
         index = {label: i for i, label in enumerate(plan.labels, start=1)}
-        # the cells of the owners of ``rows`` only
         owners = {"team": set(), "user": set(), "company": set()}
         for row in rows:
             owners[row.owner_type].add(
@@ -989,11 +1002,13 @@ class SalesKpiEngine(models.AbstractModel):
             )
         kept = [
             (t, u, c, index.get(b, 0), *comps)
-            for t, u, c, b, comps in Cell._read(
+            for t, u, c, b, comps in self.env["sales.kpi.cell"]._read(
                 source, teams=owners["team"], users=owners["user"], companies=owners["company"]
             )
         ]
-        return Measured(plan, len(mq.components), kept, {"team", "user", "company"})
+        if width is None:
+            width = max((len(cell) - 4 for cell in kept), default=1)
+        return Measured(plan, width, kept, {"team", "user", "company"})
 
     def _dirty_cells(self, mq, plan, state, customers):
         """({(salesperson, bucket)}, {(team, bucket)} of records without salesperson)

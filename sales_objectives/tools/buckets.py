@@ -1,8 +1,9 @@
 """Local time buckets, and the sums of a metric's components per owner over them.
 
 A *bucket plan* cuts a span of local days into buckets: local months (when every
-period being refreshed is made of whole months), local days (weeks, custom periods,
-conversions at each record's date) or one window. Each company time zone has its own
+period being refreshed is made of whole months; the kept cells of a pass have the
+current month in local days, which a target's burn-up reads), local days (weeks, custom
+periods, conversions at each record's date) or one window. Each company time zone has its own
 UTC thresholds for the same local buckets, so that PostgreSQL dates every record once,
 in its company's time zone, with ``width_bucket`` over a constant array (no time zone
 conversion per row). Pure Python, no ORM.
@@ -50,8 +51,9 @@ class BucketPlan:
     for the last, and 0 or ``len(labels) + 1`` outside the plan.
     """
 
-    def __init__(self, granularity, labels, end, zones, is_date=False):
+    def __init__(self, granularity, labels, end, zones, is_date=False, days=None):
         self.granularity = granularity
+        self.days = days  # (first, last): the local days of a month plan cut by day
         self.labels = labels
         self.end = end  # the day after the last bucket
         self.is_date = is_date
@@ -62,19 +64,26 @@ class BucketPlan:
             self.thresholds = {zone: [_utc(day, zone) for day in bounds] for zone in zones}
 
     @classmethod
-    def for_periods(cls, periods, zones, granularity=None, is_date=False):
+    def for_periods(cls, periods, zones, granularity=None, is_date=False, days=None):
         """The coarsest plan covering ``periods`` [(date_from, date_to)]: months when
-        they are all whole months, else days (or ``granularity`` when given)."""
+        they are all whole months, else days (or ``granularity`` when given). ``days``
+        (first, last): in a month plan, the months within them are cut into days."""
         first = min(p[0] for p in periods)
         last = max(p[1] for p in periods)
         granularity = granularity or ("month" if months_only(periods) else "day")
         if granularity == "month":
             first = first.replace(day=1)
-            labels, day = [], first
+            labels, day, cut = [], first, []
             while day <= last:
-                labels.append(day)
-                day += relativedelta(months=1)
-            return cls("month", labels, day, zones, is_date)
+                following = day + relativedelta(months=1)
+                if days and days[0] <= day and following - timedelta(days=1) <= days[1]:
+                    labels.extend(day + timedelta(days=i) for i in range((following - day).days))
+                    cut.append(day)
+                else:
+                    labels.append(day)
+                day = following
+            window = (cut[0], cut[-1] + relativedelta(day=31)) if cut else None
+            return cls("month", labels, day, zones, is_date, days=window)
         days = (last - first).days + 1
         labels = [first + timedelta(days=i) for i in range(days)]
         return cls("day", labels, last + timedelta(days=1), zones, is_date)
@@ -156,7 +165,8 @@ class BucketPlan:
             + (f"/{thresholds[1]}" if self.granularity == "window" else "")
             for zone, thresholds in sorted(self.thresholds.items(), key=lambda item: str(item[0]))
         )
-        return f"{self.granularity}|{self.labels[0]}|{self.end}|{len(self.labels)}|{zones}"
+        days = f"[{self.days[0]}..{self.days[1]}]" if self.days else ""
+        return f"{self.granularity}{days}|{self.labels[0]}|{self.end}|{len(self.labels)}|{zones}"
 
     def buckets_of(self, moment, zone):
         """The buckets (1-based) that ``moment`` (a UTC datetime, or a date for a date
@@ -182,6 +192,10 @@ class BucketPlan:
             min(t[first - 1] for t in self.thresholds.values()),
             max(t[last] for t in self.thresholds.values()),
         )
+
+    def ends(self):
+        """The day after each bucket (its end), in order."""
+        return [*self.labels[1:], self.end]
 
     def index_range(self, date_from, date_to):
         """(i, j): the 1-based buckets from ``date_from`` to ``date_to`` included."""

@@ -51,6 +51,8 @@ export class TargetBurnup extends Component {
                         borderColor: "#017e84",
                         backgroundColor: "rgba(1, 126, 132, 0.15)",
                         fill: true,
+                        // months kept as totals: a point at each month's end
+                        spanGaps: true,
                         pointRadius: 0,
                     },
                     {
