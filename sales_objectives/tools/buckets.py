@@ -20,6 +20,7 @@ from dateutil.relativedelta import relativedelta
 from odoo.tools import SQL
 
 
+@functools.lru_cache(maxsize=65536)
 def _utc(day, tz_name):
     """The naive UTC datetime at which local ``day`` starts in ``tz_name``."""
     tz = pytz.timezone(tz_name or "UTC")
