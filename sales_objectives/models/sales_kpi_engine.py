@@ -956,6 +956,12 @@ class SalesKpiEngine(models.AbstractModel):
     def _kpi_signature(self, kpi):
         return f"kpi|{kpi.metric}|{kpi._get_filter_domain()}|{sorted(kpi.activity_type_ids.ids)}"
 
+    @api.model
+    def _kpi_cells_signature(self, kpi, plan):
+        """What the kept cells of ``kpi`` measured in ``plan`` are valid for (as
+        ``_measured`` records it)."""
+        return f"{self._kpi_signature(kpi)}|{plan.signature()}"
+
     def _measured(self, source, signature, query, plan, rows, state, customers=False):
         """The cells of a source for ``rows``: measured from the owners' records
         (direct), measured for every owner and kept (full pass, or kept cells of

@@ -366,7 +366,7 @@ class SalesKpiRefresh(models.AbstractModel):
             if kpi.metric == "manual" or definition["distinct"]:
                 continue  # typed, or measured for the targets concerned only (no cells)
             plan = self._engine()._plan(("kpi", kpi.id), [], state, is_date=definition["is_date"])
-            expected = f"{self._engine()._kpi_signature(kpi)}|{plan.signature()}"
+            expected = self._engine()._kpi_cells_signature(kpi, plan)
             if Source._signature(f"kpi:{kpi.id}") != expected:
                 stale.append(kpi.id)
             elif definition["pipeline"]:

@@ -108,7 +108,7 @@ class SalesTarget(models.Model):
         source = f"kpi:{kpi.id}"
         state.periods = engine._open_periods(kpi_ids=kpi.ids)
         plan = engine._plan(("kpi", kpi.id), [row], state, is_date=definition["is_date"])
-        signature = f"{engine._kpi_signature(kpi)}|{plan.signature()}"
+        signature = engine._kpi_cells_signature(kpi, plan)
         if self.env["sales.kpi.cell.source"].sudo()._signature(source) != signature:
             return None
         measured = engine._kept_cells(source, plan, None, [row])

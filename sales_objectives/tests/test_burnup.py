@@ -4,6 +4,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import SalesObjectivesCase
@@ -130,3 +131,15 @@ class TestBurnupFromKeptCells(SalesObjectivesCase):
         points, data = self.points(self.quarter, "01-31", "02-10", "03-05")
         self.assertEqual(points, [0.0, 400.0, 1400.0])
         self.assertFalse(data["note"])
+
+    @freeze_time("2026-03-20 12:00:00")
+    def test_only_for_whom_may_read_the_target(self):
+        self.full_pass()
+        # R3 (team 2) does not see R1's target (team 1), nor its kept cells through it
+        with self.assertRaises(AccessError):
+            self.quarter.with_user(self.rep3).so_burnup_data()
+        # R2, R1's teammate, sees the team's target and its burn-up
+        data = self.team_quarter.with_user(self.rep2).so_burnup_data()
+        self.assertEqual(
+            data["actual"][(self.day("2026-03-05") - self.day("2026-01-01")).days], 1400.0
+        )
