@@ -64,8 +64,17 @@ class SalesKpiRefresh(models.AbstractModel):
             state.update(cursor=0, full_start=str(now))
         Target = self.env["sales.target"].with_context(active_test=False)
         domain = [("state", "in", ("draft", "confirmed")), ("active", "=", True)]
-        counts = Target._read_group(domain, ["kpi_id"], ["__count"], order="kpi_id")
-        pending = [(kpi, count) for kpi, count in counts if kpi.id > state["cursor"]]
+        # the pass walks the KPIs by id and resumes after the last id done: neither the
+        # order KPIs are listed in (their sequence, which a manager may change between
+        # two batches) nor a KPI added meanwhile (a higher id, measured in this pass)
+        # makes it skip one. Targets added meanwhile to a KPI already done are measured
+        # by the next incremental pass (edited since the pass started).
+        counts = sorted(
+            (kpi.id, count)
+            for kpi, count in Target._read_group(domain, ["kpi_id"], ["__count"])
+            if kpi.id > state["cursor"]
+        )
+        pending = [(self.env["sales.kpi"].browse(kpi_id), count) for kpi_id, count in counts]
         batch, size = self.env["sales.kpi"], 0
         for kpi, count in pending:
             if batch and size + count > batch_size:
