@@ -83,7 +83,8 @@ class SalesKpiRefresh(models.AbstractModel):
             size += count
         remaining = sum(count for _kpi, count in pending) - size
         targets = Target.search(domain + [("kpi_id", "in", batch.ids)])
-        self._engine().refresh(targets, complete=True)
+        failed = self._engine().refresh(targets, complete=True)
+        self._measured_distinct(batch.filtered(lambda kpi: kpi.id not in failed))
         if remaining:
             state["cursor"] = max(batch.ids)
         else:
@@ -161,7 +162,10 @@ class SalesKpiRefresh(models.AbstractModel):
             ids_by_kind[row[1]].add(row[2])
         for kind, ids in ids_by_kind.items():
             states += self._states(kind, Change._current_states(kind, sorted(ids)))
+        # records changed in no field that places them (a record also logged created,
+        # changed or with a former state is not)
         touched = {(row[1], row[2]) for row in logged if row[11]}
+        touched -= {(row[1], row[2]) for row in logged if not row[11]}
         customers = self._customer_states(states, touched)
         # the buckets every open target needs, read once for the whole pass, with the
         # targets edited since the last pass or never refreshed
@@ -182,6 +186,9 @@ class SalesKpiRefresh(models.AbstractModel):
             self._engine().refresh(targets, changes=(states, customers), periods=periods)
             if targets
             else []
+        )
+        self._measured_distinct(
+            self.env["sales.kpi"].browse([kpi_id for kpi_id in stale if kpi_id not in failed])
         )
         if logged and not failed:
             cr.execute(
@@ -355,6 +362,20 @@ class SalesKpiRefresh(models.AbstractModel):
                 affected.add(target_id)
         return affected
 
+    def _distinct_signature(self, kpi):
+        """What the figures of a KPI of distinct customers were measured with."""
+        return f"distinct|{self._engine()._kpi_signature(kpi)}"
+
+    def _measured_distinct(self, kpis):
+        """Records what the KPIs of distinct customers among ``kpis``, all of whose
+        open targets were just measured, were measured with (``_stale_kpis``)."""
+        Source = self.env["sales.kpi.cell.source"]
+        for kpi in kpis.with_context(active_test=False):
+            if kpi.metric != "manual" and kpi._metric_definition()["distinct"]:
+                signature = self._distinct_signature(kpi)
+                if Source._signature(f"kpi:{kpi.id}") != signature:
+                    Source._set(f"kpi:{kpi.id}", signature)
+
     def _stale_kpis(self, periods):
         """KPIs whose kept cells no longer fit (a changed definition, targets over
         other periods, another time zone, a new day for the 12-month history): all
@@ -372,8 +393,14 @@ class SalesKpiRefresh(models.AbstractModel):
         thresholds = self._engine()._commit_thresholds()
         for kpi in kpis:
             definition = kpi._metric_definition()
-            if kpi.metric == "manual" or definition["distinct"]:
-                continue  # typed, or measured for the targets concerned only (no cells)
+            if kpi.metric == "manual":
+                continue  # typed
+            if definition["distinct"]:
+                # measured for the targets concerned only (no cells): all of them when
+                # the KPI changed (its filter, its categories) since it was measured
+                if Source._signature(f"kpi:{kpi.id}") != self._distinct_signature(kpi):
+                    stale.append(kpi.id)
+                continue
             plan = self._engine()._plan(("kpi", kpi.id), [], state, is_date=definition["is_date"])
             expected = self._engine()._kpi_cells_signature(kpi, plan)
             if Source._signature(f"kpi:{kpi.id}") != expected:

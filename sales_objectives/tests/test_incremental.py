@@ -422,7 +422,7 @@ class WatchCase(SalesObjectivesCase):
         expected = self.full()
         differences = [
             (
-                self.env["sales.target"].browse(target_id).name,
+                self.env["sales.target"].browse(target_id).display_name,
                 name,
                 scheduled[target_id][i],
                 value[i],
