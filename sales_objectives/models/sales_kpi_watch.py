@@ -36,15 +36,12 @@ something else than what they depend on; the daily full pass repairs them.
 """
 
 import ast
-import logging
 from collections import defaultdict, namedtuple
 
 from odoo import api, models, tools
 from odoo.osv import expression
 
 from .sales_kpi_incremental import GLOBAL_TABLES
-
-_logger = logging.getLogger(__name__)
 
 # A watched field: the records of ``kind`` (a kind of sales.kpi.change) reached from
 # the changed records: the records of ``source`` whose ``path`` (fields from them to
@@ -54,8 +51,6 @@ _logger = logging.getLogger(__name__)
 # records reached are read before the write as well as after. ``on_create``: a new
 # record may be reached at once (the path ends on a one2many or many2many).
 Watch = namedtuple("Watch", "kind source path operator mode relink on_create")
-# where the change is logged: the records reached, by kind, mode and path
-MODES = ("touched", "changed", "before")
 # depth of the paths followed (related and computed fields, nested subdomains)
 MAX_DEPTH = 8
 
@@ -271,15 +266,19 @@ class SalesKpiWatch(models.AbstractModel):
         reached, for the end of the transaction; reads the state of those logged
         ``before`` now (the database still has it)."""
         by_watch = defaultdict(set)
-        created = self.env["sales.kpi.change"]._buffer()["created"].get(records._name, ())
         for record_id, vals in zip(records._ids, vals_list):
             for fname in vals:
                 for watch in watched.get(fname, ()):
-                    if watch.mode == "before" and record_id in created:
-                        continue  # a record of this transaction: nobody counted it before
                     by_watch[watch].add(record_id)
-        if by_watch:
-            self._note(records._name, by_watch, now=False)
+        if not by_watch:
+            return
+        created = self.env["sales.kpi.change"]._buffer()["created"].get(records._name)
+        if created:
+            # records of this transaction: nobody counted them before
+            for watch in by_watch:
+                if watch.mode == "before":
+                    by_watch[watch] -= created
+        self._note(records._name, {w: ids for w, ids in by_watch.items() if ids}, now=False)
 
     @api.model
     def _relations_written(self, records, fnames, watched, before):
@@ -332,6 +331,8 @@ class SalesKpiWatch(models.AbstractModel):
         """Logs the records reached from the changed records of ``model_name``
         ({Watch: ids}): now (``now``, and always for ``before``), or at the end of the
         transaction."""
+        if not by_watch:
+            return
         Change = self.env["sales.kpi.change"]
         later = Change._buffer()["reached"]
         immediate = defaultdict(set)

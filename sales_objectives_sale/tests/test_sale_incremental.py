@@ -119,13 +119,10 @@ class TestSaleIncremental(SaleObjectivesCase):
         )
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
-@freeze_time("2026-03-20 12:00:00")
-class TestSaleIncrementalWatch(SaleObjectivesCase):
-    """What the filters and categories of the sales KPIs read beyond the orders and
-    invoices: a change of it through Odoo reaches the next scheduled (incremental)
-    pass, which then gives the figures of a full refresh. P2 is in France. Office is a
-    category of its own; Furniture and Services are not under it."""
+class SaleWatchCase(SaleObjectivesCase):
+    """Sales KPIs whose filters and categories read beyond the orders and invoices.
+    P2 is in France. Office is a category of its own; Furniture and Services are not
+    under it."""
 
     @classmethod
     def setUpClass(cls):
@@ -268,6 +265,14 @@ class TestSaleIncrementalWatch(SaleObjectivesCase):
         self.assertFalse(self.env["sales.kpi.change"].search_count([]), "the log is consumed")
         self.env.invalidate_all()
 
+
+@tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-03-20 12:00:00")
+class TestSaleIncrementalWatch(SaleWatchCase):
+    """What the filters and categories of the sales KPIs read beyond the orders and
+    invoices: a change of it through Odoo reaches the next scheduled (incremental)
+    pass, which then gives the figures of a full refresh."""
+
     def test_product_moves_to_another_category(self):
         """Consulting moves from Services to Furniture. In March, Furniture's ordered
         amount was O2's desk (450) and O7's chairs (200): it gains O2's consulting (300)
@@ -356,3 +361,57 @@ class TestSaleIncrementalWatch(SaleObjectivesCase):
             .write({"domain": "[('partner_id.country_id.code', '=', 'BE')]"})
         )
         self.assertEqual(self.actual(self.kpi["customers_served"], self.company_a), 0)
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "is_query_count")
+@freeze_time("2026-03-20 12:00:00")
+class TestSaleWatchQueries(SaleWatchCase):
+    """A write of a product field no KPI reads adds no query, nor does the watch add
+    any to the writes of order lines; a product moved to another category adds one
+    statement when the transaction ends."""
+
+    def queries(self, func):
+        self.env.flush_all()
+        self.env.cr.flush()
+        before = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        self.env.cr.flush()
+        return self.cr.sql_log_count - before
+
+    def test_unwatched_writes_add_no_query(self):
+        template = self.consulting.product_tmpl_id.with_user(self.manager)
+        line = self.o2.order_line[:1].with_user(self.rep1)
+        reading = (
+            self.kpi["cross_sell_customers"]
+            | self.kpi_furniture
+            | self.kpi_services
+            | self.kpi_office
+            | self.kpi_office_customers
+        ).with_user(self.manager)
+        values = iter(range(1000, 2000))
+
+        def writes():
+            """Each write changes the value (the ORM writes nothing otherwise)."""
+            return {
+                "code": self.queries(lambda: template.write({"default_code": f"C{next(values)}"})),
+                "category": self.queries(lambda: template.write({"categ_id": self.furniture.id})),
+                "category back": self.queries(
+                    lambda: template.write({"categ_id": self.services.id})
+                ),
+                "line": self.queries(lambda: line.write({"name": f"Desk {next(values)}"})),
+            }
+
+        # nobody reads the products' categories
+        reading.action_archive()
+        writes()  # the caches warm
+        plain = writes()
+        reading.action_unarchive()
+        writes()
+        with self.assertQueryCount(plain["code"]):
+            template.write({"default_code": "C1"})
+        with self.assertQueryCount(plain["line"]):
+            line.write({"name": "Desk, oak"})
+        # the orders of the product: one statement
+        with self.assertQueryCount(plain["category"] + 1):
+            template.write({"categ_id": self.furniture.id})
