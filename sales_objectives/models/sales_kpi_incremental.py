@@ -84,7 +84,9 @@ class SalesKpiRefresh(models.AbstractModel):
         remaining = sum(count for _kpi, count in pending) - size
         targets = Target.search(domain + [("kpi_id", "in", batch.ids)])
         failed = self._engine().refresh(targets, complete=True)
-        self._measured_distinct(batch.filtered(lambda kpi: kpi.id not in failed))
+        self._record_distinct(
+            self._distinct_signatures(batch.filtered(lambda kpi: kpi.id not in failed))
+        )
         if remaining:
             state["cursor"] = max(batch.ids)
         else:
@@ -171,7 +173,10 @@ class SalesKpiRefresh(models.AbstractModel):
         # targets edited since the last pass or never refreshed
         periods, edited = self._engine()._open_periods_and_edited(since or "1970-01-01")
         ids = self._affected_targets(states, customers, periods) | edited
-        stale = self._stale_kpis(periods)
+        distinct = self._distinct_signatures(
+            self.env["sales.kpi"].browse([key[1] for key in periods if key[0] == "kpi"])
+        )
+        stale = self._stale_kpis(periods, distinct)
         if stale:
             cr.execute(
                 SQL(
@@ -187,8 +192,8 @@ class SalesKpiRefresh(models.AbstractModel):
             if targets
             else []
         )
-        self._measured_distinct(
-            self.env["sales.kpi"].browse([kpi_id for kpi_id in stale if kpi_id not in failed])
+        self._record_distinct(
+            {kpi_id: pair for kpi_id, pair in distinct.items() if kpi_id not in failed}
         )
         if logged and not failed:
             cr.execute(
@@ -366,21 +371,30 @@ class SalesKpiRefresh(models.AbstractModel):
         """What the figures of a KPI of distinct customers were measured with."""
         return f"distinct|{self._engine()._kpi_signature(kpi)}"
 
-    def _measured_distinct(self, kpis):
-        """Records what the KPIs of distinct customers among ``kpis``, all of whose
-        open targets were just measured, were measured with (``_stale_kpis``)."""
+    def _distinct_signatures(self, kpis):
+        """{kpi id: (signature recorded, signature now)} of the KPIs of distinct
+        customers among ``kpis`` (``_stale_kpis``)."""
         Source = self.env["sales.kpi.cell.source"]
-        for kpi in kpis.with_context(active_test=False):
-            if kpi.metric != "manual" and kpi._metric_definition()["distinct"]:
-                signature = self._distinct_signature(kpi)
-                if Source._signature(f"kpi:{kpi.id}") != signature:
-                    Source._set(f"kpi:{kpi.id}", signature)
+        return {
+            kpi.id: (Source._signature(f"kpi:{kpi.id}"), self._distinct_signature(kpi))
+            for kpi in kpis.with_context(active_test=False)
+            if kpi.metric != "manual" and kpi._metric_definition()["distinct"]
+        }
 
-    def _stale_kpis(self, periods):
+    def _record_distinct(self, signatures):
+        """Records the signatures now of the KPIs of distinct customers whose open
+        targets were all just measured ({kpi id: (recorded, now)})."""
+        Source = self.env["sales.kpi.cell.source"]
+        for kpi_id, (known, now) in signatures.items():
+            if known != now:
+                Source._set(f"kpi:{kpi_id}", now)
+
+    def _stale_kpis(self, periods, distinct):
         """KPIs whose kept cells no longer fit (a changed definition, targets over
-        other periods, another time zone, a new day for the 12-month history): all
-        their targets are measured again. ``periods``: the engine's
-        ``_open_periods()``."""
+        other periods, another time zone, a new day for the 12-month history), and
+        KPIs of distinct customers changed since measured: all their targets are
+        measured again. ``periods``: the engine's ``_open_periods()``; ``distinct``:
+        ``_distinct_signatures()`` of their KPIs."""
         state = self._engine()._load_state([])
         state.periods = periods
         Source = self.env["sales.kpi.cell.source"]
@@ -397,8 +411,11 @@ class SalesKpiRefresh(models.AbstractModel):
                 continue  # typed
             if definition["distinct"]:
                 # measured for the targets concerned only (no cells): all of them when
-                # the KPI changed (its filter, its categories) since it was measured
-                if Source._signature(f"kpi:{kpi.id}") != self._distinct_signature(kpi):
+                # the KPI changed (its filter, its categories) since it was measured;
+                # none recorded yet (a full pass of the engine alone, before this
+                # release): the current one is taken as measured
+                known, now = distinct[kpi.id]
+                if known is not None and known != now:
                     stale.append(kpi.id)
                 continue
             plan = self._engine()._plan(("kpi", kpi.id), [], state, is_date=definition["is_date"])

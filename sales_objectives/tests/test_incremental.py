@@ -464,7 +464,7 @@ class TestIncrementalWatch(WatchCase):
         self.assertEqual(self.actual(self.kpi_france, self.rep1), 2000)  # L2, P2
 
     def test_tag_added_to_a_lead(self):
-        """Rep 1 tags L4 (rep 2's lost deal, with rep 2's call of March 10)."""
+        """A manager tags L4 (rep 2's lost deal, with rep 2's call of March 10)."""
         self.full()
         self.assertEqual(self.actual(self.kpi_key_calls, self.rep2), 0)
         self.check(
