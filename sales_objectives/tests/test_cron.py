@@ -147,9 +147,9 @@ class TestCron(SalesObjectivesCase):
     @freeze_time("2026-03-16 12:00:00")
     def test_full_pass_with_kpis_changed_between_batches(self):
         """Between two batches of a pass, a manager adds a KPI with two targets and
-        moves it to the top of the list, and archives a target: the pass goes on over
-        the KPIs left, and the next run brings every open target to the figures of a
-        full refresh."""
+        moves it to the top of the list, adds a target to a KPI the pass has done and
+        archives a target: the pass goes on over the KPIs left, and the next run brings
+        every open target to the figures of a full refresh."""
         targets = self.env["sales.target"]
         for kpi in ("won_revenue", "won_count", "win_rate", "new_leads"):
             for owner in (self.team1, self.rep1):
@@ -176,6 +176,10 @@ class TestCron(SalesObjectivesCase):
                 )
             )
             added = self._target(own, self.rep1, value=5) | self._target(own, self.team1, value=5)
+            # and a target on a KPI the pass has done: the next incremental pass
+            added |= self._target(
+                "won_revenue", self.rep1, period="quarter", date_from="2026-01-01"
+            )
             added.with_user(self.manager).action_confirm()
             own.with_user(self.manager).sequence = 1
             new_leads = targets.filtered(lambda t: t.kpi_id == self.kpi["new_leads"])
@@ -188,10 +192,11 @@ class TestCron(SalesObjectivesCase):
         # the next run: an incremental pass
         self.env["sales.target"]._cron_refresh_actuals(batch_size=4)
         everything = (targets | added).filtered("active")
-        self.assertEqual(len(everything), 9)
-        self.assertTrue(all(t.figures_as_of > stale for t in everything))
-        # team 1 and rep 1 won one deal of P2 in March: L2
-        self.assertEqual(added.mapped("actual_value"), [1, 1])
+        self.assertEqual(len(everything), 10)
+        self.assertTrue(all(t.figures_as_of and t.figures_as_of > stale for t in everything))
+        # team 1 and rep 1 won one deal of P2 in March: L2; rep 1 won L1 and L2 in the
+        # quarter
+        self.assertEqual(added.mapped("actual_value"), [1, 1, 3000])
         self._assert_as_full_refresh(everything)
 
     def test_close_cron(self):
