@@ -1,4 +1,5 @@
 from . import (
+    base,
     calendar_event,
     crm_lead,
     crm_stage,
@@ -15,6 +16,7 @@ from . import (
     sales_kpi_engine,
     sales_kpi_incremental,
     sales_kpi_metric,
+    sales_kpi_watch,
     sales_objective,
     sales_target,
     sales_target_bonus,

@@ -152,7 +152,11 @@ class SalesKpiChange(models.Model):
         data = self.env.cr.precommit.data
         pending = data.get(BUFFER)
         if pending is None:
-            pending = data[BUFFER] = {"rows": [], "moved": []}
+            # rows: change rows; moved: leads moved to other owners; reached: {Watch:
+            # ids} records changed in a field a KPI reads (sales_kpi_watch.py), whose
+            # counted records are found when the buffer is written; created: {model:
+            # ids} records created in this transaction
+            pending = data[BUFFER] = {"rows": [], "moved": [], "reached": {}, "created": {}}
             self.env.cr.precommit.add(self.sudo()._flush_buffer)
         return pending
 
@@ -164,6 +168,8 @@ class SalesKpiChange(models.Model):
         pending = self.env.cr.precommit.data.pop(BUFFER, None)
         if not pending:
             return
+        if pending["reached"]:
+            self._log_reached(pending["reached"])
         rows = pending["rows"]
         if rows:
             columns = list(zip(*rows))
@@ -203,6 +209,84 @@ class SalesKpiChange(models.Model):
                     companies,
                 )
             )
+
+    @api.model
+    def _log_reached(self, by_watch, flush=False):
+        """Logs, in one statement, the counted records that reach the records changed
+        in a field a KPI reads ({Watch: ids of the changed records}, see
+        sales_kpi_watch.py): touched (their current state is read by the next pass)
+        or, for a ``changed`` watch, as created (their customers' later records are
+        measured again too). ``flush``: the ORM may hold changes not written yet."""
+        query = SQL(
+            "INSERT INTO sales_kpi_change (kind, record_id, touched) %s",
+            SQL(" UNION ").join(self._reached_query(watch, ids) for watch, ids in by_watch.items()),
+        )
+        if flush:
+            self.env.execute_query(query)
+        else:
+            self.env.cr.execute(query)
+
+    @api.model
+    def _log_reached_before(self, watch, ids):
+        """Logs the state, as the database has it now, of the counted records that
+        reach the records ``ids`` (changed in a field that places them: ``watch``)."""
+        source = self._reached_sources(watch, ids)
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO sales_kpi_change (kind, record_id, team_id, user_id, company_id,"
+                " partner_id, moment_1, moment_2, moment_3, moment_4) %s",
+                SQL(
+                    "SELECT %s, s.* FROM (%s) AS s",
+                    watch.kind,
+                    self._state_query(watch.kind, SQL("ARRAY(%s)", source.select())),
+                ),
+            )
+        )
+
+    @api.model
+    def _reached_sources(self, watch, ids):
+        """Query: the records of ``watch.source`` whose ``watch.path`` reaches ``ids``."""
+        source = self.env[watch.source].sudo().with_context(active_test=False)
+        return source._search([(watch.path or "id", watch.operator, sorted(ids))])
+
+    @api.model
+    def _reached_query(self, watch, ids):
+        """SQL: (kind, record id, touched) of the records of ``watch.kind`` reached
+        from the changed records ``ids``."""
+        if not watch.path and watch.operator == "in":
+            sources = SQL("%s", tuple(sorted(ids)))
+        else:
+            sources = self._reached_sources(watch, ids).subselect()
+        return self._counted_of(watch.kind, watch.source, sources, watch.mode == "touched")
+
+    @api.model
+    def _counted_of(self, kind, source, sources, touched):
+        """SQL: (kind, record id, touched) of the records of ``kind`` counted for the
+        records ``sources`` (SQL: ``IN`` them) of ``source``, the model the KPI's
+        filter applies to: the leads themselves, or their done activities or
+        objectives. An add-on logging another kind of record extends it."""
+        if kind == "message":
+            return SQL(
+                """SELECT 'message', m.id, %s FROM mail_message m
+                    WHERE m.model = %s AND m.res_id IN %s
+                      AND m.mail_activity_type_id IS NOT NULL""",
+                touched,
+                source,
+                sources,
+            )
+        if kind == "objective":
+            return SQL(
+                "SELECT 'objective', o.id, %s FROM sales_objective o WHERE o.lead_id IN %s",
+                touched,
+                sources,
+            )
+        return SQL(
+            "SELECT %s, r.id, %s FROM %s r WHERE r.id IN %s",
+            kind,
+            touched,
+            SQL.identifier(self.env[source]._table),
+            sources,
+        )
 
     @api.model
     def _log_created(self, kind, ids, touched=False):

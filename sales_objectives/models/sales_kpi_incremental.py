@@ -64,8 +64,17 @@ class SalesKpiRefresh(models.AbstractModel):
             state.update(cursor=0, full_start=str(now))
         Target = self.env["sales.target"].with_context(active_test=False)
         domain = [("state", "in", ("draft", "confirmed")), ("active", "=", True)]
-        counts = Target._read_group(domain, ["kpi_id"], ["__count"], order="kpi_id")
-        pending = [(kpi, count) for kpi, count in counts if kpi.id > state["cursor"]]
+        # the pass walks the KPIs by id and resumes after the last id done: neither the
+        # order KPIs are listed in (their sequence, which a manager may change between
+        # two batches) nor a KPI added meanwhile (a higher id, measured in this pass)
+        # makes it skip one. Targets added meanwhile to a KPI already done are measured
+        # by the next incremental pass (edited since the pass started).
+        counts = sorted(
+            (kpi.id, count)
+            for kpi, count in Target._read_group(domain, ["kpi_id"], ["__count"])
+            if kpi.id > state["cursor"]
+        )
+        pending = [(self.env["sales.kpi"].browse(kpi_id), count) for kpi_id, count in counts]
         batch, size = self.env["sales.kpi"], 0
         for kpi, count in pending:
             if batch and size + count > batch_size:
@@ -74,7 +83,10 @@ class SalesKpiRefresh(models.AbstractModel):
             size += count
         remaining = sum(count for _kpi, count in pending) - size
         targets = Target.search(domain + [("kpi_id", "in", batch.ids)])
-        self._engine().refresh(targets, complete=True)
+        failed = self._engine().refresh(targets, complete=True)
+        self._record_distinct(
+            self._distinct_signatures(batch.filtered(lambda kpi: kpi.id not in failed))
+        )
         if remaining:
             state["cursor"] = max(batch.ids)
         else:
@@ -152,13 +164,19 @@ class SalesKpiRefresh(models.AbstractModel):
             ids_by_kind[row[1]].add(row[2])
         for kind, ids in ids_by_kind.items():
             states += self._states(kind, Change._current_states(kind, sorted(ids)))
+        # records changed in no field that places them (a record also logged created,
+        # changed or with a former state is not)
         touched = {(row[1], row[2]) for row in logged if row[11]}
+        touched -= {(row[1], row[2]) for row in logged if not row[11]}
         customers = self._customer_states(states, touched)
         # the buckets every open target needs, read once for the whole pass, with the
         # targets edited since the last pass or never refreshed
         periods, edited = self._engine()._open_periods_and_edited(since or "1970-01-01")
         ids = self._affected_targets(states, customers, periods) | edited
-        stale = self._stale_kpis(periods)
+        distinct = self._distinct_signatures(
+            self.env["sales.kpi"].browse([key[1] for key in periods if key[0] == "kpi"])
+        )
+        stale = self._stale_kpis(periods, distinct)
         if stale:
             cr.execute(
                 SQL(
@@ -173,6 +191,9 @@ class SalesKpiRefresh(models.AbstractModel):
             self._engine().refresh(targets, changes=(states, customers), periods=periods)
             if targets
             else []
+        )
+        self._record_distinct(
+            {kpi_id: pair for kpi_id, pair in distinct.items() if kpi_id not in failed}
         )
         if logged and not failed:
             cr.execute(
@@ -346,11 +367,34 @@ class SalesKpiRefresh(models.AbstractModel):
                 affected.add(target_id)
         return affected
 
-    def _stale_kpis(self, periods):
+    def _distinct_signature(self, kpi):
+        """What the figures of a KPI of distinct customers were measured with."""
+        return f"distinct|{self._engine()._kpi_signature(kpi)}"
+
+    def _distinct_signatures(self, kpis):
+        """{kpi id: (signature recorded, signature now)} of the KPIs of distinct
+        customers among ``kpis`` (``_stale_kpis``)."""
+        Source = self.env["sales.kpi.cell.source"]
+        return {
+            kpi.id: (Source._signature(f"kpi:{kpi.id}"), self._distinct_signature(kpi))
+            for kpi in kpis.with_context(active_test=False)
+            if kpi.metric != "manual" and kpi._metric_definition()["distinct"]
+        }
+
+    def _record_distinct(self, signatures):
+        """Records the signatures now of the KPIs of distinct customers whose open
+        targets were all just measured ({kpi id: (recorded, now)})."""
+        Source = self.env["sales.kpi.cell.source"]
+        for kpi_id, (known, now) in signatures.items():
+            if known != now:
+                Source._set(f"kpi:{kpi_id}", now)
+
+    def _stale_kpis(self, periods, distinct):
         """KPIs whose kept cells no longer fit (a changed definition, targets over
-        other periods, another time zone, a new day for the 12-month history): all
-        their targets are measured again. ``periods``: the engine's
-        ``_open_periods()``."""
+        other periods, another time zone, a new day for the 12-month history), and
+        KPIs of distinct customers changed since measured: all their targets are
+        measured again. ``periods``: the engine's ``_open_periods()``; ``distinct``:
+        ``_distinct_signatures()`` of their KPIs."""
         state = self._engine()._load_state([])
         state.periods = periods
         Source = self.env["sales.kpi.cell.source"]
@@ -363,8 +407,17 @@ class SalesKpiRefresh(models.AbstractModel):
         thresholds = self._engine()._commit_thresholds()
         for kpi in kpis:
             definition = kpi._metric_definition()
-            if kpi.metric == "manual" or definition["distinct"]:
-                continue  # typed, or measured for the targets concerned only (no cells)
+            if kpi.metric == "manual":
+                continue  # typed
+            if definition["distinct"]:
+                # measured for the targets concerned only (no cells): all of them when
+                # the KPI changed (its filter, its categories) since it was measured;
+                # none recorded yet (a full pass of the engine alone, before this
+                # release): the current one is taken as measured
+                known, now = distinct[kpi.id]
+                if known is not None and known != now:
+                    stale.append(kpi.id)
+                continue
             plan = self._engine()._plan(("kpi", kpi.id), [], state, is_date=definition["is_date"])
             expected = self._engine()._kpi_cells_signature(kpi, plan)
             if Source._signature(f"kpi:{kpi.id}") != expected:

@@ -8,7 +8,10 @@ from odoo import fields
 from odoo.tests import tagged
 
 from ..tools.job import MAX_TRIES, run_again_on_conflict
+from ..tools.refresh_state import STORED_FIGURES
 from .common import SalesObjectivesCase
+
+NAMES = [name for name, _type in STORED_FIGURES]
 
 
 @tagged("post_install", "-at_install", "sales_objectives")
@@ -46,6 +49,155 @@ class TestCron(SalesObjectivesCase):
         # the next call starts the next pass
         Target._cron_refresh_actuals(batch_size=3)
         self.assertEqual((progress.done, progress.remaining), (3, 2))
+
+    def _figures(self, targets):
+        self.env.flush_all()
+        self.env.cr.execute(
+            f"SELECT id, {', '.join(NAMES)} FROM sales_target WHERE id = ANY(%s) ORDER BY id",
+            [targets.ids],
+        )
+        return {
+            row[0]: [round(v, 6) if isinstance(v, float) else v for v in row[1:]]
+            for row in self.env.cr.fetchall()
+        }
+
+    def _run_pass(self, progress, batch_size, between=None):
+        """Calls the job as the cron does, until the pass says nothing remains;
+        ``between``: what users do after the first batch. Returns the batches' sizes."""
+        Target = self.env["sales.target"].with_context(ir_cron_progress_id=progress.id)
+        sizes = []
+        for _call in range(10):
+            Target._cron_refresh_actuals(batch_size=batch_size)
+            sizes.append((progress.done, progress.remaining))
+            if not progress.remaining:
+                return sizes
+            if between and len(sizes) == 1:
+                between()
+        self.fail(f"the pass never ends: {sizes}")
+
+    def _make_stale(self, targets):
+        """Figures no refresh would give, dated an hour ago: a target the pass skips
+        keeps them."""
+        stale = fields.Datetime.now() - timedelta(hours=1)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sales_target SET actual_value = -1, refreshed_at = %s,"
+            " refresh_attempted_at = %s WHERE id = ANY(%s)",
+            [stale, stale, targets.ids],
+        )
+        targets.invalidate_recordset()
+        return stale
+
+    def _assert_as_full_refresh(self, targets):
+        """Every open target of ``targets`` has the figures of a full refresh."""
+        open_targets = targets.filtered(lambda t: t.active and t.state != "closed")
+        scheduled = self._figures(open_targets)
+        self.env["sales.kpi.engine"].refresh(open_targets, complete=True)
+        full = self._figures(open_targets)
+        differences = [
+            (
+                self.env["sales.target"].browse(target_id).display_name,
+                name,
+                scheduled[target_id][i],
+                value[i],
+            )
+            for target_id, value in full.items()
+            for i, name in enumerate(NAMES)
+            if scheduled[target_id][i] != value[i]
+        ]
+        self.assertFalse(differences, "the scheduled pass left figures stale")
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_full_pass_in_batches_refreshes_every_kpi(self):
+        """A KPI a manager adds (a higher id, the default sequence 10) is listed
+        before the shipped Won deals (sequence 20): a full pass whose batches split the
+        KPIs still refreshes every open target, and says it is done only then."""
+        own = (
+            self.env["sales.kpi"]
+            .with_user(self.manager)
+            .create({"name": "Won revenue of P2", "domain": f"[('partner_id', '=', {self.p2.id})]"})
+        )
+        self.assertEqual(own.sequence, 10)
+        kpis = self.env["sales.kpi"].search(
+            [("id", "in", (own | self.kpi["won_revenue"] | self.kpi["won_count"]).ids)]
+        )
+        self.assertEqual(kpis.mapped("metric"), ["won_revenue", "won_revenue", "won_count"])
+        targets = self.env["sales.target"]
+        for kpi in (self.kpi["won_revenue"], own, self.kpi["won_count"]):
+            for owner in (self.team1, self.rep1):
+                targets |= self._target(kpi, owner, value=50)
+        targets.action_confirm()
+        self._archive_other_targets(targets)
+        stale = self._make_stale(targets)
+        progress = self.env["ir.cron.progress"].create(
+            {"cron_id": self.env.ref("sales_objectives.ir_cron_sales_target_refresh").id}
+        )
+        # two KPIs (4 targets) per batch: two batches, the last of 2 targets
+        self.assertEqual(self._run_pass(progress, 4), [(4, 2), (2, 0)])
+        self.assertTrue(all(t.figures_as_of > stale for t in targets))
+        won_count = targets.filtered(lambda t: t.kpi_id == self.kpi["won_count"])
+        # team 1 won L1 (March 5) and L2 (March 31, 23:30 in Brussels)
+        self.assertEqual(won_count.mapped("actual_value"), [2, 2])
+        # P2's deal won in March: L2 (2,000), rep 1's
+        self.assertEqual(
+            targets.filtered(lambda t: t.kpi_id == own).mapped("actual_value"), [2000, 2000]
+        )
+        self._assert_as_full_refresh(targets)
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_full_pass_with_kpis_changed_between_batches(self):
+        """Between two batches of a pass, a manager adds a KPI with two targets and
+        moves it to the top of the list, adds a target to a KPI the pass has done and
+        archives a target: the pass goes on over the KPIs left, and the next run brings
+        every open target to the figures of a full refresh."""
+        targets = self.env["sales.target"]
+        for kpi in ("won_revenue", "won_count", "win_rate", "new_leads"):
+            for owner in (self.team1, self.rep1):
+                targets |= self._target(kpi, owner, value=50)
+        targets.action_confirm()
+        self._archive_other_targets(targets)
+        stale = self._make_stale(targets)
+        progress = self.env["ir.cron.progress"].create(
+            {"cron_id": self.env.ref("sales_objectives.ir_cron_sales_target_refresh").id}
+        )
+        added = self.env["sales.target"]
+
+        def between():
+            nonlocal added
+            own = (
+                self.env["sales.kpi"]
+                .with_user(self.manager)
+                .create(
+                    {
+                        "name": "Won deals of P2",
+                        "metric": "won_count",
+                        "domain": f"[('partner_id', '=', {self.p2.id})]",
+                    }
+                )
+            )
+            added = self._target(own, self.rep1, value=5) | self._target(own, self.team1, value=5)
+            # and a target on a KPI the pass has done: the next incremental pass
+            added |= self._target(
+                "won_revenue", self.rep1, period="quarter", date_from="2026-01-01"
+            )
+            added.with_user(self.manager).action_confirm()
+            own.with_user(self.manager).sequence = 1
+            new_leads = targets.filtered(lambda t: t.kpi_id == self.kpi["new_leads"])
+            new_leads[:1].with_user(self.manager).action_archive()
+
+        sizes = self._run_pass(progress, 4, between)
+        self.assertEqual(sizes[0], (4, 4))
+        # then Win rate and New leads (3 targets), then the KPI added (2)
+        self.assertEqual(sizes[1:], [(3, 2), (2, 0)])
+        # the next run: an incremental pass
+        self.env["sales.target"]._cron_refresh_actuals(batch_size=4)
+        everything = (targets | added).filtered("active")
+        self.assertEqual(len(everything), 10)
+        self.assertTrue(all(t.figures_as_of and t.figures_as_of > stale for t in everything))
+        # team 1 and rep 1 won one deal of P2 in March: L2; rep 1 won L1 and L2 in the
+        # quarter
+        self.assertEqual(added.mapped("actual_value"), [1, 1, 3000])
+        self._assert_as_full_refresh(everything)
 
     def test_close_cron(self):
         with freeze_time("2026-03-16 12:00:00"):

@@ -2,9 +2,11 @@
 Odoo, the incremental pass gives exactly the figures of a full refresh, on every
 target (and the change did move some figure)."""
 
+import json
+
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from odoo.addons.sales_objectives.tools.refresh_state import STORED_FIGURES
@@ -79,6 +81,9 @@ class TestIncremental(SalesObjectivesCase):
         """Full pass, ``change``, incremental pass: the same figures as a full pass,
         and the change moved some of them."""
         before = self.full()
+        # the changes made so far (the data of the test) are consumed by a pass
+        self.env["sales.kpi.refresh"]._incremental_pass("2999-01-01")
+        self.assertEqual(self.figures(), before)
         change()
         self.env["sales.kpi.refresh"]._incremental_pass("2999-01-01")
         incremental = self.figures()
@@ -252,3 +257,326 @@ class TestIncremental(SalesObjectivesCase):
                 }
             )
         )
+
+
+class WatchCase(SalesObjectivesCase):
+    """KPIs whose filter reads fields of related records: P1 (with its contact P1a)
+    and P2 are in France, P3 in Belgium; L1 (P1a) and L7 are tagged "Key account", L8
+    "Strategic"; rep 1 achieved an objective on L8 on March 20 and called on the lead
+    L9 on March 12."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.france, cls.belgium = env.ref("base.fr"), env.ref("base.be")
+        (cls.p1 | cls.p2).country_id = cls.france
+        cls.p3.country_id = cls.belgium
+        # a salesperson with the default rights of a new user (contact creation)
+        cls.rep1.groups_id |= env.ref("base.group_partner_manager")
+        cls.key = env["crm.tag"].create({"name": "SO Key account"})
+        cls.other_tag = env["crm.tag"].create({"name": "SO Strategic"})
+        (cls.l1 | cls.l7).tag_ids = cls.key
+        cls.l8.tag_ids = cls.other_tag
+        cls.vip = env["res.partner.category"].create({"name": "SO VIP"})
+        # rep 1's call on the lead L9, before it is converted
+        cls._done_activity(
+            cls.l9, cls.rep1, env.ref("mail.mail_activity_data_call"), "2026-03-12 10:00"
+        )
+        cls.objective = env["sales.objective"].create(
+            {
+                "lead_id": cls.l8.id,
+                "user_id": cls.rep1.id,
+                "statement": "Order of 10 licences signed",
+                "product_id": env["product.product"].create({"name": "SO Licence"}).id,
+                "measure": "quantity",
+                "target_value": 10,
+                "deadline": "2026-03-24",
+            }
+        )
+        cls.objective.action_open()
+        cls.objective._record_outcome("achieved", 10)
+        Kpi = env["sales.kpi"].with_user(cls.manager)
+
+        def kpi(name, metric, domain):
+            return Kpi.create({"name": name, "metric": metric, "domain": domain})
+
+        cls.kpi_belgium = kpi(
+            "Won revenue, Belgium", "won_revenue", "[('partner_id.country_id.code', '=', 'BE')]"
+        )
+        cls.kpi_france = kpi(
+            "Won revenue, France",
+            "won_revenue",
+            f"[('partner_id.country_id', '=', {cls.france.id})]",
+        )
+        cls.kpi_key_calls = kpi(
+            "Activities on key accounts", "activities_done", f"[('tag_ids', 'in', [{cls.key.id}])]"
+        )
+        cls.kpi_opportunity_calls = kpi(
+            "Activities on opportunities", "activities_done", "[('type', '=', 'opportunity')]"
+        )
+        cls.kpi_key_objectives = kpi(
+            "Objectives on key accounts",
+            "objective_achievement_rate",
+            "[('tag_ids.name', 'ilike', 'key')]",
+        )
+        cls.kpi_vip = kpi(
+            "Won deals, VIP customers", "won_count", "[('partner_id.category_id', '=', 'SO VIP')]"
+        )
+        targets = env["sales.target"]
+        owners = [
+            (cls.team1, {}),
+            (cls.team2, {}),
+            (cls.rep1, {}),
+            (cls.rep2, {}),
+            (cls.rep3, {"team": cls.team2}),
+            (cls.company_a, {}),
+        ]
+        kpis = [
+            cls.kpi_belgium,
+            cls.kpi_france,
+            cls.kpi_key_calls,
+            cls.kpi_opportunity_calls,
+            cls.kpi_key_objectives,
+            cls.kpi_vip,
+            cls.kpi["new_customers"],
+            cls.kpi["repeat_revenue_share"],
+        ]
+        for kpi_record in kpis:
+            for owner, extra in owners:
+                targets |= cls._target(kpi_record, owner, value=50, **extra)
+                targets |= cls._target(
+                    kpi_record, owner, period="quarter", date_from="2026-01-01", **extra
+                )
+        cls.targets = targets
+        cls._archive_other_targets(targets)
+
+    def figures(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            f"SELECT id, {', '.join(NAMES)} FROM sales_target WHERE id = ANY(%s) ORDER BY id",
+            [self.targets.ids],
+        )
+        return {
+            row[0]: [round(v, 6) if isinstance(v, float) else v for v in row[1:]]
+            for row in self.env.cr.fetchall()
+        }
+
+    def full(self):
+        self.env["sales.kpi.engine"].refresh(self.targets.exists(), complete=True)
+        return self.figures()
+
+    def scheduled(self):
+        """The scheduled job as the cron runs it between two daily full passes: an
+        incremental pass over the changes logged since."""
+        today = self.env["res.company"].search([])._sales_today()
+        state = {
+            "full_day": {str(company_id): str(day) for company_id, day in today.items()},
+            "full_start": "2999-01-01",
+            "since": "2999-01-01",
+        }
+        self.env["ir.config_parameter"].set_param(
+            "sales_objectives.refresh_state", json.dumps(state)
+        )
+        self.env["sales.target"]._cron_refresh_actuals()
+        self.assertEqual(
+            json.loads(self.env["ir.config_parameter"].get_param("sales_objectives.refresh_state"))[
+                "full_start"
+            ],
+            "2999-01-01",
+            "an incremental pass, not a full one",
+        )
+
+    def actual(self, kpi, owner, period="month"):
+        target = self.targets.filtered(
+            lambda t: t.kpi_id == kpi
+            and t.period_type == period
+            and (
+                t.user_id
+                if owner._name == "res.users"
+                else t.team_id
+                if owner._name == "crm.team"
+                else t.company_id
+            )
+            == owner
+            and (
+                owner._name == "res.users"
+                or t.owner_type == ("team" if owner._name == "crm.team" else "company")
+            )
+        )
+        target.ensure_one()
+        return target.actual_value
+
+    def check(self, change):
+        """Full pass, scheduled job (it consumes the changes made so far), ``change``
+        (through the ORM, as a user), scheduled job: the figures of a full refresh, and
+        the change moved some of them."""
+        before = self.full()
+        self.scheduled()
+        self.assertFalse(self.env["sales.kpi.change"].search_count([]), "the log is consumed")
+        self.assertEqual(self.figures(), before)
+        change()
+        self.scheduled()
+        scheduled = self.figures()
+        self.assertTrue(scheduled != before, "the change should move some figure")
+        expected = self.full()
+        differences = [
+            (
+                self.env["sales.target"].browse(target_id).display_name,
+                name,
+                scheduled[target_id][i],
+                value[i],
+            )
+            for target_id, value in expected.items()
+            for i, name in enumerate(NAMES)
+            if scheduled[target_id][i] != value[i]
+        ]
+        self.assertFalse(differences, "the scheduled pass and a full refresh disagree")
+        self.assertFalse(self.env["sales.kpi.change"].search_count([]), "the log is consumed")
+        self.env.invalidate_all()
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-03-20 12:00:00")
+class TestIncrementalWatch(WatchCase):
+    """What a KPI's filter or its metric reads beyond the records counted: a change of
+    it through Odoo reaches the next scheduled (incremental) pass, which then gives the
+    figures of a full refresh."""
+
+    def test_customer_moves_to_another_country(self):
+        """P2 moves from France to Belgium: L2 (2,000, won by rep 1 on March 31 at
+        23:30 in Brussels) moves from the French won revenue to the Belgian one."""
+        self.full()
+        self.assertEqual(self.actual(self.kpi_belgium, self.rep1), 0)
+        self.check(lambda: self.p2.with_user(self.rep1).write({"country_id": self.belgium.id}))
+        self.assertEqual(self.actual(self.kpi_belgium, self.rep1), 2000)
+        self.assertEqual(self.actual(self.kpi_belgium, self.team1), 2000)
+        # L3 (4,000 for P2) was won on April 1 in Brussels: not in March
+        self.assertEqual(self.actual(self.kpi_belgium, self.company_a), 2000 + 800)
+        self.assertEqual(self.actual(self.kpi_france, self.rep1), 1000)  # L1, P1a
+
+    def test_company_moves_and_its_contacts_follow(self):
+        """P1 moves to Belgium; Odoo moves its contact P1a with it (bypassing the
+        contact's ``write``): L1 (1,000, P1a, won by rep 1 on March 5) is Belgian."""
+        self.check(lambda: self.p1.with_user(self.manager).write({"country_id": self.belgium.id}))
+        self.assertEqual(self.p1a.country_id, self.belgium)
+        self.assertEqual(self.actual(self.kpi_belgium, self.rep1), 1000)
+        self.assertEqual(self.actual(self.kpi_france, self.rep1), 2000)  # L2, P2
+
+    def test_tag_added_to_a_lead(self):
+        """A manager tags L4 (rep 2's lost deal, with rep 2's call of March 10)."""
+        self.full()
+        self.assertEqual(self.actual(self.kpi_key_calls, self.rep2), 0)
+        self.check(
+            lambda: self.l4.with_user(self.manager).write({"tag_ids": [Command.link(self.key.id)]})
+        )
+        self.assertEqual(self.actual(self.kpi_key_calls, self.rep2), 1)
+        # rep 1's call on L1 and meeting on L7, rep 2's call on L4
+        self.assertEqual(self.actual(self.kpi_key_calls, self.team1), 3)
+
+    def test_lead_converted_to_opportunity(self):
+        """L9, a lead with rep 1's call of March 12, becomes an opportunity: the call
+        now counts among the activities on opportunities."""
+        self.full()
+        self.assertEqual(self.actual(self.kpi_opportunity_calls, self.rep1), 2)
+        self.check(lambda: self.l9.with_user(self.rep1).convert_opportunity(self.l9.partner_id))
+        self.assertEqual(self.l9.type, "opportunity")
+        self.assertEqual(self.actual(self.kpi_opportunity_calls, self.rep1), 3)
+
+    def test_tag_renamed(self):
+        """The tag of L8 is renamed "SO Key partner": the objective achieved on L8 by
+        rep 1 (March 20) counts on the key accounts' objectives."""
+        self.check(lambda: self.other_tag.with_user(self.manager).write({"name": "SO Key partner"}))
+        self.assertEqual(self.actual(self.kpi_key_objectives, self.rep1), 100)
+
+    def test_tag_deleted(self):
+        """The "Key account" tag is deleted: L1 and L7 lose it, and their activities
+        no longer count."""
+        self.check(lambda: self.key.with_user(self.manager).unlink())
+        self.assertEqual(self.actual(self.kpi_key_calls, self.rep1), 0)
+
+    def test_customer_tagged(self):
+        """P2 gets the customer tag VIP: L2, won by rep 1 in March, counts."""
+        self.check(
+            lambda: self.p2.with_user(self.rep1).write({"category_id": [Command.link(self.vip.id)]})
+        )
+        self.assertEqual(self.actual(self.kpi_vip, self.rep1), 1)
+
+    def test_contact_moves_to_another_company(self):
+        """P1a, the contact of L1 (1,000, won by rep 1 on March 5), joins P2: L1 was a
+        deal of P1, which won L11 in November (repeat), and becomes P2's first deal;
+        L2 (2,000, P2, won by rep 1 on March 31) is now a repeat customer's deal.
+        Rep 1's share of repeat revenue in March goes from 1,000 / 3,000 to
+        2,000 / 3,000."""
+        self.full()
+        self.assertAlmostEqual(self.actual(self.kpi["repeat_revenue_share"], self.rep1), 100 / 3)
+        self.check(lambda: self.p1a.with_user(self.manager).write({"parent_id": self.p2.id}))
+        self.assertEqual(self.p1a.commercial_partner_id, self.p2)
+        self.assertAlmostEqual(self.actual(self.kpi["repeat_revenue_share"], self.rep1), 200 / 3)
+        # still one new customer in March: P2 (L1) instead of P2 (L2)
+        self.assertEqual(self.actual(self.kpi["new_customers"], self.rep1), 1)
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "is_query_count")
+@freeze_time("2026-03-20 12:00:00")
+class TestWatchQueries(WatchCase):
+    """Watching costs nothing where no KPI reads: a write of a field no KPI reads adds
+    no query; one that a KPI reads adds one statement when the transaction ends,
+    whatever the number of records written."""
+
+    def queries(self, func):
+        """Queries of ``func``, the ORM's writes and the end of the transaction's
+        change log included."""
+        self.env.flush_all()
+        self.env.cr.flush()
+        before = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        self.env.cr.flush()
+        return self.cr.sql_log_count - before
+
+    def test_unwatched_writes_add_no_query(self):
+        partner = self.p2.with_user(self.rep1)
+        leads = (self.l1 | self.l7 | self.l8).with_user(self.manager)
+        reading = (
+            self.kpi_belgium
+            | self.kpi_france
+            | self.kpi_vip
+            | self.kpi_key_calls
+            | self.kpi_key_objectives
+            | self.kpi["new_customers"]
+            | self.kpi["repeat_revenue_share"]
+        ).with_user(self.manager)
+
+        values = iter(range(1000, 2000))
+
+        def writes():
+            """Each write changes the value (the ORM writes nothing otherwise)."""
+            return {
+                "phone": self.queries(
+                    lambda: partner.write({"phone": f"+32 2 555 {next(values)}"})
+                ),
+                "country": self.queries(lambda: partner.write({"country_id": self.belgium.id})),
+                "country back": self.queries(lambda: partner.write({"country_id": self.france.id})),
+                "amount": self.queries(lambda: leads[:1].write({"expected_revenue": next(values)})),
+                "tag": self.queries(lambda: leads[:1].write({"tag_ids": [Command.clear()]})),
+                "tags": self.queries(lambda: leads.write({"tag_ids": [Command.set(self.key.ids)]})),
+            }
+
+        # nobody reads the partners' country and tags, nor the leads' tags
+        reading.action_archive()
+        writes()  # the caches warm
+        plain = writes()
+        reading.action_unarchive()
+        writes()
+        with self.assertQueryCount(plain["phone"]):
+            partner.write({"phone": "+32 2 555 01 02"})
+        with self.assertQueryCount(plain["amount"]):
+            leads[:1].write({"expected_revenue": 2500})
+        # the leads of the partners (and contacts) moved: one statement
+        with self.assertQueryCount(plain["country"] + 1):
+            partner.write({"country_id": self.belgium.id})
+        # the leads' done activities and objectives: one statement, for 1 lead or 3
+        watched = writes()
+        self.assertEqual(watched["tag"], plain["tag"] + 1)
+        self.assertEqual(watched["tags"], plain["tags"] + 1)

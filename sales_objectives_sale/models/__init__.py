@@ -5,4 +5,5 @@ from . import (
     sales_kpi_change,
     sales_kpi_engine,
     sales_kpi_incremental,
+    sales_kpi_watch,
 )

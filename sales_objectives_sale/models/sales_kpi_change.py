@@ -58,6 +58,17 @@ class SalesKpiChange(models.Model):
         return super()._state_query(kind, ids)
 
     @api.model
+    def _counted_of(self, kind, source, sources, touched):
+        if kind == "invoice":
+            return SQL(
+                """SELECT 'invoice', m.id, %s FROM account_move m
+                    WHERE m.id IN %s AND m.move_type IN ('out_invoice', 'out_refund')""",
+                touched,
+                sources,
+            )
+        return super()._counted_of(kind, source, sources, touched)
+
+    @api.model
     def _log_orders_before(self, orders):
         """The state of ``orders`` before a change, from their fields."""
         rows = self._buffer()["rows"]
