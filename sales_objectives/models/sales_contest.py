@@ -118,6 +118,18 @@ class SalesContest(models.Model):
             raise UserError(self.env._("A closed contest keeps its KPI, period and participants."))
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed(self):
+        closed = self.filtered(lambda c: c.state == "done")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "The contest “%(name)s” is closed: its ranking and winners are kept (the "
+                    "winners were announced and may hold its badge).",
+                    name=closed[0].name,
+                )
+            )
+
     def _ended(self):
         self.ensure_one()
         today = self.company_id._sales_today()[self.company_id.id]

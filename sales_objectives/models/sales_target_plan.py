@@ -129,6 +129,26 @@ class SalesTargetPlan(models.Model):
                     self.env._("A new salesperson's share is between 0 and 100 %.")
                 )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_targets_set(self):
+        """A plan is the record of how its targets were set: it goes only with them."""
+        counts = dict(
+            self.env["sales.target"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group([("plan_id", "in", self.ids)], ["plan_id"], ["__count"])
+        )
+        for plan in self:
+            if counts.get(plan):
+                raise UserError(
+                    self.env._(
+                        "The plan “%(plan)s” set %(count)s targets: it stays as the record of "
+                        "how they were set.",
+                        plan=plan.name,
+                        count=counts[plan],
+                    )
+                )
+
     # ------------------------------------------------------------------
     # Periods and history
     # ------------------------------------------------------------------

@@ -3,6 +3,7 @@ outcome flow, the two objective KPIs, rights and bad input."""
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
@@ -505,6 +506,146 @@ class TestObjectiveRightsAndBadInput(ObjectivesCase):
             open_objective._record_outcome("won")
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             open_objective._record_outcome("partly", -5)
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-03-16 12:00:00")
+class TestObjectiveHistory(ObjectivesCase):
+    """A closed objective is history: its outcome counts in the achievement rate and
+    the digest. Only a sales manager deletes it, with a reason posted on the
+    opportunity; nobody else, by any path (the opportunity's tab, the API, the
+    opportunity's deletion or merge, a cancel, a reopen, an edit)."""
+
+    def closed(self, state="achieved", **values):
+        objective = self.objective(**values)
+        objective.action_open()
+        objective._record_outcome(state, 2000 if state == "achieved" else 0)
+        return objective
+
+    def delete_with_reason(self, user, objectives, reason):
+        wizard = Form(
+            self.env["sales.objective.delete"]
+            .with_user(user)
+            .with_context(active_model="sales.objective", active_ids=objectives.ids)
+        )
+        wizard.reason = reason
+        return wizard.save().action_confirm()
+
+    def test_salesperson_cannot_delete_a_closed_objective_by_any_path(self):
+        objective = self.closed()
+        lead = self.lead.with_user(self.rep1)
+        with self.assertRaisesRegex(UserError, "only a sales manager can delete it"):
+            objective.with_user(self.rep1).unlink()
+        # the trash icon of the opportunity's Objectives tab: a write of the one2many
+        with self.assertRaisesRegex(UserError, "only a sales manager can delete it"):
+            lead.write({"sales_objective_ids": [Command.delete(objective.id)]})
+        # deleting the opportunity would take its closed objectives with it: Odoo lets
+        # only sales managers delete opportunities, and where a company lets salespeople
+        # do it too, not one with closed objectives
+        with self.assertRaises(AccessError):
+            lead.unlink()
+        deleters = self.env["res.groups"].create({"name": "SO lead deleters"})
+        self.env["ir.model.access"].create(
+            {
+                "name": "SO delete leads",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "group_id": deleters.id,
+                "perm_read": True,
+                "perm_unlink": True,
+            }
+        )
+        self.rep1.groups_id = [Command.link(deleters.id)]
+        with self.assertRaisesRegex(UserError, "archive it"):
+            lead.unlink()
+        # closing it another way, reopening it, changing it
+        with self.assertRaisesRegex(UserError, "keeps its outcome"):
+            objective.with_user(self.rep1).action_cancel()
+        with self.assertRaisesRegex(UserError, "keeps its outcome"):
+            objective.with_user(self.rep1).write({"state": "cancelled"})
+        with self.assertRaisesRegex(UserError, "keeps its outcome"):
+            objective.with_user(self.rep1).write({"target_value": 100})
+        with self.assertRaisesRegex(AccessError, "sales manager"):
+            objective.with_user(self.rep1).action_reset()
+        # nor with the wizard, which is the sales managers'
+        with self.assertRaises(AccessError):
+            self.delete_with_reason(self.rep1, objective, "Mine")
+        with self.assertRaises(AccessError):
+            self.delete_with_reason(self.leader, objective, "My team's")
+        self.assertTrue(objective.exists())
+        self.assertEqual(
+            (objective.state, objective.target_value, objective.result_value),
+            ("achieved", 2000, 2000),
+        )
+        self.assertTrue(self.lead.exists())
+
+    def test_manager_deletes_a_closed_objective_only_with_a_reason(self):
+        achieved, missed = self.closed(), self.closed("missed")
+        with self.assertRaisesRegex(UserError, "give the reason"):
+            achieved.with_user(self.manager).unlink()
+        with self.assertRaisesRegex(UserError, "give the reason"):
+            self.lead.with_user(self.manager).write(
+                {"sales_objective_ids": [Command.delete(achieved.id)]}
+            )
+        wizard = Form(
+            self.env["sales.objective.delete"]
+            .with_user(self.manager)
+            .with_context(active_model="sales.objective", active_ids=achieved.ids)
+        )
+        with self.assertRaises(AssertionError):  # the reason is required
+            wizard.save()
+        self.delete_with_reason(self.manager, achieved | missed, "Entered twice by mistake")
+        self.assertFalse((achieved | missed).exists())
+        note = self.lead.message_ids.filtered(lambda m: "Entered twice by mistake" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("Order of 20 licences signed", note.body)
+        self.assertEqual(note.author_id, self.manager.partner_id)
+
+    def test_manager_reopens_a_closed_objective(self):
+        objective = self.closed()
+        objective.with_user(self.manager).action_reset()
+        self.assertEqual((objective.state, objective.result_value), ("open", 0))
+
+    def test_open_objectives_are_not_history(self):
+        # a draft, open or cancelled objective has no outcome: its owner deletes it
+        draft = self.objective()
+        opened = self.objective()
+        opened.action_open()
+        cancelled = self.objective()
+        cancelled.action_cancel()
+        (draft | opened | cancelled).with_user(self.rep1).unlink()
+        self.assertFalse((draft | opened | cancelled).exists())
+        # an opportunity without closed objectives is deleted as usual (by a sales
+        # manager), with its open objectives
+        opened = self.objective(lead_id=self.l8.id)
+        self.l8.with_user(self.manager).unlink()
+        self.assertFalse(opened.exists())
+
+    def test_manager_deletes_an_opportunity_with_its_history(self):
+        objective = self.closed()
+        self.lead.with_user(self.manager).unlink()
+        self.assertFalse(objective.exists())
+
+    def test_merged_opportunities_keep_their_objectives(self):
+        # L8 (60 %) is surer than L7 (30 %): L7 is merged into L8
+        objective = self.closed()
+        merged = (self.lead | self.l8).with_user(self.rep1).merge_opportunity()
+        self.assertEqual(merged, self.l8)
+        self.assertFalse(self.lead.exists())
+        self.assertTrue(objective.exists())
+        self.assertEqual(objective.lead_id, self.l8)
+        self.assertEqual(objective.state, "achieved")
+
+    def test_the_done_call_of_a_closed_objective_stays(self):
+        activity = self.schedule_sales_call(self.rep1)
+        objective = activity.sales_objective_id
+        activity.with_user(self.rep1).with_context(
+            sales_objective_outcome={"state": "achieved", "result_value": 4000}
+        ).action_done()
+        message = objective.done_message_id
+        self.assertTrue(message)
+        with self.assertRaisesRegex(UserError, "only a sales manager"):
+            message.with_user(self.rep1).unlink()
+        self.assertTrue(message.exists())
 
 
 @tagged("post_install", "-at_install", "sales_objectives")

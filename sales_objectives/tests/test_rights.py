@@ -2,7 +2,8 @@
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import SalesObjectivesCase
@@ -128,6 +129,85 @@ class TestRights(SalesObjectivesCase):
         wizard.remainder_user_id = self.rep1
         wizard.action_apply()
         self.assertEqual(len(self.t_team1.child_ids), 3)
+
+    def test_targets_with_history_are_not_deleted(self):
+        """Only drafts are deleted: confirmed and closed targets are archived (and a
+        closed one only by a sales manager)."""
+        draft = self._target_as(self.leader, self.rep4, date_from="2026-05-01")
+        with self.assertRaises(AccessError):
+            draft.with_user(self.rep4).unlink()
+        confirmed = self.t_rep2
+        confirmed.action_confirm()
+        closed = self.t_rep1
+        closed.action_confirm()
+        closed.action_close()
+        for user in (self.leader, self.manager):
+            for target in (confirmed, closed):
+                with self.assertRaisesRegex(UserError, "Only draft targets can be deleted"):
+                    target.with_user(user).unlink()
+        with self.assertRaises(AccessError):
+            closed.with_user(self.leader).action_archive()
+        closed.with_user(self.manager).action_archive()
+        self.assertFalse(closed.active)
+        draft.with_user(self.leader).unlink()
+        self.assertFalse(draft.exists())
+
+    def test_closed_contests_and_their_rankings_are_kept(self):
+        contest = (
+            self.env["sales.contest"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "SO March deals",
+                    "kpi_id": self.kpi["won_count"].id,
+                    "company_id": self.company_a.id,
+                    "date_from": "2026-03-01",
+                    "date_to": "2026-03-31",
+                    "participant_ids": [Command.set((self.rep1 | self.rep2).ids)],
+                }
+            )
+        )
+        contest.action_start()
+        line = contest.line_ids[:1]
+        with self.assertRaises(AccessError):
+            line.with_user(self.manager).unlink()
+        with self.assertRaises(AccessError):
+            contest.with_user(self.manager).write({"line_ids": [Command.delete(line.id)]})
+        contest.action_close()
+        self.assertEqual(contest.state, "done")
+        with self.assertRaises(AccessError):
+            contest.with_user(self.rep1).unlink()
+        with self.assertRaisesRegex(UserError, "closed: its ranking and winners are kept"):
+            contest.with_user(self.manager).unlink()
+        self.assertEqual(len(contest.line_ids), 2)
+        # a contest not closed yet goes
+        draft = contest.copy({"name": "SO April deals"})
+        draft.with_user(self.manager).unlink()
+        self.assertFalse(draft.exists())
+
+    def test_plans_whose_targets_exist_are_kept(self):
+        Plan = self.env["sales.target.plan"].with_user(self.manager)
+        values = {
+            "team_id": self.team1.id,
+            "company_id": self.company_a.id,
+            "horizon": "quarter",
+            "date_from": "2026-07-01",
+            "member_ids": [Command.create({"user_id": self.rep1.id})],
+            "line_ids": [
+                Command.create({"kpi_id": self.kpi["won_count"].id, "total_value": 30})
+            ],
+        }
+        plan = Plan.create(values)
+        plan.action_generate()
+        with self.assertRaises(AccessError):
+            plan.with_user(self.leader).unlink()
+        with self.assertRaisesRegex(UserError, "set 6 targets"):
+            plan.with_user(self.manager).unlink()
+        self.assertTrue(plan.exists())
+        # a plan that set nothing yet goes
+        unused = Plan.create({**values, "date_from": "2026-10-01"})
+        unused.unlink()
+        self.assertFalse(unused.exists())
 
     def _target_as(self, user, owner, **kwargs):
         vals = {
