@@ -8,6 +8,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount, format_date
 
 OUTCOMES = ("achieved", "partly", "missed")
+# the outcomes offered: a sales objective's, and a relationship objective's (yes or no)
+OUTCOME_CHOICES = [("achieved", "Achieved"), ("partly", "Partly achieved"), ("missed", "Missed")]
+YES_NO_CHOICES = [("achieved", "Achieved"), ("missed", "Missed")]
 # context key set by the outcome step, the only path that closes an objective
 OUTCOME_STEP = "sales_objective_outcome_step"
 # context key set by "Delete with a reason" (wizard/sales_objective_delete.py), the only
@@ -682,6 +685,14 @@ class SalesObjective(models.Model):
             raise UserError(self.env._("An outcome is achieved, partly achieved or missed."))
         now = fields.Datetime.now()
         for objective in self:
+            if objective.objective_type != "sales" and state not in dict(YES_NO_CHOICES):
+                raise UserError(
+                    self.env._(
+                        "“%(objective)s” is a relationship objective: its outcome is yes or "
+                        "no, achieved or missed.",
+                        objective=objective.statement,
+                    )
+                )
             if objective.state == "cancelled":
                 raise UserError(
                     self.env._(

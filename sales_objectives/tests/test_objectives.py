@@ -298,6 +298,67 @@ class TestActivityFlow(ObjectivesCase):
             (objective.state, objective.outcome_note), ("missed", "Went with a competitor")
         )
 
+    def test_the_outcome_has_no_default(self):
+        """Pressing Record without a choice records nothing (it used to record success)."""
+        objective = self.objective()
+        objective.action_open()
+        action = objective.with_user(self.rep1).action_record_outcome()
+        wizard = Form(self.env[action["res_model"]].with_user(self.rep1).with_context(action["context"]))
+        self.assertFalse(wizard.state)
+        self.assertEqual(wizard.result_value, 0)
+        with self.assertRaisesRegex(AssertionError, "state"):  # the dialog requires it
+            wizard.save()
+        unanswered = (
+            self.env["sales.objective.outcome"]
+            .with_user(self.rep1)
+            .create({"objective_id": objective.id})
+        )
+        with self.assertRaisesRegex(UserError, "Choose the outcome"):
+            unanswered.action_confirm()
+        self.assertEqual(objective.state, "open")
+
+    def test_a_relationship_objective_is_achieved_or_missed(self):
+        """A yes/no outcome: no "Partly achieved", whatever the path."""
+        objective = self.objective(
+            objective_type="relationship",
+            product_id=False,
+            statement="Meet the new IT manager",
+        )
+        objective.action_open()
+        wizard = Form(
+            self.env["sales.objective.outcome"]
+            .with_user(self.rep1)
+            .with_context(default_objective_id=objective.id)
+        )
+        Wizard = self.env["sales.objective.outcome"]
+        self.assertEqual(
+            [key for key, _label in Wizard._fields["yes_no_state"].selection],
+            ["achieved", "missed"],
+        )
+        self.assertFalse(wizard.yes_no_state)
+        with self.assertRaisesRegex(UserError, "achieved or missed"):
+            objective.with_user(self.rep1)._record_outcome("partly")
+        activity = self.schedule(
+            self.rep1,
+            objective_type="relationship",
+            statement="Meet the new IT manager",
+            measure="commitment",
+        )
+        with self.assertRaisesRegex(UserError, "achieved or missed"):
+            activity.with_user(self.rep1).with_context(
+                sales_objective_outcome={"state": "partly"}
+            ).action_done()
+        self.assertEqual(activity.sales_objective_id.state, "open")
+        wizard.yes_no_state = "achieved"
+        wizard.save().action_confirm()
+        self.assertEqual((objective.state, objective.score), ("achieved", 100))
+        # the dialogs of an activity offer the same two answers for it
+        for model in ("mail.activity", "mail.activity.schedule"):
+            self.assertEqual(
+                [key for key, _label in self.env[model]._fields["so_outcome_yes_no"].selection],
+                ["achieved", "missed"],
+            )
+
     def test_activity_deleted_before_done(self):
         activity = self.schedule(
             self.rep1,
