@@ -258,11 +258,14 @@ class SalesObjective(models.Model):
             objective.smart_html = objective._smart_ticks(checks)
             # failed parts and warnings (achievable, a deadline after the closing)
             problems = [message for _ok, message in checks.values() if message]
-            objective.smart_message = (
-                " ".join(problems)
-                if problems
-                else self.env._("Specific, measurable, achievable, relevant and time-bound.")
-            )
+            if problems:
+                objective.smart_message = " ".join(problems)
+            elif objective.objective_type == "relationship":
+                objective.smart_message = self.env._("Specific, relevant and time-bound.")
+            else:
+                objective.smart_message = self.env._(
+                    "Specific, measurable, achievable, relevant and time-bound."
+                )
 
     @api.depends(*SMT_FIELDS)
     def _compute_is_smart(self):
@@ -277,7 +280,9 @@ class SalesObjective(models.Model):
     # ------------------------------------------------------------------
 
     def _smart_ticks(self, checks):
-        """The five parts as read-only ticks (a tick, or a cross with the reason)."""
+        """The parts that apply as read-only ticks (a tick, or a cross with the reason):
+        the five of a sales objective; a relationship objective measures nothing, so it
+        is specific, relevant and time-bound only."""
         labels = {
             "specific": self.env._("Specific"),
             "measurable": self.env._("Measurable"),
@@ -285,13 +290,17 @@ class SalesObjective(models.Model):
             "relevant": self.env._("Relevant"),
             "timebound": self.env._("Time-bound"),
         }
+        if self.objective_type == "relationship":
+            del labels["measurable"], labels["achievable"]
         parts = []
         for part, label in labels.items():
             ok, message = checks[part]
+            # an <i> element is closed explicitly: an HTML parser reads <i/> as an
+            # opening tag, which took the following parts into its icon font
             parts.append(
                 Markup(
                     '<span class="o_sales_objective_smart_part me-3 %s" title="%s">'
-                    '<i class="fa %s me-1" role="img" aria-label="%s"/>%s</span>'
+                    '<i class="fa %s me-1" role="img" aria-label="%s"></i>%s</span>'
                 )
                 % (
                     "text-success" if ok else "text-danger",

@@ -81,6 +81,27 @@ class TestSmart(ObjectivesCase):
             objective.smart_message, "Specific, measurable, achievable, relevant and time-bound."
         )
 
+    def test_ticks_show_the_parts_that_apply_once_each(self):
+        """One tick per part, each a closed element (an <i/> read by the browser as an
+        opening tag nested every following part in the icon's font: doubled ticks in a
+        serif font); a relationship objective is specific, relevant and time-bound."""
+        html = str(self.objective().smart_html)
+        self.assertEqual(html.count('class="o_sales_objective_smart_part'), 5)
+        self.assertEqual(html.count("<i "), html.count("</i>"))
+        self.assertNotIn("/>", html)
+        relationship = self.objective(
+            objective_type="relationship",
+            product_id=False,
+            statement="Meet the new IT manager",
+        )
+        html = str(relationship.smart_html)
+        self.assertEqual(html.count('class="o_sales_objective_smart_part'), 3)
+        for part in ("Specific", "Relevant", "Time-bound"):
+            self.assertIn(part, html)
+        for part in ("Measurable", "Achievable"):
+            self.assertNotIn(part, html)
+        self.assertEqual(relationship.smart_message, "Specific, relevant and time-bound.")
+
     def test_specific(self):
         form = Form(self.env["sales.objective"].with_context(default_lead_id=self.lead.id))
         form.statement = "Order"
