@@ -20,6 +20,7 @@ from ..tools import figures
 from ..tools.job import run_again_on_conflict
 from ..tools.periods import period_bounds
 from ..tools.refresh_state import TargetRow
+from .sales_target_news import NOTIFY_LATER
 
 ROLL_DAYS = 30
 
@@ -292,7 +293,8 @@ class SalesTargetPlan(models.Model):
         if not self.line_ids:
             raise UserError(self.env._("Add at least one KPI to the plan."))
         self._lock_team()
-        Target = self.env["sales.target"].with_context(active_test=False)
+        # each salesperson hears once what the plan set for them, at the end
+        Target = self.env["sales.target"].with_context(active_test=False, **{NOTIFY_LATER: True})
         planned = self._planned_values()
         periods = self._periods()
         existing = Target.search(
@@ -330,7 +332,9 @@ class SalesTargetPlan(models.Model):
                     if not target.plan_id:
                         target.plan_id = self
                 elif target.state == "draft":
-                    target.write({"target_value": value, "plan_id": self.id})
+                    target.with_context(**{NOTIFY_LATER: True}).write(
+                        {"target_value": value, "plan_id": self.id}
+                    )
                     updated.append(target)
                 else:
                     locked.append(target)
@@ -359,6 +363,7 @@ class SalesTargetPlan(models.Model):
             created += list(Target.create(to_create))
         new = Target.browse([t.id for t in created])
         new.action_confirm()
+        (new | Target.browse([t.id for t in updated]))._so_notify_set(origin=self)
         report = self.env._(
             "%(created)s targets created and confirmed, %(updated)s drafts updated, "
             "%(unchanged)s already as planned, %(locked)s confirmed targets differ from the "

@@ -68,6 +68,29 @@ class TestNews(SalesObjectivesCase):
         self.assertEqual(len(self.activities()), 1)
         self.assertEqual(len(self.notes("This target is now")), 3)
 
+    def test_a_target_set_by_the_leader_is_one_clear_message(self):
+        """Not Odoo's "You have been assigned to …" mail: one message saying what was
+        set, from whoever set it; nothing to the leader setting their own."""
+        Target = self.env["sales.target"].with_user(self.leader).with_context(
+            tracking_disable=False
+        )
+        values = {
+            "kpi_id": self.kpi["won_count"].id,
+            "owner_type": "user",
+            "team_id": self.team1.id,
+            "company_id": self.company_a.id,
+            "period_type": "month",
+            "date_from": "2026-04-01",
+            "target_value": 12,
+        }
+        with RecordCapturer(self.env["mail.message"], []) as capture:
+            Target.create({**values, "user_id": self.rep2.id})
+        received = capture.records.filtered(lambda m: self.rep2.partner_id in m.partner_ids)
+        self.assertEqual(len(received), 1)
+        self.assertEqual(received.author_id, self.leader.partner_id)
+        self.assertNotIn("You have been assigned", received.subject or "")
+        self.assertIn("Won deals · Apr 2026: 12</li>", received.body)
+
     def test_scheduled_pass_queues_its_news_for_the_news_job(self):
         # Rep 1 has won L1 and L2 in March: 2 deals of 4, on track half-way
         target = self._target("won_count", self.rep1, value=4)

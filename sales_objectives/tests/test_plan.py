@@ -5,7 +5,7 @@ idempotency, a changed plan, suggestions from history, and the rollover."""
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import RecordCapturer, tagged
 
 from odoo.addons.sales_objectives.tools.figures import allocate
 
@@ -143,6 +143,34 @@ class TestPlan(SalesObjectivesCase):
             self.assertEqual(
                 self.env["sales.target.plan"].search_count([("team_id", "=", self.team1.id)]), 2
             )
+
+    def test_one_message_per_salesperson_saying_what_was_set(self):
+        """Generating a 2-KPI quarter plan makes 6 targets per salesperson: each one gets
+        one message listing them (in their language), not one "You have been assigned"
+        mail per target; generating again says nothing."""
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.rep1.lang = "nl_NL"
+        plan = self.plan(
+            lines=[self.line("won_revenue", 10000), self.line("won_count", 9)]
+        ).with_context(tracking_disable=False)
+        reps = self.rep1 | self.rep2 | self.rep4
+        with RecordCapturer(self.env["mail.message"], []) as capture:
+            plan.action_generate()
+        for rep in reps:
+            received = capture.records.filtered(lambda m, rep=rep: rep.partner_id in m.partner_ids)
+            self.assertEqual(len(received), 1, rep.name)
+            self.assertEqual(received.author_id, self.manager.partner_id)
+            self.assertEqual(received.body.count("<li>"), 6)
+        self.assertFalse(
+            capture.records.filtered(lambda m: "You have been assigned" in (m.subject or ""))
+        )
+        # rep 1 reads it in Dutch: 1.111,12 (October's won revenue), "okt 2026"
+        body = capture.records.filtered(lambda m: self.rep1.partner_id in m.partner_ids).body
+        self.assertIn("1.111,12", body)
+        self.assertIn("okt", body)
+        with RecordCapturer(self.env["mail.message"], []) as capture:
+            plan.action_generate()
+        self.assertFalse(capture.records.filtered("partner_ids"))
 
     def test_rights(self):
         plan = self.plan(lines=[self.line("won_count", 6)])

@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, RecordCapturer, tagged
 
 from .common import SalesObjectivesCase
 
@@ -36,6 +36,26 @@ class TestSplit(SalesObjectivesCase):
         self.assertAlmostEqual(team_target.children_target_sum, 10000, places=2)
         self.assertFalse(team_target.split_mismatch)
         self.assertTrue(all(c.parent_id == team_target for c in team_target.child_ids))
+
+    def test_one_message_per_salesperson(self):
+        """A leader splits a team target: each salesperson gets one message with their
+        part (not Odoo's assignment mail)."""
+        team_target = self._target(
+            "won_revenue", self.team1, value=9000, period="quarter", date_from="2026-04-01"
+        )
+        wizard = Form(
+            self.env["sales.target.split"]
+            .with_user(self.leader)
+            .with_context(default_target_id=team_target.id, tracking_disable=False)
+        )
+        with RecordCapturer(self.env["mail.message"], []) as capture:
+            wizard.save().action_apply()
+        for rep in self.rep1 | self.rep2 | self.rep4:
+            received = capture.records.filtered(lambda m, rep=rep: rep.partner_id in m.partner_ids)
+            self.assertEqual(len(received), 1, rep.name)
+            self.assertEqual(received.author_id, self.leader.partner_id)
+            self.assertIn("Won revenue · Q2 2026: $&nbsp;3,000.00</li>", received.body)
+            self.assertNotIn("You have been assigned", received.subject or "")
 
     def test_weights_split(self):
         team_target = self._target(

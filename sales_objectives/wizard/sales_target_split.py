@@ -6,6 +6,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_round
 
+from ..models.sales_target_news import NOTIFY_LATER
+
 
 class SalesTargetSplit(models.TransientModel):
     _name = "sales.target.split"
@@ -199,14 +201,17 @@ class SalesTargetSplit(models.TransientModel):
                     targets=", ".join(t.display_name for t in locked),
                 )
             )
-        to_create = []
+        # each salesperson hears once of their part, at the end
+        Target = self.env["sales.target"].with_context(**{NOTIFY_LATER: True})
+        to_create, parts = [], Target
         for line in self.line_ids:
             value = values[line.id]
             child = children.get(line.user_id.id)
             if child:
-                child.write(
+                child.with_context(**{NOTIFY_LATER: True}).write(
                     {"target_value": value, "parent_id": target.id, "team_id": target.team_id.id}
                 )
+                parts |= child
             else:
                 to_create.append(
                     {
@@ -224,9 +229,10 @@ class SalesTargetSplit(models.TransientModel):
                     }
                 )
         if to_create:
-            self.env["sales.target"].create(to_create)
+            parts |= Target.create(to_create)
         if self.confirm_parts:
             target.child_ids.filtered(lambda child: child.state == "draft").action_confirm()
+        parts.with_context(**{NOTIFY_LATER: False})._so_notify_set(origin=target)
         target.message_post(
             body=self.env._(
                 "Split over %(count)s salespeople (%(method)s).",
