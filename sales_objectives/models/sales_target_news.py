@@ -207,8 +207,12 @@ class SalesTarget(models.Model):
 
     def _so_announce(self, events):
         """``events`` {target id: [{"status": new status or None, "milestone": level or
-        0}, ...]}: the queued news of the targets ``self``, oldest first."""
-        self = self.sudo().with_context(mail_notrack=True, tracking_disable=True)
+        0}, ...]}: the queued news of the targets ``self``, oldest first. The news are
+        the system's (OdooBot's), whoever pressed Refresh: Odoo notifies nobody of their
+        own messages, and "Ben has just assigned you…" would be untrue."""
+        self = self.with_user(self.env.ref("base.user_root")).with_context(
+            mail_notrack=True, tracking_disable=True
+        )
         turned = [
             (target, event["status"])
             for target in self
@@ -245,14 +249,12 @@ class SalesTarget(models.Model):
             if leader and (target.id, leader.id) not in open_for:
                 open_for.add((target.id, leader.id))
                 local = target.with_context(lang=leader.lang)
+                # the summary follows the target's name in the mail's subject
+                # ("<target>: <summary>" assigned to you): it does not repeat it
                 target.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=leader.id,
-                    summary=local.env._(
-                        "%(target)s: now %(status)s",
-                        target=local.display_name,
-                        status=local._so_status_name(new),
-                    ),
+                    summary=local.env._("Now %(status)s", status=local._so_status_name(new)),
                     note=local._so_news_note(),
                 )
             rep = target.user_id if target.owner_type == "user" else None
@@ -283,6 +285,11 @@ class SalesTarget(models.Model):
         )
 
     def _so_post_milestone(self, level):
+        """A note in the chatter, in the language of the salesperson (of the team leader
+        for a team target)."""
+        reader = self.user_id if self.owner_type == "user" else self.team_id.user_id
+        if reader.lang:
+            self = self.with_context(lang=reader.lang)
         if level == STRETCH:
             text = self.env._(
                 "Stretch value reached: %(actual)s (stretch %(stretch)s).",

@@ -45,7 +45,7 @@ class TestNews(SalesObjectivesCase):
         activity = self.activities()
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.leader)
-        self.assertIn("now At risk", activity.summary)
+        self.assertEqual(activity.summary, "Now At risk")
         notification = self.notes("This target is now At risk")
         self.assertEqual(len(notification), 1)
         self.assertEqual(notification.partner_ids, self.rep1.partner_id)
@@ -67,6 +67,34 @@ class TestNews(SalesObjectivesCase):
         self.set_actual(44)
         self.assertEqual(len(self.activities()), 1)
         self.assertEqual(len(self.notes("This target is now")), 3)
+
+    def test_news_come_from_the_system(self):
+        """Rep 1 presses Refresh and their target turns at risk: the news are OdooBot's,
+        not Rep 1's (Odoo notifies nobody of their own message, so Rep 1 heard nothing,
+        and the leader read "Rep 1 has just assigned you…"); the leader's mail names the
+        target once."""
+        self.set_actual(60)
+        odoobot = self.env.ref("base.user_root")
+        with RecordCapturer(self.env["mail.message"], []) as capture:
+            self.set_actual(45)
+        self.assertEqual(self.target.status, "at_risk")
+        notification = self.notes("This target is now At risk")
+        self.assertEqual(notification.author_id, odoobot.partner_id)
+        self.assertEqual(
+            notification.notification_ids.res_partner_id, self.rep1.partner_id
+        )  # rep 1 is notified, although they pressed Refresh
+        activity = self.activities()
+        self.assertEqual(activity.create_uid, odoobot)
+        self.assertNotIn(self.target.display_name, activity.summary)
+        assigned = capture.records.filtered(lambda m: "assigned to you" in (m.subject or ""))
+        self.assertEqual(len(assigned), 1)
+        self.assertEqual(assigned.subject.count(self.target.display_name), 1)
+        self.assertIn("OdooBot</span> has just assigned you", assigned.body)
+        self.assertEqual(assigned.author_id, odoobot.partner_id)
+        # the milestone notes too
+        self.set_actual(95)
+        milestone = self.notes("90 % of the target reached")
+        self.assertEqual(milestone.author_id, odoobot.partner_id)
 
     def test_a_target_set_by_the_leader_is_one_clear_message(self):
         """Not Odoo's "You have been assigned to …" mail: one message saying what was
@@ -114,7 +142,7 @@ class TestNews(SalesObjectivesCase):
         self.assertEqual(News._cron_send(), pending)
         activity = self.env["mail.activity"].search(news_of)
         self.assertEqual(activity.user_id, self.leader)
-        self.assertIn("now Behind", activity.summary)
+        self.assertEqual(activity.summary, "Now Behind")
         self.assertEqual(
             len(target.message_ids.filtered(lambda m: "now Behind" in (m.body or ""))), 1
         )
