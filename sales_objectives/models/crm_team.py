@@ -67,6 +67,14 @@ class CrmTeam(models.Model):
             ]
             team.sales_target_progress = Markup("").join(rows) if rows else False
 
+    def _so_quota_members(self):
+        """The salespeople proposed to share the team's targets (plans, splits): its
+        members, without its leader, whose quota is the team's (the leader is added by
+        hand where they sell too), unless the leader is the only member."""
+        self.ensure_one()
+        members = self.member_ids
+        return (members - self.user_id) or members
+
     def action_open_sales_targets(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -4,8 +4,9 @@ idempotency, a changed plan, suggestions from history, and the rollover."""
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
-from odoo.tests import RecordCapturer, tagged
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, RecordCapturer, tagged
 
 from odoo.addons.sales_objectives.tools.figures import allocate
 
@@ -128,6 +129,94 @@ class TestPlan(SalesObjectivesCase):
         self.assertEqual(plan.line_ids[0].total_value, 2000)
         # win rate over the last 12 months: won L11, L12, L1, L2, L3; lost L4, L5
         self.assertAlmostEqual(plan.line_ids[1].total_value, round(100 * 5 / 7, 2))
+
+    def test_suggest_says_what_it_did_and_why(self):
+        """Each line says what was suggested from what, or why it was left as it was
+        (the win rate went from 55 to 71.43 without a word)."""
+        plan = self.plan(
+            lines=[
+                self.line("won_revenue", 0),
+                self.line("win_rate", 55),
+                self.line("calls_done", 12),
+                self.line("objective_achievement_rate", 80),
+            ]
+        )
+        action = plan.action_suggest()
+        won, rate, calls, objectives = plan.line_ids
+        self.assertEqual(
+            won.suggestion,
+            "$\xa02,000.00: the team's Won revenue in Q4 2025 (no trend: nothing in the 12 "
+            "months before the last 12). Was $\xa00.00.",
+        )
+        self.assertEqual(
+            rate.suggestion,
+            "71.4 %: the team's Win rate over the last 12 months (10/01/2025 – 09/30/2026). "
+            "Was 55.0 %.",
+        )
+        # no call done in Q4 2025, no objective closed in the last 12 months
+        self.assertEqual(
+            (calls.total_value, calls.suggestion),
+            (12, "Left as it was: the team had no Calls done in Q4 2025 to start from."),
+        )
+        self.assertEqual(objectives.total_value, 80)
+        self.assertIn("Left as it was: the team has no Objective", objectives.suggestion)
+        self.assertIn("2 of 4 team totals changed", action["params"]["message"])
+
+    def test_totals_are_checked_as_typed(self):
+        with Form(self.env["sales.target.plan"].with_user(self.manager)) as form:
+            form.team_id = self.team1
+            form.date_from = self.day("2026-10-01")
+            with form.line_ids.new() as line:
+                line.kpi_id = self.kpi["won_count"]
+                with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+                    line.total_value = -5
+                self.assertIn("cannot be negative", logs.output[0])
+                line.total_value = 30
+        with self.assertRaisesRegex(ValidationError, "Won deals.*cannot be negative"):
+            self.plan(lines=[self.line("won_count", -5)])
+        with self.assertRaisesRegex(ValidationError, "at most 100 %"):
+            self.plan(lines=[self.line("win_rate", 120)])
+        plan = self.plan(lines=[self.line("won_count", 0), self.line("cycle_days", 0)])
+        with self.assertRaisesRegex(UserError, "Give the team total of “Won deals”"):
+            plan.action_generate()
+        self.assertFalse(plan.target_ids)
+
+    def test_the_form_shows_the_horizon_it_covers(self):
+        """A year typed from 04/01/2027 is 2027: the form says 01/01/2027 at once."""
+        with Form(self.env["sales.target.plan"].with_user(self.manager)) as form:
+            form.team_id = self.team1
+            form.horizon = "year"
+            form.date_from = self.day("2027-04-01")
+            self.assertEqual(
+                (form.date_from, form.date_to), (self.day("2027-01-01"), self.day("2027-12-31"))
+            )
+            form.horizon = "quarter"
+            form.date_from = self.day("2027-05-20")
+            self.assertEqual(
+                (form.date_from, form.date_to), (self.day("2027-04-01"), self.day("2027-06-30"))
+            )
+        plan = self.plan(horizon="year", date_from="2027-04-01")
+        self.assertEqual(plan.date_from, self.day("2027-01-01"))
+        plan.write({"horizon": "quarter", "date_from": "2027-08-15"})
+        self.assertEqual((plan.date_from, plan.date_to), (self.day("2027-07-01"), self.day("2027-09-30")))
+        plan.horizon = "year"
+        self.assertEqual(plan.date_from, self.day("2027-01-01"))
+
+    def test_a_plan_without_salespeople_says_so(self):
+        plan = self.plan(lines=[self.line("won_count", 9)], member_ids=[])
+        self.assertIn("No salesperson in the plan", plan.member_warning)
+        plan.action_generate()
+        self.assertIn("team targets only", plan.last_report)
+        self.assertEqual(set(plan.target_ids.mapped("owner_type")), {"team"})
+        self.assertFalse(self.plan(date_from="2027-01-01").member_warning)
+
+    def test_the_team_leader_is_not_given_a_quota(self):
+        """Choosing the team fills in its salespeople, not its leader (whose quota is
+        the team's), as the split over salespeople does."""
+        self.team1.member_ids = [Command.link(self.leader.id)]
+        form = Form(self.env["sales.target.plan"].with_user(self.manager))
+        form.team_id = self.team1
+        self.assertEqual(form.save().member_ids.user_id, self.rep1 | self.rep2 | self.rep4)
 
     def test_rollover(self):
         plan = self.plan(lines=[self.line("won_count", 6)], recurring=True)
