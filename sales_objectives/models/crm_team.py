@@ -2,7 +2,8 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 STATUS_BAR = {
     "achieved": "bg-success",
@@ -66,6 +67,30 @@ class CrmTeam(models.Model):
                 for target in by_team[team.id]
             ]
             team.sales_target_progress = Markup("").join(rows) if rows else False
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sales_history(self):
+        """A team with targets or plans carries their history (a plan needs its team; a
+        team target without team means nothing): it is archived, not deleted."""
+        Target = self.env["sales.target"].sudo().with_context(active_test=False)
+        targets = dict(Target._read_group([("team_id", "in", self.ids)], ["team_id"], ["__count"]))
+        plans = dict(
+            self.env["sales.target.plan"]
+            .sudo()
+            ._read_group([("team_id", "in", self.ids)], ["team_id"], ["__count"])
+        )
+        for team in self:
+            if targets.get(team) or plans.get(team):
+                raise UserError(
+                    self.env._(
+                        "The sales team “%(team)s” has %(targets)s targets and %(plans)s "
+                        "plan(s), which keep its history: archive the team rather than "
+                        "delete it.",
+                        team=team.name,
+                        targets=targets.get(team, 0),
+                        plans=plans.get(team, 0),
+                    )
+                )
 
     def _so_quota_members(self):
         """The salespeople proposed to share the team's targets (plans, splits): its

@@ -337,6 +337,11 @@ class SalesTarget(models.Model):
         help="The current user may change this target: a sales manager, or the leader of "
         "its sales team.",
     )
+    can_close = fields.Boolean(
+        compute="_compute_can_close",
+        help="The current user may close this target now: it is confirmed, its period has "
+        "ended in its company's time zone, and they may change it.",
+    )
 
     # ------------------------------------------------------------------
     # Team target and its salesperson targets
@@ -586,6 +591,19 @@ class SalesTarget(models.Model):
         for target in self:
             target.can_edit = manager or target.team_id.sudo().user_id == self.env.user
 
+    @api.depends("state", "date_to", "company_id", "team_id.user_id")
+    @api.depends_context("uid")
+    def _compute_can_close(self):
+        today = (self.company_id | self.env.company)._sales_today()
+        for target in self:
+            company = target.company_id or self.env.company
+            target.can_close = (
+                target.can_edit
+                and target.state == "confirmed"
+                and bool(target.date_to)
+                and today[company.id] > target.date_to
+            )
+
     @api.depends("child_ids.target_value", "child_ids.actual_value", "target_value", "kpi_id")
     def _compute_children_sums(self):
         for target in self:
@@ -808,13 +826,28 @@ class SalesTarget(models.Model):
         return bool(self.env["crm.team"].sudo().search_count([("user_id", "=", self.env.uid)]))
 
     @api.model
+    def _so_can_create_here(self):
+        """Whether the user sets targets where the screen opens: a sales manager
+        anywhere; a team leader, not on another team's targets (``default_team_id``)."""
+        if not self._so_can_create():
+            return False
+        team_id = self.env.context.get("default_team_id")
+        if not team_id or self._is_sales_manager():
+            return True
+        return self.env["crm.team"].sudo().browse(team_id).user_id == self.env.user
+
+    @api.model
     def _get_view_cache_key(self, view_id=None, view_type="form", **options):
-        return (*super()._get_view_cache_key(view_id, view_type, **options), self._so_can_create())
+        return (
+            *super()._get_view_cache_key(view_id, view_type, **options),
+            self._so_can_create(),
+            self._so_can_create_here(),
+        )
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
         """No button a user may not press: who sets no target gets no New, no Delete and
-        no Confirm in lists."""
+        no Confirm in lists; a team leader gets no New on another team's targets."""
         arch, view = super()._get_view(view_id, view_type, **options)
         if not self._so_can_create():
             for node in arch.xpath("/*"):
@@ -822,7 +855,19 @@ class SalesTarget(models.Model):
                 node.set("delete", "0")
             for button in arch.xpath("/list/header/button"):
                 button.getparent().remove(button)
+        elif not self._so_can_create_here():
+            for node in arch.xpath("/*"):
+                node.set("create", "0")
         return arch, view
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Odoo offers Archive and Unarchive (Actions, the form's gear) wherever the field
+        "active" is writable: not to who sets no target."""
+        result = super().fields_get(allfields, attributes)
+        if "active" in result and not self.env.su and not self._so_can_create():
+            result["active"]["readonly"] = True
+        return result
 
     @api.model
     def default_get(self, fields_list):
@@ -979,6 +1024,42 @@ class SalesTarget(models.Model):
     def _unlink_except_confirmed(self):
         if any(t.state != "draft" for t in self):
             raise UserError(self.env._("Only draft targets can be deleted; archive the others."))
+
+    def action_archive(self):
+        self._so_check_archive()
+        return super().action_archive()
+
+    def action_unarchive(self):
+        self._so_check_archive()
+        return super().action_unarchive()
+
+    def _so_check_archive(self):
+        """Who may archive or unarchive these targets, said plainly: sales managers; a
+        team leader the targets of the teams they lead, except closed ones."""
+        if self._is_sales_manager():
+            return
+        if not self._so_can_create():
+            raise AccessError(
+                self.env._(
+                    "Sales managers and team leaders archive targets; ask yours to archive "
+                    "this one."
+                )
+            )
+        if self.sudo().filtered(lambda t: t.team_id.user_id != self.env.user):
+            raise AccessError(
+                self.env._(
+                    "You archive the targets of the teams you lead only; ask a sales manager "
+                    "for the others."
+                )
+            )
+        closed = self.sudo().filtered(lambda t: t.state == "closed")
+        if closed:
+            raise AccessError(
+                self.env._(
+                    "Only a sales manager archives a closed target: “%(target)s”.",
+                    target=closed[0].display_name,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Actions

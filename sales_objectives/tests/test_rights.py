@@ -1,6 +1,7 @@
 """The rights matrix, with non-manager users, and companies kept apart."""
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -208,6 +209,89 @@ class TestRights(SalesObjectivesCase):
         unused = Plan.create({**values, "date_from": "2026-10-01"})
         unused.unlink()
         self.assertFalse(unused.exists())
+
+    # ------------------------------------------------------------------
+    # Screens show only what the user may do, and say why what is refused
+    # ------------------------------------------------------------------
+
+    def views(self, user, **context):
+        return (
+            self.env["sales.target"]
+            .with_user(user)
+            .with_context(**context)
+            .get_views([(False, "list"), (False, "form")])
+        )
+
+    def test_archive_is_offered_to_who_may_archive(self):
+        """Odoo offers Archive / Unarchive (Actions, gear) when the field "active" is
+        writable: a salesperson who sets no target gets none of them."""
+        for user, offered in ((self.rep1, False), (self.leader, True), (self.manager, True)):
+            fields = self.views(user)["models"]["sales.target"]["fields"]
+            self.assertEqual(not fields["active"]["readonly"], offered, user.name)
+        # a leader archives their own team's targets; another team's, or a closed one,
+        # is refused in plain words, not with Odoo's "top-secret records"
+        self.t_rep2.with_user(self.leader).action_archive()
+        self.assertFalse(self.t_rep2.active)
+        self.t_rep2.with_user(self.leader).action_unarchive()
+        with self.assertRaisesRegex(AccessError, "the teams you lead"):
+            self.t_team2.with_user(self.leader).action_archive()
+        self.t_rep1.action_confirm()
+        self.t_rep1.action_close()
+        with self.assertRaisesRegex(AccessError, "Only a sales manager archives a closed target"):
+            self.t_rep1.with_user(self.leader).action_archive()
+        with self.assertRaisesRegex(AccessError, "Sales managers and team leaders"):
+            self.t_rep1.with_user(self.rep1).action_archive()
+
+    def test_new_only_where_the_user_sets_targets(self):
+        """A leader opening another team's targets (from the team's card) gets no New."""
+        def create_allowed(user, **context):
+            arch = etree.fromstring(self.views(user, **context)["views"]["list"]["arch"])
+            return arch.get("create") not in ("0", "False", "false")
+
+        self.assertTrue(create_allowed(self.leader, default_team_id=self.team1.id))
+        self.assertFalse(create_allowed(self.leader, default_team_id=self.team2.id))
+        self.assertTrue(create_allowed(self.manager, default_team_id=self.team2.id))
+        self.assertFalse(create_allowed(self.rep1, default_team_id=self.team1.id))
+        self.assertTrue(
+            self.team2.with_user(self.leader).action_open_sales_targets()["context"].get(
+                "default_team_id"
+            )
+        )
+
+    def test_close_is_offered_once_the_period_has_ended(self):
+        """March's target, on April 15 (Brussels): closable; April's, mid-period: not."""
+        march = self.t_team1
+        april = self._target("won_revenue", self.team1, value=9000, date_from="2026-04-01")
+        (march | april).action_confirm()
+        self.assertTrue(march.with_user(self.leader).can_close)
+        self.assertFalse(april.with_user(self.leader).can_close)
+        self.assertFalse(march.with_user(self.rep1).can_close)  # reads it, sets nothing
+        self.assertTrue(march.with_user(self.manager).can_close)
+        with freeze_time("2026-04-30 21:59:00"):  # 23:59 in Brussels: still April
+            april.invalidate_recordset(["can_close"])
+            self.assertFalse(april.with_user(self.leader).can_close)
+        with freeze_time("2026-04-30 22:00:00"):  # May 1 in Brussels
+            april.invalidate_recordset(["can_close"])
+            self.assertTrue(april.with_user(self.leader).can_close)
+        form = etree.fromstring(self.views(self.leader)["views"]["form"]["arch"])
+        close = form.xpath("//button[@name='action_close']")[0]
+        self.assertEqual(close.get("invisible"), "not can_close")
+
+    def test_a_team_with_history_is_archived_not_deleted(self):
+        """Deleting a team that has targets or a plan said
+        "sales_target_plan_team_id_fkey"; it says why, and what to do."""
+        self.env["sales.target.plan"].create(
+            {"team_id": self.team2.id, "company_id": self.company_a.id, "horizon": "quarter"}
+        )
+        with self.assertRaisesRegex(UserError, "SO Team 2.*targets.*plan.*archive the team"):
+            self.team2.with_user(self.manager).unlink()
+        with self.assertRaisesRegex(UserError, "SO Team 1.*archive the team"):
+            self.team1.with_user(self.manager).unlink()
+        self.team2.with_user(self.manager).action_archive()
+        self.assertFalse(self.team2.active)
+        empty = self.env["crm.team"].create({"name": "SO Empty team"})
+        empty.with_user(self.manager).unlink()
+        self.assertFalse(empty.exists())
 
     def _target_as(self, user, owner, **kwargs):
         vals = {
