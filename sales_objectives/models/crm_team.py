@@ -110,4 +110,7 @@ class CrmTeam(models.Model):
             "default_team_id": self.id,
             "search_default_filter_current": 1,
         }
+        if not self.env["sales.target"]._so_sets_targets_of(self):
+            # another team's targets: no New (the web client reads it from the context)
+            action["context"]["create"] = False
         return action

@@ -1257,6 +1257,7 @@ class SalesKpiEngine(models.AbstractModel):
         target = target.sudo()
         if not users:
             return {}
+        self.env.flush_all()  # the records changed in this transaction count too
         rows = [
             TargetRow(
                 -index,

@@ -826,28 +826,19 @@ class SalesTarget(models.Model):
         return bool(self.env["crm.team"].sudo().search_count([("user_id", "=", self.env.uid)]))
 
     @api.model
-    def _so_can_create_here(self):
-        """Whether the user sets targets where the screen opens: a sales manager
-        anywhere; a team leader, not on another team's targets (``default_team_id``)."""
-        if not self._so_can_create():
-            return False
-        team_id = self.env.context.get("default_team_id")
-        if not team_id or self._is_sales_manager():
-            return True
-        return self.env["crm.team"].sudo().browse(team_id).user_id == self.env.user
+    def _so_sets_targets_of(self, team):
+        """Whether the user sets the targets of ``team``: a sales manager, or its leader
+        (screens opened on another team's targets offer no New)."""
+        return self._is_sales_manager() or team.sudo().user_id == self.env.user
 
     @api.model
     def _get_view_cache_key(self, view_id=None, view_type="form", **options):
-        return (
-            *super()._get_view_cache_key(view_id, view_type, **options),
-            self._so_can_create(),
-            self._so_can_create_here(),
-        )
+        return (*super()._get_view_cache_key(view_id, view_type, **options), self._so_can_create())
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
         """No button a user may not press: who sets no target gets no New, no Delete and
-        no Confirm in lists; a team leader gets no New on another team's targets."""
+        no Confirm in lists."""
         arch, view = super()._get_view(view_id, view_type, **options)
         if not self._so_can_create():
             for node in arch.xpath("/*"):
@@ -855,9 +846,6 @@ class SalesTarget(models.Model):
                 node.set("delete", "0")
             for button in arch.xpath("/list/header/button"):
                 button.getparent().remove(button)
-        elif not self._so_can_create_here():
-            for node in arch.xpath("/*"):
-                node.set("create", "0")
         return arch, view
 
     @api.model

@@ -1,10 +1,13 @@
 """Contests: the ranking from the engine (ties share a rank), closing once the period
 has ended in the company's time zone, the winners and their badge, and rights."""
 
+from datetime import timedelta
+
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SalesObjectivesCase
 
@@ -168,3 +171,39 @@ class TestContest(SalesObjectivesCase):
         with self.assertRaises(AccessError):
             line.with_user(self.manager).write({"rank": 1, "is_winner": True})
         self.assertEqual(contest.state, "running")
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestContestTour(HttpCase):
+    def test_running_contest_screen(self):
+        """The ranking of a running sales-cycle contest in Chromium: labelled, the first
+        one leading (no winner yet), who won nothing without a figure or a rank."""
+        new_test_user(self.env, login="so_rules_contest", groups="sales_team.group_sale_manager")
+        closer, idle = (
+            new_test_user(
+                self.env, login=login, groups="sales_team.group_sale_salesman", name=name
+            )
+            for login, name in (("so_rules_closer", "SO Rules Closer"), ("so_rules_idle", "SO Rules Idle"))
+        )
+        won = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        self.env["crm.lead"].create(
+            {"name": "SO Rules Won", "type": "opportunity", "user_id": closer.id}
+        ).stage_id = won
+        company = self.env.company
+        today = company._sales_today()[company.id]
+        contest = self.env["sales.contest"].create(
+            {
+                "name": "SO Rules Cycle Contest",
+                "kpi_id": self.env.ref("sales_objectives.sales_kpi_cycle_days").id,
+                "company_id": company.id,
+                "date_from": today - timedelta(days=5),
+                "date_to": today + timedelta(days=5),
+                "participant_ids": [Command.set((closer | idle).ids)],
+            }
+        )
+        contest.action_start()
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_contest_action",
+            "sales_objectives_rules_contest_tour",
+            login="so_rules_contest",
+        )

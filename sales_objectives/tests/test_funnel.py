@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install", "sales_objectives")
@@ -151,3 +151,37 @@ class TestFunnel(TransactionCase):
             first = rows.filtered(lambda line: line.sequence == 0)
             self.assertFalse(first.has_conversion)
             self.assertTrue(all(rows.filtered(lambda line: line.sequence > 0).mapped("has_conversion")))
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestFunnelTour(HttpCase):
+    def test_funnel_screen(self):
+        """In Chromium: reversed dates refused, rows labelled, no conversion into the
+        first step."""
+        new_test_user(
+            self.env, login="so_rules_funnel", groups="sales_team.group_sale_salesman_all_leads"
+        )
+        rep = new_test_user(
+            self.env, login="so_rules_funnel_rep", groups="sales_team.group_sale_salesman"
+        )
+        team = self.env["crm.team"].create(
+            {"name": "SO Rules Funnel Team", "member_ids": [Command.set(rep.ids)]}
+        )
+        new, qualified = self.env.ref("crm.stage_lead1"), self.env.ref("crm.stage_lead2")
+        for index in range(3):
+            lead = self.env["crm.lead"].create(
+                {
+                    "name": f"SO Rules Funnel {index}",
+                    "type": "opportunity",
+                    "user_id": rep.id,
+                    "team_id": team.id,
+                    "stage_id": new.id,
+                }
+            )
+            if index:
+                lead.stage_id = qualified
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_funnel_action",
+            "sales_objectives_rules_funnel_tour",
+            login="so_rules_funnel",
+        )

@@ -1,9 +1,11 @@
 """Objectives on calls, meetings and opportunities: SMART rules, the activity ->
 outcome flow, the two objective KPIs, rights and bad input."""
 
+from datetime import timedelta
+
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
@@ -759,3 +761,56 @@ class TestObjectiveTour(HttpCase):
         )
         self.assertEqual(objective.outcome_note, "They signed for 22 licences.")
         self.assertEqual(objective.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+
+    def test_objective_screens(self):
+        """A sales manager in Chromium: single SMART ticks, no outcome chosen in advance,
+        Delete with a reason on a closed objective (the reason lands on the
+        opportunity), no trash icon on the Objectives tab, and a relationship call
+        marked done as achieved or missed only."""
+        manager = new_test_user(
+            self.env,
+            login="so_rules_objectives",
+            groups="sales_team.group_sale_manager",
+            name="SO Rules Manager",
+        )
+        product = self.env["product.product"].create({"name": "SO Rules Chair"})
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "SO Rules Objectives Deal",
+                "type": "opportunity",
+                "user_id": manager.id,
+                "expected_revenue": 10000,
+            }
+        )
+        today = fields.Date.context_today(lead)
+        objective = self.env["sales.objective"].create(
+            {
+                "lead_id": lead.id,
+                "user_id": manager.id,
+                "statement": "Order of 12 chairs signed",
+                "product_id": product.id,
+                "measure": "amount",
+                "target_value": 1200,
+                "deadline": today + timedelta(days=7),
+            }
+        )
+        objective.action_open()
+        self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "res_id": lead.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                "summary": "Meet the buyer call",
+                "date_deadline": today,
+                "user_id": manager.id,
+                "so_objective_type": "relationship",
+                "so_statement": "Meet the buyer",
+            }
+        )
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_objective_action",
+            "sales_objectives_rules_objective_tour",
+            login="so_rules_objectives",
+        )
+        self.assertFalse(objective.exists())
+        self.assertEqual(lead.sales_objective_ids.mapped("state"), ["achieved"])

@@ -3,9 +3,9 @@
 from freezegun import freeze_time
 from lxml import etree
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SalesObjectivesCase
 
@@ -243,20 +243,20 @@ class TestRights(SalesObjectivesCase):
             self.t_rep1.with_user(self.rep1).action_archive()
 
     def test_new_only_where_the_user_sets_targets(self):
-        """A leader opening another team's targets (from the team's card) gets no New."""
-        def create_allowed(user, **context):
-            arch = etree.fromstring(self.views(user, **context)["views"]["list"]["arch"])
-            return arch.get("create") not in ("0", "False", "false")
+        """A leader opening another team's targets (from the team's card) gets no New
+        (the web client drops it when the action's context says create: False)."""
 
-        self.assertTrue(create_allowed(self.leader, default_team_id=self.team1.id))
-        self.assertFalse(create_allowed(self.leader, default_team_id=self.team2.id))
-        self.assertTrue(create_allowed(self.manager, default_team_id=self.team2.id))
-        self.assertFalse(create_allowed(self.rep1, default_team_id=self.team1.id))
-        self.assertTrue(
-            self.team2.with_user(self.leader).action_open_sales_targets()["context"].get(
-                "default_team_id"
-            )
-        )
+        def create_allowed(user, team):
+            context = team.with_user(user).action_open_sales_targets()["context"]
+            self.assertEqual(context["default_team_id"], team.id)
+            return context.get("create", True)
+
+        self.assertTrue(create_allowed(self.leader, self.team1))
+        self.assertFalse(create_allowed(self.leader, self.team2))
+        self.assertTrue(create_allowed(self.manager, self.team2))
+        self.assertFalse(create_allowed(self.rep1, self.team1))
+        arch = etree.fromstring(self.views(self.rep1)["views"]["list"]["arch"])
+        self.assertEqual(arch.get("create"), "0")
 
     def test_close_is_offered_once_the_period_has_ended(self):
         """March's target, on April 15 (Brussels): closable; April's, mid-period: not."""
@@ -306,3 +306,60 @@ class TestRights(SalesObjectivesCase):
         else:
             vals.update(owner_type="user", user_id=owner.id, team_id=self.team1.id)
         return self.env["sales.target"].with_user(user).create(vals)
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestRulesTours(HttpCase):
+    """The screens of targets, walked in Chromium: what the user may not do is not
+    offered."""
+
+    def month_start(self):
+        return fields.Date.context_today(self.env.user).replace(day=1)
+
+    def current_target(self, kpi, **values):
+        target = self.env["sales.target"].create(
+            {"kpi_id": kpi.id, "date_from": self.month_start(), "target_value": 4, **values}
+        )
+        target.action_confirm()
+        return target
+
+    def test_salesperson_is_offered_no_archive(self):
+        rep = new_test_user(
+            self.env, login="so_rules_rep", groups="sales_team.group_sale_salesman"
+        )
+        team = self.env["crm.team"].create(
+            {"name": "SO Rules Rep Team", "member_ids": [Command.set(rep.ids)]}
+        )
+        kpi = self.env["sales.kpi"].create({"name": "SO Rules Rep Target", "metric": "won_count"})
+        self.current_target(kpi, owner_type="user", user_id=rep.id, team_id=team.id)
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_target_action",
+            "sales_objectives_rules_rep_tour",
+            login="so_rules_rep",
+        )
+
+    def test_leader_is_offered_what_they_may_do(self):
+        leader = new_test_user(
+            self.env,
+            login="so_rules_leader",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        rep = new_test_user(
+            self.env, login="so_rules_leader_rep", groups="sales_team.group_sale_salesman"
+        )
+        own = self.env["crm.team"].create(
+            {
+                "name": "SO Rules Own Team",
+                "user_id": leader.id,
+                "member_ids": [Command.set((leader | rep).ids)],
+            }
+        )
+        other = self.env["crm.team"].create({"name": "SO Rules Other Team"})
+        kpi = self.env["sales.kpi"].create({"name": "SO Rules Deals", "metric": "won_count"})
+        for team in (own, other):
+            self.current_target(kpi, owner_type="team", team_id=team.id)
+        self.start_tour(
+            "/odoo/action-sales_team.crm_team_action_pipeline",
+            "sales_objectives_rules_leader_tour",
+            login="so_rules_leader",
+        )

@@ -20,6 +20,17 @@ class SalesObjectiveDelete(models.TransientModel):
         return values
 
     def action_confirm(self):
+        """Deletes the objectives, then shows their opportunity, where the reason is."""
         self.ensure_one()
+        leads = self.objective_ids.lead_id
         self.objective_ids._unlink_with_reason(self.reason)
+        if len(leads) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "crm.lead",
+                "res_id": leads.id,
+                "view_mode": "form",
+                "views": [(False, "form")],
+                "target": "main",
+            }
         return {"type": "ir.actions.act_window_close"}
