@@ -21,7 +21,7 @@ class TestSplit(SalesObjectivesCase):
                 with wizard.line_ids.edit(index) as line:
                     if line.user_id in weights:
                         line.weight = weights[line.user_id]
-        if remainder and wizard.remainder:  # asked only when rounding leaves something
+        if remainder:
             wizard.remainder_user_id = remainder
         record = wizard.save()
         record.action_apply()
@@ -78,9 +78,8 @@ class TestSplit(SalesObjectivesCase):
         wizard.line_ids.remove(0)  # rep 1
         self.assertEqual(wizard.remainder_user_id, self.rep2)
         self.assertEqual(wizard.remainder, 0)  # 10 over 2: 5 each
-        record = wizard.save()
-        record.remainder_user_id = False  # nothing to place: nobody needed
-        record.action_apply()
+        wizard.remainder_user_id = self.env["res.users"]  # nothing to place: nobody needed
+        wizard.save().action_apply()
         self.assertEqual(
             {c.user_id: c.target_value for c in team_target.child_ids},
             {self.rep2: 5, self.rep4: 5},
