@@ -203,12 +203,12 @@ registry.category("web_tour.tours").add("sales_objectives_rules_objective_tour",
             run: "click",
         },
         {
-            trigger: ".o_sales_objective_smart:not(:has(.o_sales_objective_smart_part .o_sales_objective_smart_part))",
-            content: "The ticks are not nested in one another",
+            trigger: ".o_sales_objective_smart .o_sales_objective_smart_part:eq(4):contains('Time-bound')",
+            content: "Five parts",
         },
         {
-            trigger: ".o_sales_objective_smart .o_sales_objective_smart_part:eq(4):contains('Time-bound')",
-            content: "Five parts, each once",
+            trigger: ".o_sales_objective_smart:not(:has(i .o_sales_objective_smart_part)):not(:has(i i)):not(:has(i:contains('Specific')))",
+            content: "each once, its label outside the icon (in the form's font), no icon in another",
         },
         {
             trigger: "button[name=action_record_outcome]",
