@@ -10,7 +10,6 @@ import pytz
 from odoo import fields, models
 from odoo.exceptions import AccessError
 
-
 # what a digest column shows for a KPI that has nothing to measure
 NO_FIGURE = "–"
 

@@ -647,9 +647,7 @@ class SalesObjective(models.Model):
         """Deletes these objectives (closed ones included) after posting ``reason`` on
         their opportunities: sales managers only."""
         if not self._is_sales_manager():
-            raise AccessError(
-                self.env._("Only a sales manager can delete closed objectives.")
-            )
+            raise AccessError(self.env._("Only a sales manager can delete closed objectives."))
         self.check_access("unlink")
         states = dict(self._fields["state"]._description_selection(self.env))
         for lead in self.lead_id:

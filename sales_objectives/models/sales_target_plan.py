@@ -292,9 +292,7 @@ class SalesTargetPlan(models.Model):
                     when=last12_words,
                 )
             else:
-                same, recent, previous = self._measure(
-                    kpi, "team", [year_ago, last12, before12]
-                )
+                same, recent, previous = self._measure(kpi, "team", [year_ago, last12, before12])
                 period = say(self.horizon, *year_ago)
                 if not same:
                     line.suggestion = self.env._(

@@ -180,10 +180,11 @@ class TestContestTour(HttpCase):
         one leading (no winner yet), who won nothing without a figure or a rank."""
         new_test_user(self.env, login="so_rules_contest", groups="sales_team.group_sale_manager")
         closer, idle = (
-            new_test_user(
-                self.env, login=login, groups="sales_team.group_sale_salesman", name=name
+            new_test_user(self.env, login=login, groups="sales_team.group_sale_salesman", name=name)
+            for login, name in (
+                ("so_rules_closer", "SO Rules Closer"),
+                ("so_rules_idle", "SO Rules Idle"),
             )
-            for login, name in (("so_rules_closer", "SO Rules Closer"), ("so_rules_idle", "SO Rules Idle"))
         )
         won = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
         self.env["crm.lead"].create(

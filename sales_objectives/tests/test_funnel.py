@@ -150,7 +150,9 @@ class TestFunnel(TransactionCase):
         for rows in (team_rows, alice):
             first = rows.filtered(lambda line: line.sequence == 0)
             self.assertFalse(first.has_conversion)
-            self.assertTrue(all(rows.filtered(lambda line: line.sequence > 0).mapped("has_conversion")))
+            self.assertTrue(
+                all(rows.filtered(lambda line: line.sequence > 0).mapped("has_conversion"))
+            )
 
 
 @tagged("post_install", "-at_install", "sales_objectives")

@@ -99,8 +99,8 @@ class TestNews(SalesObjectivesCase):
     def test_a_target_set_by_the_leader_is_one_clear_message(self):
         """Not Odoo's "You have been assigned to …" mail: one message saying what was
         set, from whoever set it; nothing to the leader setting their own."""
-        Target = self.env["sales.target"].with_user(self.leader).with_context(
-            tracking_disable=False
+        Target = (
+            self.env["sales.target"].with_user(self.leader).with_context(tracking_disable=False)
         )
         values = {
             "kpi_id": self.kpi["won_count"].id,

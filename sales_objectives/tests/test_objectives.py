@@ -326,7 +326,9 @@ class TestActivityFlow(ObjectivesCase):
         objective = self.objective()
         objective.action_open()
         action = objective.with_user(self.rep1).action_record_outcome()
-        wizard = Form(self.env[action["res_model"]].with_user(self.rep1).with_context(action["context"]))
+        wizard = Form(
+            self.env[action["res_model"]].with_user(self.rep1).with_context(**action["context"])
+        )
         self.assertFalse(wizard.state)
         self.assertEqual(wizard.result_value, 0)
         with self.assertRaisesRegex(AssertionError, "state"):  # the dialog requires it
@@ -679,7 +681,9 @@ class TestObjectiveHistory(ObjectivesCase):
             wizard.save()
         self.delete_with_reason(self.manager, achieved | missed, "Entered twice by mistake")
         self.assertFalse((achieved | missed).exists())
-        note = self.lead.message_ids.filtered(lambda m: "Entered twice by mistake" in (m.body or ""))
+        note = self.lead.message_ids.filtered(
+            lambda m: "Entered twice by mistake" in (m.body or "")
+        )
         self.assertEqual(len(note), 1)
         self.assertIn("Order of 20 licences signed", note.body)
         self.assertEqual(note.author_id, self.manager.partner_id)

@@ -198,7 +198,9 @@ class TestPlan(SalesObjectivesCase):
         plan = self.plan(horizon="year", date_from="2027-04-01")
         self.assertEqual(plan.date_from, self.day("2027-01-01"))
         plan.write({"horizon": "quarter", "date_from": "2027-08-15"})
-        self.assertEqual((plan.date_from, plan.date_to), (self.day("2027-07-01"), self.day("2027-09-30")))
+        self.assertEqual(
+            (plan.date_from, plan.date_to), (self.day("2027-07-01"), self.day("2027-09-30"))
+        )
         plan.horizon = "year"
         self.assertEqual(plan.date_from, self.day("2027-01-01"))
 

@@ -194,9 +194,7 @@ class TestRights(SalesObjectivesCase):
             "horizon": "quarter",
             "date_from": "2026-07-01",
             "member_ids": [Command.create({"user_id": self.rep1.id})],
-            "line_ids": [
-                Command.create({"kpi_id": self.kpi["won_count"].id, "total_value": 30})
-            ],
+            "line_ids": [Command.create({"kpi_id": self.kpi["won_count"].id, "total_value": 30})],
         }
         plan = Plan.create(values)
         plan.action_generate()
@@ -324,9 +322,7 @@ class TestRulesTours(HttpCase):
         return target
 
     def test_salesperson_is_offered_no_archive(self):
-        rep = new_test_user(
-            self.env, login="so_rules_rep", groups="sales_team.group_sale_salesman"
-        )
+        rep = new_test_user(self.env, login="so_rules_rep", groups="sales_team.group_sale_salesman")
         team = self.env["crm.team"].create(
             {"name": "SO Rules Rep Team", "member_ids": [Command.set(rep.ids)]}
         )
