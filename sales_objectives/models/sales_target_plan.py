@@ -167,17 +167,28 @@ class SalesTargetPlan(models.Model):
             )
         return True
 
+    def _plan_problem(self):
+        """What is wrong with the plan as typed, in words (or False)."""
+        self.ensure_one()
+        if self.horizon == "quarter" and self.granularity == "quarter":
+            return self.env._("A quarter's plan sets monthly targets: choose months.")
+        if not 0 <= self.new_member_share <= 100:
+            return self.env._("A new salesperson's share is between 0 and 100 %.")
+        return False
+
     @api.constrains("horizon", "granularity", "new_member_share")
     def _check_plan(self):
         for plan in self:
-            if plan.horizon == "quarter" and plan.granularity == "quarter":
-                raise ValidationError(
-                    self.env._("A quarter's plan sets monthly targets: choose months.")
-                )
-            if not 0 <= plan.new_member_share <= 100:
-                raise ValidationError(
-                    self.env._("A new salesperson's share is between 0 and 100 %.")
-                )
+            problem = plan._plan_problem()
+            if problem:
+                raise ValidationError(problem)
+
+    @api.onchange("horizon", "granularity", "new_member_share")
+    def _onchange_plan_problem(self):
+        problem = self._plan_problem()
+        if problem:
+            return {"warning": {"title": self.env._("Check the plan"), "message": problem}}
+        return None
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_targets_set(self):
@@ -626,16 +637,23 @@ class SalesTargetPlanLine(models.Model):
                 kpi=self.kpi_id.name,
                 value=formatLang(self.env, self.total_value, digits=2),
             )
+        if self.spread == "ramp" and self.ramp <= -100:
+            return self.env._(
+                "The growth per period of “%(kpi)s” is above -100 %% (%(value)s %% leaves "
+                "nothing for the later periods).",
+                kpi=self.kpi_id.name or "",
+                value=formatLang(self.env, self.ramp, digits=2),
+            )
         return False
 
-    @api.constrains("total_value", "kpi_id")
+    @api.constrains("total_value", "kpi_id", "spread", "ramp")
     def _check_total_value(self):
         for line in self:
             problem = line._total_problem()
             if problem:
                 raise ValidationError(problem)
 
-    @api.onchange("total_value", "kpi_id")
+    @api.onchange("total_value", "kpi_id", "spread", "ramp")
     def _onchange_total_value(self):
         problem = self._total_problem()
         if problem:

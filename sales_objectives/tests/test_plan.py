@@ -176,6 +176,14 @@ class TestPlan(SalesObjectivesCase):
             self.plan(lines=[self.line("won_count", -5)])
         with self.assertRaisesRegex(ValidationError, "at most 100 %"):
             self.plan(lines=[self.line("win_rate", 120)])
+        with self.assertRaisesRegex(ValidationError, "above -100 %"):
+            self.plan(lines=[self.line("won_count", 30, spread="ramp", ramp=-100)])
+        with Form(self.env["sales.target.plan"].with_user(self.manager)) as form:
+            form.team_id = self.team1
+            with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+                form.new_member_share = 150
+            self.assertIn("between 0 and 100 %", logs.output[0])
+            form.new_member_share = 50
         plan = self.plan(lines=[self.line("won_count", 0), self.line("cycle_days", 0)])
         with self.assertRaisesRegex(UserError, "Give the team total of “Won deals”"):
             plan.action_generate()
