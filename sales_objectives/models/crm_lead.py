@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 QUALIFICATION_FIELDS = (
     "so_decision_maker_confirmed",
@@ -94,6 +95,39 @@ class CrmLead(models.Model):
         for lead in self:
             ticked = sum(1 for fname in QUALIFICATION_FIELDS if lead[fname])
             lead.so_qualification_score = round(100 * ticked / len(QUALIFICATION_FIELDS))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_objective_history(self):
+        """Deleting an opportunity deletes its objectives: its closed ones are history
+        (their outcomes count in the achievement rate), so only a sales manager may.
+        Others archive it or mark it lost, as the CRM does with lost opportunities."""
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
+            return
+        closed = (
+            self.env["sales.objective"]
+            .sudo()
+            .search(
+                [("lead_id", "in", self.ids), ("state", "in", ("achieved", "partly", "missed"))],
+                limit=1,
+            )
+        )
+        if closed:
+            raise UserError(
+                self.env._(
+                    "The opportunity “%(lead)s” has closed objectives, whose outcomes count in "
+                    "the achievement rate: archive it (or mark it lost) rather than deleting "
+                    "it. Only a sales manager can delete it.",
+                    lead=closed.lead_id.name,
+                )
+            )
+
+    def _merge_dependences(self, opportunities):
+        """Merged opportunities hand their objectives to the one they are merged into."""
+        result = super()._merge_dependences(opportunities)
+        self.env["sales.objective"].sudo().search([("lead_id", "in", opportunities.ids)]).write(
+            {"lead_id": self.id}
+        )
+        return result
 
     def action_view_sales_objectives(self):
         self.ensure_one()

@@ -2,7 +2,8 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 STATUS_BAR = {
     "achieved": "bg-success",
@@ -67,6 +68,38 @@ class CrmTeam(models.Model):
             ]
             team.sales_target_progress = Markup("").join(rows) if rows else False
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sales_history(self):
+        """A team with targets or plans carries their history (a plan needs its team; a
+        team target without team means nothing): it is archived, not deleted."""
+        Target = self.env["sales.target"].sudo().with_context(active_test=False)
+        targets = dict(Target._read_group([("team_id", "in", self.ids)], ["team_id"], ["__count"]))
+        plans = dict(
+            self.env["sales.target.plan"]
+            .sudo()
+            ._read_group([("team_id", "in", self.ids)], ["team_id"], ["__count"])
+        )
+        for team in self:
+            if targets.get(team) or plans.get(team):
+                raise UserError(
+                    self.env._(
+                        "The sales team “%(team)s” has %(targets)s targets and %(plans)s "
+                        "plan(s), which keep its history: archive the team rather than "
+                        "delete it.",
+                        team=team.name,
+                        targets=targets.get(team, 0),
+                        plans=plans.get(team, 0),
+                    )
+                )
+
+    def _so_quota_members(self):
+        """The salespeople proposed to share the team's targets (plans, splits): its
+        members, without its leader, whose quota is the team's (the leader is added by
+        hand where they sell too), unless the leader is the only member."""
+        self.ensure_one()
+        members = self.member_ids
+        return (members - self.user_id) or members
+
     def action_open_sales_targets(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -77,4 +110,7 @@ class CrmTeam(models.Model):
             "default_team_id": self.id,
             "search_default_filter_current": 1,
         }
+        if not self.env["sales.target"]._so_sets_targets_of(self):
+            # another team's targets: no New (the web client reads it from the context)
+            action["context"]["create"] = False
         return action

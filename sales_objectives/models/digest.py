@@ -10,6 +10,9 @@ import pytz
 from odoo import fields, models
 from odoo.exceptions import AccessError
 
+# what a digest column shows for a KPI that has nothing to measure
+NO_FIGURE = "–"
+
 
 class Digest(models.Model):
     _inherit = "digest.digest"
@@ -53,14 +56,21 @@ class Digest(models.Model):
             *extra,
         ]
 
-    def _compute_kpi_sales_target_attainment_value(self):
+    def _so_attainment(self):
+        """(average attainment, number of targets) of the current salesperson targets
+        the recipient reads: one aggregate with their rules (a manager reads thousands)."""
         self._so_check_access()
-        # one aggregate with the recipient's rules (a manager reads thousands of targets)
-        [(value,)] = self.env["sales.target"]._read_group(
-            self._so_current_domain([("owner_type", "=", "user")]), [], ["attainment:avg"]
+        [(value, count)] = self.env["sales.target"]._read_group(
+            self._so_current_domain([("owner_type", "=", "user")]),
+            [],
+            ["attainment:avg", "__count"],
         )
+        return value or 0.0, count
+
+    def _compute_kpi_sales_target_attainment_value(self):
+        value, _count = self._so_attainment()
         for digest in self:
-            digest.kpi_sales_target_attainment_value = value or 0.0
+            digest.kpi_sales_target_attainment_value = value
 
     def _compute_kpi_sales_target_at_risk_value(self):
         self._so_check_access()
@@ -70,7 +80,9 @@ class Digest(models.Model):
         for digest in self:
             digest.kpi_sales_target_at_risk_value = count
 
-    def _compute_kpi_sales_objective_achieved_value(self):
+    def _so_objectives_closed(self):
+        """{outcome: count} of the sales objectives closed in the window, that the
+        recipient reads."""
         self._so_check_access()
         start, end, _companies = self._get_kpi_compute_parameters()
         closed = self.env["sales.objective"]._read_group(
@@ -84,11 +96,53 @@ class Digest(models.Model):
             ["state"],
             ["__count"],
         )
-        counts = dict(closed)
+        return dict(closed)
+
+    def _compute_kpi_sales_objective_achieved_value(self):
+        counts = self._so_objectives_closed()
         total = sum(counts.values())
         value = 100.0 * counts.get("achieved", 0) / total if total else 0.0
         for digest in self:
             digest.kpi_sales_objective_achieved_value = value
+
+    def _so_has_figure(self, kpi_name):
+        """Whether the KPI ``kpi_name`` measures anything in the window: an average of no
+        target, a share of no objective, is no figure (not 0)."""
+        if kpi_name == "kpi_sales_target_attainment":
+            return bool(self._so_attainment()[1])
+        if kpi_name == "kpi_sales_objective_achieved":
+            return bool(self._so_objectives_closed())
+        return True
+
+    def _compute_kpis(self, company, user):
+        """Where a KPI of ours has no figure, its column shows "–" rather than 0.00, and
+        a KPI without a figure in any column is left out of the recipient's digest."""
+        kpis = super()._compute_kpis(company, user)
+        ours = {"kpi_sales_target_attainment", "kpi_sales_objective_achieved"}
+        if not any(kpi["kpi_name"] in ours for kpi in kpis):
+            return kpis
+        frames = self._compute_timeframes(company)
+        for kpi in kpis:
+            if kpi["kpi_name"] not in ours:
+                continue
+            for index, (_label, frame) in enumerate(frames, start=1):
+                digest = (
+                    self.with_context(start_datetime=frame[0][0], end_datetime=frame[0][1])
+                    .with_user(user)
+                    .with_company(company)
+                )
+                column = kpi[f"kpi_col{index}"]
+                if column and not digest._so_has_figure(kpi["kpi_name"]):
+                    column.update(value=NO_FIGURE, margin=0.0)
+        return [
+            kpi
+            for kpi in kpis
+            if kpi["kpi_name"] not in ours
+            or any(
+                kpi[f"kpi_col{index}"].get("value", NO_FIGURE) != NO_FIGURE
+                for index in range(1, len(frames) + 1)
+            )
+        ]
 
     def _compute_kpis_actions(self, company, user):
         actions = super()._compute_kpis_actions(company, user)

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .sales_objective import OUTCOME_CHOICES, YES_NO_CHOICES
+
 OBJECTIVE_FIELDS = {
     "so_objective_type": "objective_type",
     "so_statement": "statement",
@@ -60,10 +62,11 @@ class MailActivity(models.Model):
     # what the rep answers when marking the activity done (not stored: passed on to
     # the objective through the context of the "done" buttons)
     so_outcome_state = fields.Selection(
-        [("achieved", "Achieved"), ("partly", "Partly achieved"), ("missed", "Missed")],
-        string="Outcome",
-        compute="_compute_so_outcome",
-        readonly=False,
+        OUTCOME_CHOICES, string="Outcome", compute="_compute_so_outcome", readonly=False
+    )
+    # the yes/no outcome of a relationship objective
+    so_outcome_yes_no = fields.Selection(
+        YES_NO_CHOICES, string="Outcome (yes/no)", compute="_compute_so_outcome", readonly=False
     )
     so_outcome_result = fields.Float("Result", compute="_compute_so_outcome", readonly=False)
     so_smart_message = fields.Char(related="sales_objective_id.smart_message")
@@ -82,6 +85,7 @@ class MailActivity(models.Model):
     def _compute_so_outcome(self):
         for activity in self:
             activity.so_outcome_state = False
+            activity.so_outcome_yes_no = False
             activity.so_outcome_result = 0.0
 
     def read(self, fields=None, load="_classic_read"):
@@ -92,6 +96,7 @@ class MailActivity(models.Model):
         if fields is None:
             for values in result:
                 values.pop("so_outcome_state", None)
+                values.pop("so_outcome_yes_no", None)
                 values.pop("so_outcome_result", None)
         return result
 

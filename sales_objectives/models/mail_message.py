@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import UserError
 
 
 class MailMessage(models.Model):
@@ -25,6 +26,32 @@ class MailMessage(models.Model):
     def unlink(self):
         self._so_log_before()
         return super().unlink()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_objective_history(self):
+        """The done call or meeting of a closed objective is part of its history (the
+        SMART coverage counts it): only a sales manager deletes it."""
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
+            return
+        closed = (
+            self.env["sales.objective"]
+            .sudo()
+            .search(
+                [
+                    ("done_message_id", "in", self.ids),
+                    ("state", "in", ("achieved", "partly", "missed")),
+                ],
+                limit=1,
+            )
+        )
+        if closed:
+            raise UserError(
+                self.env._(
+                    "This message records the call or meeting done for the closed objective "
+                    "“%(objective)s”: only a sales manager can delete it.",
+                    objective=closed.statement,
+                )
+            )
 
     def _so_log_before(self):
         if self.ids:

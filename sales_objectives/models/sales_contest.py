@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from ..tools.job import run_again_on_conflict
 
@@ -118,6 +119,18 @@ class SalesContest(models.Model):
             raise UserError(self.env._("A closed contest keeps its KPI, period and participants."))
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed(self):
+        closed = self.filtered(lambda c: c.state == "done")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "The contest “%(name)s” is closed: its ranking and winners are kept (the "
+                    "winners were announced and may hold its badge).",
+                    name=closed[0].name,
+                )
+            )
+
     def _ended(self):
         self.ensure_one()
         today = self.company_id._sales_today()[self.company_id.id]
@@ -146,10 +159,10 @@ class SalesContest(models.Model):
                         "The contest “%(name)s” runs until %(day)s: it closes once that day "
                         "is over in the company's time zone.",
                         name=contest.name,
-                        day=fields.Date.to_string(contest.date_to),
+                        day=format_date(self.env, contest.date_to),
                     )
                 )
-            contest._rank()
+            contest._rank(final=True)
             contest.with_context(sales_contest_transition=True).state = "done"
             contest._announce_winners()
         return True
@@ -161,30 +174,47 @@ class SalesContest(models.Model):
             if contest._ended():
                 contest.action_close()
 
-    def _rank(self):
+    def _rank(self, final=False):
         """Measures every participant with the engine (as for a salesperson's target)
         and ranks them: equal figures share a rank (1, 1, 3); lower is better for the
-        KPIs where it is."""
+        KPIs where it is. A participant with nothing to measure (no won deal for a
+        sales cycle, no closed deal for a win rate) has no figure: not 0, no rank,
+        after everyone measured, never a winner. ``final``: the closing ranking, whose
+        first ones win."""
         engine = self.env["sales.kpi.engine"].sudo()
         for contest in self.sudo():
             users = contest.participant_ids
-            actuals = engine._measure_users(contest, users, contest.date_from, contest.date_to)
+            measured = engine._measure_users(
+                contest, users, contest.date_from, contest.date_to, with_sample=True
+            )
+            additive = contest.kpi_id._metric_definition()["additive"]
             lower = contest.kpi_id.direction == "lower"
-            ordered = sorted(users, key=lambda u: actuals.get(u.id, 0.0), reverse=not lower)
+            figures = {
+                user.id: round(actual, 6)
+                for user in users
+                for actual, sample in [measured.get(user.id, (0.0, 0))]
+                if sample or (additive and not lower)
+            }
+            ranked = sorted(
+                (user for user in users if user.id in figures),
+                key=lambda u: figures[u.id],
+                reverse=not lower,
+            )
             lines, rank, previous = [], 0, None
-            for position, user in enumerate(ordered, start=1):
-                value = round(actuals.get(user.id, 0.0), 6)
-                if value != previous:
-                    rank, previous = position, value
-                lines.append((user, value, rank))
+            for position, user in enumerate(ranked, start=1):
+                if figures[user.id] != previous:
+                    rank, previous = position, figures[user.id]
+                lines.append((user, figures[user.id], rank))
+            lines += [(user, 0.0, 0) for user in users if user.id not in figures]
             contest.line_ids.unlink()
             contest.line_ids = [
                 fields.Command.create(
                     {
                         "user_id": user.id,
                         "actual_value": value,
+                        "has_figure": bool(rank),
                         "rank": rank,
-                        "is_winner": rank == 1,
+                        "is_winner": final and rank == 1,
                     }
                 )
                 for user, value, rank in lines
@@ -194,6 +224,17 @@ class SalesContest(models.Model):
     def _announce_winners(self):
         for contest in self.sudo():
             winners = contest.line_ids.filtered("is_winner")
+            if not winners:
+                contest.message_post(
+                    body=Markup("<p>%s</p>")
+                    % self.env._(
+                        "Contest closed. No participant has a figure for this KPI over the "
+                        "period: there is no winner."
+                    ),
+                    partner_ids=contest.participant_ids.partner_id.ids,
+                    subtype_xmlid="mail.mt_comment",
+                )
+                continue
             if contest.badge_id:
                 for line in winners:
                     self.env["gamification.badge.user"].create(
@@ -219,21 +260,48 @@ class SalesContest(models.Model):
 class SalesContestLine(models.Model):
     _name = "sales.contest.line"
     _description = "Sales contest ranking"
-    _order = "contest_id, rank, id"
+    _order = "contest_id, has_figure desc, rank, id"
 
     contest_id = fields.Many2one("sales.contest", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="contest_id.company_id", store=True)
     user_id = fields.Many2one("res.users", string="Participant", required=True)
     actual_value = fields.Float("Actual", aggregator=None)
-    rank = fields.Integer(aggregator=None)
-    is_winner = fields.Boolean("Winner")
+    has_figure = fields.Boolean(
+        "Measured",
+        default=True,  # the rankings made before this field were all measured
+        help="Whether there was anything to measure for the participant (for a sales "
+        "cycle, a won deal; for a win rate, a closed deal).",
+    )
+    rank = fields.Integer(aggregator=None, help="Empty for a participant without a figure.")
+    is_winner = fields.Boolean("Winner", help="Ranked first when the contest closed.")
+    is_leading = fields.Boolean(
+        "Leading", compute="_compute_is_leading", help="Ranked first while the contest runs."
+    )
     value_label = fields.Char("Actual (with unit)", compute="_compute_value_label")
+    state_label = fields.Char("Standing", compute="_compute_is_leading")
+
+    @api.depends("rank", "has_figure", "is_winner", "contest_id.state")
+    @api.depends_context("lang")
+    def _compute_is_leading(self):
+        for line in self:
+            line.is_leading = (
+                line.contest_id.state == "running" and line.has_figure and line.rank == 1
+            )
+            if line.is_winner:
+                line.state_label = self.env._("Winner")
+            elif line.is_leading:
+                line.state_label = self.env._("Leading")
+            else:
+                line.state_label = False
 
     @api.depends_context("lang")
-    @api.depends("actual_value", "contest_id.kpi_id")
+    @api.depends("actual_value", "has_figure", "contest_id.kpi_id")
     def _compute_value_label(self):
         Target = self.env["sales.target"]
         for line in self:
+            if not line.has_figure:
+                line.value_label = self.env._("No figure")
+                continue
             contest = line.contest_id
             probe = Target.new(
                 {

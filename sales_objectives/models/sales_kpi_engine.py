@@ -1249,13 +1249,15 @@ class SalesKpiEngine(models.AbstractModel):
     # Ad-hoc measures
     # ------------------------------------------------------------------
 
-    def _measure_users(self, target, users, date_from, date_to):
+    def _measure_users(self, target, users, date_from, date_to, with_sample=False):
         """{user id: actual} of ``target``'s KPI for each of ``users`` (in the target's
-        team, company and currency) over ``date_from``-``date_to``; nothing is stored."""
+        team, company and currency) over ``date_from``-``date_to``; nothing is stored.
+        ``with_sample``: {user id: (actual, records measured)}."""
         self = self.sudo()
         target = target.sudo()
         if not users:
             return {}
+        self.env.flush_all()  # the records changed in this transaction count too
         rows = [
             TargetRow(
                 -index,
@@ -1275,6 +1277,11 @@ class SalesKpiEngine(models.AbstractModel):
         ]
         state = self._load_state(rows)
         values = self._measure_kpi(target.kpi_id, rows, state)
+        if with_sample:
+            return {
+                row.user_id: (values[row.id]["actual_value"], values[row.id]["actual_sample"])
+                for row in rows
+            }
         return {row.user_id: values[row.id]["actual_value"] for row in rows}
 
     # ------------------------------------------------------------------

@@ -4,12 +4,20 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount, format_date
 
 OUTCOMES = ("achieved", "partly", "missed")
+# the outcomes offered: a sales objective's, and a relationship objective's (yes or no)
+OUTCOME_CHOICES = [("achieved", "Achieved"), ("partly", "Partly achieved"), ("missed", "Missed")]
+YES_NO_CHOICES = [("achieved", "Achieved"), ("missed", "Missed")]
 # context key set by the outcome step, the only path that closes an objective
 OUTCOME_STEP = "sales_objective_outcome_step"
+# context key set by "Delete with a reason" (wizard/sales_objective_delete.py), the only
+# path that deletes a closed objective; its value is this object, which no request can
+# send
+DELETE_WITH_REASON = "sales_objective_delete_with_reason"
+REASON_GIVEN = object()
 # a statement says what: at least this many words
 MIN_STATEMENT_WORDS = 3
 # "far above the rep's own past results": more than this many times their average won deal
@@ -250,11 +258,14 @@ class SalesObjective(models.Model):
             objective.smart_html = objective._smart_ticks(checks)
             # failed parts and warnings (achievable, a deadline after the closing)
             problems = [message for _ok, message in checks.values() if message]
-            objective.smart_message = (
-                " ".join(problems)
-                if problems
-                else self.env._("Specific, measurable, achievable, relevant and time-bound.")
-            )
+            if problems:
+                objective.smart_message = " ".join(problems)
+            elif objective.objective_type == "relationship":
+                objective.smart_message = self.env._("Specific, relevant and time-bound.")
+            else:
+                objective.smart_message = self.env._(
+                    "Specific, measurable, achievable, relevant and time-bound."
+                )
 
     @api.depends(*SMT_FIELDS)
     def _compute_is_smart(self):
@@ -269,7 +280,9 @@ class SalesObjective(models.Model):
     # ------------------------------------------------------------------
 
     def _smart_ticks(self, checks):
-        """The five parts as read-only ticks (a tick, or a cross with the reason)."""
+        """The parts that apply as read-only ticks (a tick, or a cross with the reason):
+        the five of a sales objective; a relationship objective measures nothing, so it
+        is specific, relevant and time-bound only."""
         labels = {
             "specific": self.env._("Specific"),
             "measurable": self.env._("Measurable"),
@@ -277,13 +290,17 @@ class SalesObjective(models.Model):
             "relevant": self.env._("Relevant"),
             "timebound": self.env._("Time-bound"),
         }
+        if self.objective_type == "relationship":
+            del labels["measurable"], labels["achievable"]
         parts = []
         for part, label in labels.items():
             ok, message = checks[part]
+            # an <i> element is closed explicitly: an HTML parser reads <i/> as an
+            # opening tag, which took the following parts into its icon font
             parts.append(
                 Markup(
                     '<span class="o_sales_objective_smart_part me-3 %s" title="%s">'
-                    '<i class="fa %s me-1" role="img" aria-label="%s"/>%s</span>'
+                    '<i class="fa %s me-1" role="img" aria-label="%s"></i>%s</span>'
                 )
                 % (
                     "text-success" if ok else "text-danger",
@@ -511,6 +528,7 @@ class SalesObjective(models.Model):
 
     def write(self, vals):
         self._relationship_values(vals)
+        self._check_history_kept(vals)
         if {"result_value", "outcome_note"} & set(vals) and "state" not in vals:
             if self.filtered(lambda o: o.state == "cancelled"):
                 raise UserError(self.env._("A cancelled objective has no result to record."))
@@ -535,6 +553,56 @@ class SalesObjective(models.Model):
                 raise UserError(self.env._("The result of an objective comes with its outcome."))
         return super().write(vals)
 
+    def _is_sales_manager(self):
+        return self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+
+    def _check_history_kept(self, vals):
+        """A closed objective is history (its outcome counts in the achievement rate and
+        the digest): only its outcome step and a sales manager change it."""
+        if self.env.context.get(OUTCOME_STEP):
+            return
+        closed = self.filtered(lambda o: o.state in OUTCOMES)
+        own = {fname for fname in vals if not self._is_mixin_field(fname)}
+        # a closed objective leaves its outcome only by being reopened, whoever asks
+        if closed and own and ("state" in vals or not self._is_sales_manager()):
+            raise UserError(
+                self.env._(
+                    "The objective “%(objective)s” is closed and keeps its outcome; only a "
+                    "sales manager can reopen it.",
+                    objective=closed[0].statement,
+                )
+            )
+
+    @api.model
+    def _is_mixin_field(self, fname):
+        """Fields of the chatter (followers, messages)."""
+        return fname.startswith(("message_", "website_message")) or fname == "has_message"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed(self):
+        """Closed objectives are deleted by a sales manager who gives the reason
+        (``action_delete_with_reason``), never by a plain delete."""
+        closed = self.filtered(lambda o: o.state in OUTCOMES)
+        if not closed or self.env.context.get(DELETE_WITH_REASON) is REASON_GIVEN:
+            return
+        if self.env.su:
+            return
+        if not self._is_sales_manager():
+            raise UserError(
+                self.env._(
+                    "The objective “%(objective)s” is closed: its outcome counts in the "
+                    "achievement rate, so only a sales manager can delete it, with a reason.",
+                    objective=closed[0].statement,
+                )
+            )
+        raise UserError(
+            self.env._(
+                "The objective “%(objective)s” is closed: give the reason for deleting it "
+                "(“Delete with a reason” on the objective); it is posted on the opportunity.",
+                objective=closed[0].statement,
+            )
+        )
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -548,11 +616,60 @@ class SalesObjective(models.Model):
         return True
 
     def action_reset(self):
-        """Opens the objective again: its outcome, result and closing date are cleared."""
+        """Opens the objective again: its outcome, result and closing date are cleared.
+        A closed objective is history: only a sales manager reopens it."""
+        if self.filtered(lambda o: o.state in OUTCOMES) and not self._is_sales_manager():
+            raise AccessError(
+                self.env._(
+                    "Only a sales manager can reopen a closed objective: its outcome counts "
+                    "in the achievement rate."
+                )
+            )
+        self.check_access("write")
         self.with_context(**{OUTCOME_STEP: True}).write(
             {"state": "open", "result_value": 0.0, "outcome_note": False, "date_closed": False}
         )
         return True
+
+    def action_delete_with_reason(self):
+        """Opens "Delete with a reason", the sales managers' way to delete closed
+        objectives."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Delete with a reason"),
+            "res_model": "sales.objective.delete",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    def _unlink_with_reason(self, reason):
+        """Deletes these objectives (closed ones included) after posting ``reason`` on
+        their opportunities: sales managers only."""
+        if not self._is_sales_manager():
+            raise AccessError(self.env._("Only a sales manager can delete closed objectives."))
+        self.check_access("unlink")
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for lead in self.lead_id:
+            deleted = [
+                Markup("<li>%s</li>")
+                % self.env._(
+                    "“%(objective)s” (%(state)s)",
+                    objective=objective.statement,
+                    state=states[objective.state],
+                )
+                for objective in self.filtered(lambda o, lead=lead: o.lead_id == lead)
+            ]
+            lead.sudo()._message_log(
+                body=Markup("<p>%s</p><ul>%s</ul><p>%s</p>")
+                % (
+                    self.env._("Objectives deleted:"),
+                    Markup("").join(deleted),
+                    self.env._("Reason: %(reason)s", reason=reason),
+                ),
+                author_id=self.env.user.partner_id.id,
+            )
+        return self.with_context(**{DELETE_WITH_REASON: REASON_GIVEN}).unlink()
 
     def action_record_outcome(self):
         self.ensure_one()
@@ -575,6 +692,14 @@ class SalesObjective(models.Model):
             raise UserError(self.env._("An outcome is achieved, partly achieved or missed."))
         now = fields.Datetime.now()
         for objective in self:
+            if objective.objective_type != "sales" and state not in dict(YES_NO_CHOICES):
+                raise UserError(
+                    self.env._(
+                        "“%(objective)s” is a relationship objective: its outcome is yes or "
+                        "no, achieved or missed.",
+                        objective=objective.statement,
+                    )
+                )
             if objective.state == "cancelled":
                 raise UserError(
                     self.env._(

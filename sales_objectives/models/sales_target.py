@@ -337,6 +337,11 @@ class SalesTarget(models.Model):
         help="The current user may change this target: a sales manager, or the leader of "
         "its sales team.",
     )
+    can_close = fields.Boolean(
+        compute="_compute_can_close",
+        help="The current user may close this target now: it is confirmed, its period has "
+        "ended in its company's time zone, and they may change it.",
+    )
 
     # ------------------------------------------------------------------
     # Team target and its salesperson targets
@@ -586,6 +591,19 @@ class SalesTarget(models.Model):
         for target in self:
             target.can_edit = manager or target.team_id.sudo().user_id == self.env.user
 
+    @api.depends("state", "date_to", "company_id", "team_id.user_id")
+    @api.depends_context("uid")
+    def _compute_can_close(self):
+        today = (self.company_id | self.env.company)._sales_today()
+        for target in self:
+            company = target.company_id or self.env.company
+            target.can_close = (
+                target.can_edit
+                and target.state == "confirmed"
+                and bool(target.date_to)
+                and today[company.id] > target.date_to
+            )
+
     @api.depends("child_ids.target_value", "child_ids.actual_value", "target_value", "kpi_id")
     def _compute_children_sums(self):
         for target in self:
@@ -808,6 +826,12 @@ class SalesTarget(models.Model):
         return bool(self.env["crm.team"].sudo().search_count([("user_id", "=", self.env.uid)]))
 
     @api.model
+    def _so_sets_targets_of(self, team):
+        """Whether the user sets the targets of ``team``: a sales manager, or its leader
+        (screens opened on another team's targets offer no New)."""
+        return self._is_sales_manager() or team.sudo().user_id == self.env.user
+
+    @api.model
     def _get_view_cache_key(self, view_id=None, view_type="form", **options):
         return (*super()._get_view_cache_key(view_id, view_type, **options), self._so_can_create())
 
@@ -823,6 +847,15 @@ class SalesTarget(models.Model):
             for button in arch.xpath("/list/header/button"):
                 button.getparent().remove(button)
         return arch, view
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Odoo offers Archive and Unarchive (Actions, the form's gear) wherever the field
+        "active" is writable: not to who sets no target."""
+        result = super().fields_get(allfields, attributes)
+        if "active" in result and not self.env.su and not self._so_can_create():
+            result["active"]["readonly"] = True
+        return result
 
     @api.model
     def default_get(self, fields_list):
@@ -979,6 +1012,42 @@ class SalesTarget(models.Model):
     def _unlink_except_confirmed(self):
         if any(t.state != "draft" for t in self):
             raise UserError(self.env._("Only draft targets can be deleted; archive the others."))
+
+    def action_archive(self):
+        self._so_check_archive()
+        return super().action_archive()
+
+    def action_unarchive(self):
+        self._so_check_archive()
+        return super().action_unarchive()
+
+    def _so_check_archive(self):
+        """Who may archive or unarchive these targets, said plainly: sales managers; a
+        team leader the targets of the teams they lead, except closed ones."""
+        if self._is_sales_manager():
+            return
+        if not self._so_can_create():
+            raise AccessError(
+                self.env._(
+                    "Sales managers and team leaders archive targets; ask yours to archive "
+                    "this one."
+                )
+            )
+        if self.sudo().filtered(lambda t: t.team_id.user_id != self.env.user):
+            raise AccessError(
+                self.env._(
+                    "You archive the targets of the teams you lead only; ask a sales manager "
+                    "for the others."
+                )
+            )
+        closed = self.sudo().filtered(lambda t: t.state == "closed")
+        if closed:
+            raise AccessError(
+                self.env._(
+                    "Only a sales manager archives a closed target: “%(target)s”.",
+                    target=closed[0].display_name,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Actions

@@ -24,6 +24,9 @@ _logger = logging.getLogger(__name__)
 
 STRETCH = 101
 NEWS_BATCH = 500
+# context key of an operation setting many targets (a plan, a split): it tells each
+# salesperson once, at its end, rather than once per target
+NOTIFY_LATER = "sales_target_notify_later"
 
 
 class SalesTargetNews(models.Model):
@@ -80,6 +83,90 @@ class SalesTarget(models.Model):
         "the target), 101 for the stretch value.",
     )
 
+    # ------------------------------------------------------------------
+    # What was set: one message per salesperson and per operation
+    # ------------------------------------------------------------------
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        """The salesperson follows their target, without Odoo's "You have been assigned
+        to …" mail for each one: whoever sets targets sends one message per salesperson
+        saying what was set (``_so_notify_set``)."""
+        return [
+            (partner_id, subtypes, False)
+            for partner_id, subtypes, _template in super()._message_auto_subscribe_followers(
+                updated_values, default_subtype_ids
+            )
+        ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        targets = super().create(vals_list)
+        if not self.env.context.get(NOTIFY_LATER):
+            targets._so_notify_set()
+        return targets
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("user_id") and not self.env.context.get(NOTIFY_LATER):
+            self._so_notify_set()
+        return result
+
+    def _so_notify_set(self, origin=None):
+        """Tells each salesperson, once, the targets of ``self`` that are theirs (an
+        operation setting many targets passes ``NOTIFY_LATER`` in the context and calls
+        this once with all of them): from whoever set them, in the salesperson's
+        language, posted on ``origin`` (a plan, a team target) or on the target."""
+        if (
+            not self.env.registry.ready  # installing: demo data
+            or self.env.context.get("tracking_disable")
+            or self.env.context.get("mail_auto_subscribe_no_notify")
+        ):
+            return
+        by_user = {}
+        for target in self:
+            user = target.user_id
+            if target.owner_type == "user" and user and user != self.env.user and not user.share:
+                by_user.setdefault(user, []).append(target.id)
+        for user, target_ids in by_user.items():
+            targets = self.browse(target_ids)
+            local = targets.with_context(lang=user.lang or self.env.lang)
+            if origin:
+                record = origin.with_context(lang=local.env.lang)
+                subject = local.env._("Your targets: %(origin)s", origin=record.display_name)
+            elif len(targets) == 1:
+                record = local
+                subject = local.env._("Your target: %(target)s", target=record.display_name)
+            else:
+                record = local[:1]
+                subject = local.env._("Your new targets (%(count)s)", count=len(targets))
+            items = Markup("").join(
+                Markup("<li>%s</li>")
+                % local.env._(
+                    "%(kpi)s · %(period)s: %(value)s",
+                    kpi=target.kpi_id.name,
+                    period=target.period_label,
+                    value=target._format_value(target.target_value),
+                )
+                for target in local.sorted(lambda t: (t.date_from, t.kpi_id.sequence, t.id))
+            )
+            author = self.env.user.name
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                local.env._(
+                    "%(author)s set your targets (%(count)s):", author=author, count=len(targets)
+                )
+                if len(targets) > 1
+                else local.env._("%(author)s set your target:", author=author),
+                items,
+            )
+            record.message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=subject,
+                body=body,
+                record_name=record.display_name,
+                email_layout_xmlid="mail.mail_notification_layout",
+                model_description=local.env["ir.model"]._get(record._name).display_name,
+            )
+
     def _so_queue_news(self, events, send=False):
         """Records the milestones reached and queues the news of ``events`` {target id:
         {"status": (old, new), "milestone": level, "silent": bool}} found by the engine
@@ -120,8 +207,12 @@ class SalesTarget(models.Model):
 
     def _so_announce(self, events):
         """``events`` {target id: [{"status": new status or None, "milestone": level or
-        0}, ...]}: the queued news of the targets ``self``, oldest first."""
-        self = self.sudo().with_context(mail_notrack=True, tracking_disable=True)
+        0}, ...]}: the queued news of the targets ``self``, oldest first. The news are
+        the system's (OdooBot's), whoever pressed Refresh: Odoo notifies nobody of their
+        own messages, and "Ben has just assigned you…" would be untrue."""
+        self = self.with_user(self.env.ref("base.user_root")).with_context(
+            mail_notrack=True, tracking_disable=True
+        )
         turned = [
             (target, event["status"])
             for target in self
@@ -158,14 +249,12 @@ class SalesTarget(models.Model):
             if leader and (target.id, leader.id) not in open_for:
                 open_for.add((target.id, leader.id))
                 local = target.with_context(lang=leader.lang)
+                # the summary follows the target's name in the mail's subject
+                # ("<target>: <summary>" assigned to you): it does not repeat it
                 target.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=leader.id,
-                    summary=local.env._(
-                        "%(target)s: now %(status)s",
-                        target=local.display_name,
-                        status=local._so_status_name(new),
-                    ),
+                    summary=local.env._("Now %(status)s", status=local._so_status_name(new)),
                     note=local._so_news_note(),
                 )
             rep = target.user_id if target.owner_type == "user" else None
@@ -196,6 +285,11 @@ class SalesTarget(models.Model):
         )
 
     def _so_post_milestone(self, level):
+        """A note in the chatter, in the language of the salesperson (of the team leader
+        for a team target)."""
+        reader = self.user_id if self.owner_type == "user" else self.team_id.user_id
+        if reader.lang:
+            self = self.with_context(lang=reader.lang)
         if level == STRETCH:
             text = self.env._(
                 "Stretch value reached: %(actual)s (stretch %(stretch)s).",

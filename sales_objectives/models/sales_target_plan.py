@@ -14,12 +14,14 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare, formatLang
+from odoo.tools.misc import format_date
 
 from ..tools import figures
 from ..tools.job import run_again_on_conflict
 from ..tools.periods import period_bounds
 from ..tools.refresh_state import TargetRow
+from .sales_target_news import NOTIFY_LATER
 
 ROLL_DAYS = 30
 
@@ -45,8 +47,9 @@ class SalesTargetPlan(models.Model):
     date_from = fields.Date(
         "Starts",
         required=True,
-        default=lambda self: self.env.company._sales_today()[self.env.company.id],
-        help="Any day of the quarter or year: the plan covers all of it.",
+        default=lambda self: self._default_date_from(),
+        help="The first day of the quarter or year the plan covers: a day typed in it "
+        "becomes that first day.",
     )
     date_to = fields.Date("Ends", compute="_compute_dates", store=True, precompute=True)
     granularity = fields.Selection(
@@ -83,6 +86,11 @@ class SalesTargetPlan(models.Model):
     target_count = fields.Integer(compute="_compute_target_count")
     next_plan_id = fields.Many2one("sales.target.plan", readonly=True, copy=False)
     last_report = fields.Text("Last generation", readonly=True, copy=False)
+    member_warning = fields.Char(compute="_compute_member_warning")
+
+    def _default_date_from(self):
+        company = self.env.company
+        return period_bounds("year", company._sales_today()[company.id])[0]
 
     @api.depends("team_id.name", "horizon", "date_from")
     def _compute_name(self):
@@ -103,6 +111,18 @@ class SalesTargetPlan(models.Model):
         for plan in self:
             plan.date_to = plan._bounds()[1] if plan.date_from else False
 
+    @api.depends("member_ids")
+    def _compute_member_warning(self):
+        for plan in self:
+            plan.member_warning = (
+                False
+                if plan.member_ids
+                else self.env._(
+                    "No salesperson in the plan: Generate sets the team's targets only. Add "
+                    "the salespeople who share them (choosing the team fills them in)."
+                )
+            )
+
     def _compute_target_count(self):
         for plan in self:
             plan.target_count = len(plan.target_ids)
@@ -114,19 +134,80 @@ class SalesTargetPlan(models.Model):
     def _onchange_team_id(self):
         if self.team_id:
             self.member_ids = [fields.Command.clear()] + [
-                fields.Command.create({"user_id": user.id}) for user in self.team_id.member_ids
+                fields.Command.create({"user_id": user.id})
+                for user in self.team_id._so_quota_members()
             ]
+
+    @api.onchange("horizon", "date_from")
+    def _onchange_date_from(self):
+        """The form shows the horizon the plan covers: its first day."""
+        if self.date_from and self.horizon:
+            self.date_from = self._bounds()[0]
+
+    @api.model
+    def _snap_values(self, vals, horizon):
+        if vals.get("date_from") and horizon:
+            day = fields.Date.to_date(vals["date_from"])
+            vals["date_from"] = period_bounds(horizon, day)[0]
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._snap_values(vals, vals.get("horizon") or self._fields["horizon"].default(self))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not {"date_from", "horizon"} & set(vals):
+            return super().write(vals)
+        for plan in self:
+            values = dict(vals, date_from=vals.get("date_from", plan.date_from))
+            super(SalesTargetPlan, plan).write(
+                self._snap_values(values, vals.get("horizon", plan.horizon))
+            )
+        return True
+
+    def _plan_problem(self):
+        """What is wrong with the plan as typed, in words (or False)."""
+        self.ensure_one()
+        if self.horizon == "quarter" and self.granularity == "quarter":
+            return self.env._("A quarter's plan sets monthly targets: choose months.")
+        if not 0 <= self.new_member_share <= 100:
+            return self.env._("A new salesperson's share is between 0 and 100 %.")
+        return False
 
     @api.constrains("horizon", "granularity", "new_member_share")
     def _check_plan(self):
         for plan in self:
-            if plan.horizon == "quarter" and plan.granularity == "quarter":
-                raise ValidationError(
-                    self.env._("A quarter's plan sets monthly targets: choose months.")
-                )
-            if not 0 <= plan.new_member_share <= 100:
-                raise ValidationError(
-                    self.env._("A new salesperson's share is between 0 and 100 %.")
+            problem = plan._plan_problem()
+            if problem:
+                raise ValidationError(problem)
+
+    @api.onchange("horizon", "granularity", "new_member_share")
+    def _onchange_plan_problem(self):
+        problem = self._plan_problem()
+        if problem:
+            return {"warning": {"title": self.env._("Check the plan"), "message": problem}}
+        return None
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_targets_set(self):
+        """A plan is the record of how its targets were set: it goes only with them."""
+        counts = dict(
+            self.env["sales.target"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group([("plan_id", "in", self.ids)], ["plan_id"], ["__count"])
+        )
+        for plan in self:
+            if counts.get(plan):
+                raise UserError(
+                    self.env._(
+                        "The plan “%(plan)s” set %(count)s targets: it stays as the record of "
+                        "how they were set.",
+                        plan=plan.name,
+                        count=counts[plan],
+                    )
                 )
 
     # ------------------------------------------------------------------
@@ -145,9 +226,10 @@ class SalesTargetPlan(models.Model):
             day = last + timedelta(days=1)
         return periods
 
-    def _measure(self, kpi, owner_type, periods, user=None):
+    def _measure(self, kpi, owner_type, periods, user=None, with_sample=False):
         """Actuals of ``kpi`` for the plan's team (or ``user`` in it) over ``periods``,
-        measured by the engine in the company's currency."""
+        measured by the engine in the company's currency (``with_sample``: with the
+        number of records measured)."""
         engine = self.env["sales.kpi.engine"].sudo()
         rows = [
             TargetRow(
@@ -168,6 +250,10 @@ class SalesTargetPlan(models.Model):
         ]
         state = engine._load_state(rows)
         values = engine._measure_kpi(kpi, rows, state)
+        if with_sample:
+            return [
+                (values[row.id]["actual_value"], values[row.id]["actual_sample"]) for row in rows
+            ]
         return [values[row.id]["actual_value"] for row in rows]
 
     def _last_12_months(self):
@@ -182,26 +268,94 @@ class SalesTargetPlan(models.Model):
         """Each line's total: the team's actual over the same horizon last year, times
         the trend (the last 12 months against the 12 before, kept between ×0.5 and
         ×2); for a rate or an average, the last 12 months' value. Lines without history
-        are left as they are."""
+        are left as they are. Each line says what was suggested from what, or why it
+        was left as it was."""
         self.ensure_one()
         self.check_access("write")
         start, end = self._bounds()
         year_ago = (start - relativedelta(years=1), end - relativedelta(years=1))
         last12 = self._last_12_months()
         before12 = (last12[0] - relativedelta(years=1), last12[0] - timedelta(days=1))
+        say = self.env["sales.target"]._say_period
+        last12_words = self.env._(
+            "the last 12 months (%(start)s – %(end)s)",
+            start=format_date(self.env, last12[0]),
+            end=format_date(self.env, last12[1]),
+        )
+        changed = 0
         for line in self.line_ids:
-            kpi = line.kpi_id
+            kpi, old = line.kpi_id, line.total_value
+            fmt = line._format_value
             if not line.is_additive:
-                (value,) = self._measure(kpi, "team", [last12])
-                if value:
-                    line.total_value = round(value, 2)
-                continue
-            same, recent, previous = self._measure(kpi, "team", [year_ago, last12, before12])
-            if not same:
-                continue
-            trend = min(max(recent / previous, 0.5), 2.0) if previous else 1.0
-            line.total_value = round(same * trend, line._digits())
-        return True
+                ((value, sample),) = self._measure(kpi, "team", [last12], with_sample=True)
+                if not sample:
+                    line.suggestion = self.env._(
+                        "Left as it was: the team has no %(kpi)s to measure over %(when)s.",
+                        kpi=kpi.name,
+                        when=last12_words,
+                    )
+                    continue
+                new = round(value, 2)
+                line.suggestion = self.env._(
+                    "%(value)s: the team's %(kpi)s over %(when)s.",
+                    value=fmt(new),
+                    kpi=kpi.name,
+                    when=last12_words,
+                )
+            else:
+                same, recent, previous = self._measure(kpi, "team", [year_ago, last12, before12])
+                period = say(self.horizon, *year_ago)
+                if not same:
+                    line.suggestion = self.env._(
+                        "Left as it was: the team had no %(kpi)s in %(period)s to start from.",
+                        kpi=kpi.name,
+                        period=period,
+                    )
+                    continue
+                trend = min(max(recent / previous, 0.5), 2.0) if previous else 1.0
+                new = round(same * trend, line._digits())
+                if previous:
+                    why = self.env._(
+                        "%(value)s: the team's %(same)s in %(period)s × %(trend)s, the trend "
+                        "of the last 12 months (%(recent)s) against the 12 before "
+                        "(%(previous)s), kept between × 0.5 and × 2.",
+                        value=fmt(new),
+                        same=fmt(same),
+                        period=period,
+                        trend=formatLang(self.env, trend, digits=2),
+                        recent=fmt(recent),
+                        previous=fmt(previous),
+                    )
+                else:
+                    why = self.env._(
+                        "%(value)s: the team's %(kpi)s in %(period)s (no trend: nothing in "
+                        "the 12 months before the last 12).",
+                        value=fmt(new),
+                        kpi=kpi.name,
+                        period=period,
+                    )
+                line.suggestion = why
+            if float_compare(new, old, precision_digits=line._digits()):
+                line.suggestion = self.env._(
+                    "%(why)s Was %(old)s.", why=line.suggestion, old=fmt(old)
+                )
+                line.total_value = new
+                changed += 1
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Suggested from history"),
+                "message": self.env._(
+                    "%(changed)s of %(count)s team totals changed: each KPI line says from "
+                    "what, or why it was left as it was.",
+                    changed=changed,
+                    count=len(self.line_ids),
+                ),
+                "type": "info",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     # ------------------------------------------------------------------
     # Generate
@@ -271,8 +425,20 @@ class SalesTargetPlan(models.Model):
         self.check_access("write")
         if not self.line_ids:
             raise UserError(self.env._("Add at least one KPI to the plan."))
+        empty = self.line_ids.filtered(
+            lambda line: line.kpi_id.direction != "lower" and not line.total_value
+        )
+        if empty:
+            raise UserError(
+                self.env._(
+                    "Give the team total of %(kpis)s: a target of 0 would be reached at once "
+                    "(or press Suggest from history).",
+                    kpis=", ".join(f"“{name}”" for name in empty.kpi_id.mapped("name")),
+                )
+            )
         self._lock_team()
-        Target = self.env["sales.target"].with_context(active_test=False)
+        # each salesperson hears once what the plan set for them, at the end
+        Target = self.env["sales.target"].with_context(active_test=False, **{NOTIFY_LATER: True})
         planned = self._planned_values()
         periods = self._periods()
         existing = Target.search(
@@ -310,7 +476,9 @@ class SalesTargetPlan(models.Model):
                     if not target.plan_id:
                         target.plan_id = self
                 elif target.state == "draft":
-                    target.write({"target_value": value, "plan_id": self.id})
+                    target.with_context(**{NOTIFY_LATER: True}).write(
+                        {"target_value": value, "plan_id": self.id}
+                    )
                     updated.append(target)
                 else:
                     locked.append(target)
@@ -339,6 +507,7 @@ class SalesTargetPlan(models.Model):
             created += list(Target.create(to_create))
         new = Target.browse([t.id for t in created])
         new.action_confirm()
+        (new | Target.browse([t.id for t in updated]))._so_notify_set(origin=self)
         report = self.env._(
             "%(created)s targets created and confirmed, %(updated)s drafts updated, "
             "%(unchanged)s already as planned, %(locked)s confirmed targets differ from the "
@@ -353,6 +522,8 @@ class SalesTargetPlan(models.Model):
                 " (reset them to draft to apply the plan): %(names)s",
                 names=", ".join(t.display_name for t in locked[:10]),
             )
+        if not self.member_ids:
+            report += self.env._(" (team targets only: the plan has no salespeople)")
         self.last_report = report
         return {
             "type": "ir.actions.client",
@@ -439,10 +610,67 @@ class SalesTargetPlanLine(models.Model):
         default="equal",
     )
     ramp = fields.Float("Growth per period (%)", default=2.0)
+    suggestion = fields.Char(
+        "Suggested from",
+        readonly=True,
+        copy=False,
+        help="What Suggest from history proposed and from what, or why it left the total "
+        "as it was.",
+    )
 
     _sql_constraints = [
         ("kpi_unique", "UNIQUE(plan_id, kpi_id)", "A plan has one line per KPI."),
     ]
+
+    def _total_problem(self):
+        """What is wrong with the team total as typed, in words (or False)."""
+        self.ensure_one()
+        if self.total_value < 0:
+            return self.env._(
+                "The team total of “%(kpi)s” cannot be negative (%(value)s).",
+                kpi=self.kpi_id.name or "",
+                value=formatLang(self.env, self.total_value, digits=self._digits()),
+            )
+        if self.unit == "percent" and self.total_value > 100:
+            return self.env._(
+                "“%(kpi)s” is a share: its target is at most 100 %%, not %(value)s %%.",
+                kpi=self.kpi_id.name,
+                value=formatLang(self.env, self.total_value, digits=2),
+            )
+        if self.spread == "ramp" and self.ramp <= -100:
+            return self.env._(
+                "The growth per period of “%(kpi)s” is above -100 %% (%(value)s %% leaves "
+                "nothing for the later periods).",
+                kpi=self.kpi_id.name or "",
+                value=formatLang(self.env, self.ramp, digits=2),
+            )
+        return False
+
+    @api.constrains("total_value", "kpi_id", "spread", "ramp")
+    def _check_total_value(self):
+        for line in self:
+            problem = line._total_problem()
+            if problem:
+                raise ValidationError(problem)
+
+    @api.onchange("total_value", "kpi_id", "spread", "ramp")
+    def _onchange_total_value(self):
+        problem = self._total_problem()
+        if problem:
+            return {"warning": {"title": self.env._("Check the team total"), "message": problem}}
+        return None
+
+    def _format_value(self, value):
+        """``value`` in the line's unit, as its targets will write it."""
+        self.ensure_one()
+        probe = self.env["sales.target"].new(
+            {
+                "kpi_id": self.kpi_id.id,
+                "company_id": self.company_id.id,
+                "currency_id": self.currency_id.id,
+            }
+        )
+        return probe._format_value(value)
 
     @api.depends("kpi_id.unit", "currency_id")
     @api.depends_context("lang")

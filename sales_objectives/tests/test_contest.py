@@ -1,10 +1,13 @@
 """Contests: the ranking from the engine (ties share a rank), closing once the period
 has ended in the company's time zone, the winners and their badge, and rights."""
 
+from datetime import timedelta
+
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SalesObjectivesCase
 
@@ -49,10 +52,53 @@ class TestContest(SalesObjectivesCase):
             self.ranking(contest),
             {self.rep1: (1, 3000.0), self.rep3: (2, 800.0), self.rep2: (3, 0.0)},
         )
-        self.assertEqual(contest.line_ids.filtered("is_winner").user_id, self.rep1)
-        self.assertFalse(contest.winner_ids)  # not before it closes
-        with self.assertRaisesRegex(UserError, "runs until 2026-03-31"):
+        # nobody wins before the contest closes: rep 1 leads
+        self.assertFalse(contest.line_ids.filtered("is_winner"))
+        self.assertEqual(contest.line_ids.filtered("is_leading").user_id, self.rep1)
+        self.assertFalse(contest.winner_ids)
+        # the last day is written as the user's language writes dates
+        with self.assertRaisesRegex(UserError, "runs until 03/31/2026"):
             contest.action_close()
+        self.env["res.lang"]._activate_lang("nl_NL")
+        with self.assertRaisesRegex(UserError, "31-03-2026"):
+            contest.with_context(lang="nl_NL").action_close()
+
+    @freeze_time("2026-03-20 12:00:00")
+    def test_no_figure_is_ranked_last_and_never_wins(self):
+        """Sales cycle in March (lower is better): rep 3 won L6 in 11 days, rep 1 L1 in
+        54 and L2 in 58 (56 on average); rep 2 won nothing in March: no cycle to
+        measure, so no figure: not 0 days, not first, never a winner."""
+        contest = self.contest(
+            "cycle_days", "2026-03-01", "2026-03-31", self.rep1 | self.rep2 | self.rep3
+        )
+        lines = {line.user_id: line for line in contest.line_ids}
+        self.assertEqual(
+            {user: (line.rank, line.actual_value, line.has_figure) for user, line in lines.items()},
+            {
+                self.rep3: (1, 11.0, True),
+                self.rep1: (2, 56.0, True),
+                self.rep2: (0, 0.0, False),
+            },
+        )
+        self.assertEqual(contest.line_ids.user_id.ids, (self.rep3 | self.rep1 | self.rep2).ids)
+        self.assertEqual(lines[self.rep2].value_label, "No figure")
+        self.assertEqual(lines[self.rep3].value_label, "11.0 days")
+        self.assertEqual(contest.line_ids.filtered("is_leading").user_id, self.rep3)
+        with freeze_time("2026-04-01 12:00:00"):
+            contest.action_close()
+        self.assertEqual(contest.winner_ids, self.rep3)
+        self.assertEqual(contest.line_ids.filtered("is_winner").user_id, self.rep3)
+
+    @freeze_time("2026-03-20 12:00:00")
+    def test_nobody_measured_nobody_wins(self):
+        # rep 4 won no deal in March: no sales cycle, no winner
+        contest = self.contest("cycle_days", "2026-03-01", "2026-03-31", self.rep4)
+        with freeze_time("2026-04-01 12:00:00"):
+            contest.action_close()
+        self.assertFalse(contest.winner_ids)
+        self.assertFalse(contest.line_ids.filtered("is_winner"))
+        announcement = contest.message_ids.filtered(lambda m: "closed" in (m.body or ""))
+        self.assertIn("No participant has a figure", announcement.body)
 
     def test_ties_winners_and_badge(self):
         # won deals in Nov-Dec 2025: rep 1 L11, rep 2 L12: a tie; rep 3 none
@@ -125,3 +171,40 @@ class TestContest(SalesObjectivesCase):
         with self.assertRaises(AccessError):
             line.with_user(self.manager).write({"rank": 1, "is_winner": True})
         self.assertEqual(contest.state, "running")
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestContestTour(HttpCase):
+    def test_running_contest_screen(self):
+        """The ranking of a running sales-cycle contest in Chromium: labelled, the first
+        one leading (no winner yet), who won nothing without a figure or a rank."""
+        new_test_user(self.env, login="so_rules_contest", groups="sales_team.group_sale_manager")
+        closer, idle = (
+            new_test_user(self.env, login=login, groups="sales_team.group_sale_salesman", name=name)
+            for login, name in (
+                ("so_rules_closer", "SO Rules Closer"),
+                ("so_rules_idle", "SO Rules Idle"),
+            )
+        )
+        won = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        self.env["crm.lead"].create(
+            {"name": "SO Rules Won", "type": "opportunity", "user_id": closer.id}
+        ).stage_id = won
+        company = self.env.company
+        today = company._sales_today()[company.id]
+        contest = self.env["sales.contest"].create(
+            {
+                "name": "SO Rules Cycle Contest",
+                "kpi_id": self.env.ref("sales_objectives.sales_kpi_cycle_days").id,
+                "company_id": company.id,
+                "date_from": today - timedelta(days=5),
+                "date_to": today + timedelta(days=5),
+                "participant_ids": [Command.set((closer | idle).ids)],
+            }
+        )
+        contest.action_start()
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_contest_action",
+            "sales_objectives_rules_contest_tour",
+            login="so_rules_contest",
+        )

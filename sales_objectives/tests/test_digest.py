@@ -76,6 +76,40 @@ class TestDigest(SalesObjectivesCase):
         # rep 3 (team 2): their own target; no objective
         self.assertEqual(self.values(self.rep3), (90.0, 0, 0.0))
 
+    def columns(self, user):
+        """{KPI: (last 24 hours, last 7 days, last 30 days)} as the digest e-mail of
+        ``user`` shows them, for our KPIs."""
+        self.env.invalidate_all()
+        kpis = self.digest._compute_kpis(self.company_a, user)
+        return {
+            kpi["kpi_name"]: tuple(kpi[f"kpi_col{i}"]["value"] for i in (1, 2, 3))
+            for kpi in kpis
+            if kpi["kpi_name"].startswith("kpi_sales_")
+        }
+
+    def test_no_figure_is_not_zero(self):
+        """Objectives were closed on March 10, 11 and 12 (2 of 3 achieved): none in the
+        last 24 hours (no figure, not 0.00), 66.67 % over the last 7 and 30 days. Rep 3
+        closed none: the KPI is left out of their digest. Rep 4 has no salesperson
+        target of their own: no attainment."""
+        self.digest.write(
+            {
+                "kpi_sales_target_attainment": True,
+                "kpi_sales_target_at_risk": True,
+                "kpi_sales_objective_achieved": True,
+            }
+        )
+        columns = self.columns(self.manager)
+        self.assertEqual(columns["kpi_sales_objective_achieved"], ("–", "66.67", "66.67"))
+        self.assertEqual(columns["kpi_sales_target_attainment"], ("60.00", "60.00", "60.00"))
+        columns = self.columns(self.rep3)
+        self.assertNotIn("kpi_sales_objective_achieved", columns)
+        self.assertEqual(columns["kpi_sales_target_attainment"], ("90.00", "90.00", "90.00"))
+        self.assertEqual(columns["kpi_sales_target_at_risk"], (0, 0, 0))
+        columns = self.columns(self.rep4)
+        self.assertNotIn("kpi_sales_target_attainment", columns)
+        self.assertEqual(columns["kpi_sales_target_at_risk"], (1, 1, 1))  # the team's
+
     def test_in_the_digest_email(self):
         self.digest.kpi_sales_target_at_risk = True
         kpis = self.digest._compute_kpis(self.company_a, self.manager)

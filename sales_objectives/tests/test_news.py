@@ -45,7 +45,7 @@ class TestNews(SalesObjectivesCase):
         activity = self.activities()
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.leader)
-        self.assertIn("now At risk", activity.summary)
+        self.assertEqual(activity.summary, "Now At risk")
         notification = self.notes("This target is now At risk")
         self.assertEqual(len(notification), 1)
         self.assertEqual(notification.partner_ids, self.rep1.partner_id)
@@ -67,6 +67,57 @@ class TestNews(SalesObjectivesCase):
         self.set_actual(44)
         self.assertEqual(len(self.activities()), 1)
         self.assertEqual(len(self.notes("This target is now")), 3)
+
+    def test_news_come_from_the_system(self):
+        """Rep 1 presses Refresh and their target turns at risk: the news are OdooBot's,
+        not Rep 1's (Odoo notifies nobody of their own message, so Rep 1 heard nothing,
+        and the leader read "Rep 1 has just assigned you…"); the leader's mail names the
+        target once."""
+        self.set_actual(60)
+        odoobot = self.env.ref("base.user_root")
+        with RecordCapturer(self.env["mail.message"], []) as capture:
+            self.set_actual(45)
+        self.assertEqual(self.target.status, "at_risk")
+        notification = self.notes("This target is now At risk")
+        self.assertEqual(notification.author_id, odoobot.partner_id)
+        self.assertEqual(
+            notification.notification_ids.res_partner_id, self.rep1.partner_id
+        )  # rep 1 is notified, although they pressed Refresh
+        activity = self.activities()
+        self.assertEqual(activity.create_uid, odoobot)
+        self.assertNotIn(self.target.display_name, activity.summary)
+        assigned = capture.records.filtered(lambda m: "assigned to you" in (m.subject or ""))
+        self.assertEqual(len(assigned), 1)
+        self.assertEqual(assigned.subject.count(self.target.display_name), 1)
+        self.assertIn("OdooBot</span> has just assigned you", assigned.body)
+        self.assertEqual(assigned.author_id, odoobot.partner_id)
+        # the milestone notes too
+        self.set_actual(95)
+        milestone = self.notes("90 % of the target reached")
+        self.assertEqual(milestone.author_id, odoobot.partner_id)
+
+    def test_a_target_set_by_the_leader_is_one_clear_message(self):
+        """Not Odoo's "You have been assigned to …" mail: one message saying what was
+        set, from whoever set it; nothing to the leader setting their own."""
+        Target = (
+            self.env["sales.target"].with_user(self.leader).with_context(tracking_disable=False)
+        )
+        values = {
+            "kpi_id": self.kpi["won_count"].id,
+            "owner_type": "user",
+            "team_id": self.team1.id,
+            "company_id": self.company_a.id,
+            "period_type": "month",
+            "date_from": "2026-04-01",
+            "target_value": 12,
+        }
+        with RecordCapturer(self.env["mail.message"], []) as capture:
+            Target.create({**values, "user_id": self.rep2.id})
+        received = capture.records.filtered(lambda m: self.rep2.partner_id in m.partner_ids)
+        self.assertEqual(len(received), 1)
+        self.assertEqual(received.author_id, self.leader.partner_id)
+        self.assertNotIn("You have been assigned", received.subject or "")
+        self.assertIn("Won deals · Apr 2026: 12</li>", received.body)
 
     def test_scheduled_pass_queues_its_news_for_the_news_job(self):
         # Rep 1 has won L1 and L2 in March: 2 deals of 4, on track half-way
@@ -91,7 +142,7 @@ class TestNews(SalesObjectivesCase):
         self.assertEqual(News._cron_send(), pending)
         activity = self.env["mail.activity"].search(news_of)
         self.assertEqual(activity.user_id, self.leader)
-        self.assertIn("now Behind", activity.summary)
+        self.assertEqual(activity.summary, "Now Behind")
         self.assertEqual(
             len(target.message_ids.filtered(lambda m: "now Behind" in (m.body or ""))), 1
         )

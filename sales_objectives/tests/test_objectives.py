@@ -1,8 +1,11 @@
 """Objectives on calls, meetings and opportunities: SMART rules, the activity ->
 outcome flow, the two objective KPIs, rights and bad input."""
 
+from datetime import timedelta
+
 from freezegun import freeze_time
 
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
@@ -79,6 +82,27 @@ class TestSmart(ObjectivesCase):
         self.assertEqual(
             objective.smart_message, "Specific, measurable, achievable, relevant and time-bound."
         )
+
+    def test_ticks_show_the_parts_that_apply_once_each(self):
+        """One tick per part, each a closed element (an <i/> read by the browser as an
+        opening tag nested every following part in the icon's font: doubled ticks in a
+        serif font); a relationship objective is specific, relevant and time-bound."""
+        html = str(self.objective().smart_html)
+        self.assertEqual(html.count('class="o_sales_objective_smart_part'), 5)
+        self.assertEqual(html.count("<i "), html.count("</i>"))
+        self.assertNotIn("/>", html)
+        relationship = self.objective(
+            objective_type="relationship",
+            product_id=False,
+            statement="Meet the new IT manager",
+        )
+        html = str(relationship.smart_html)
+        self.assertEqual(html.count('class="o_sales_objective_smart_part'), 3)
+        for part in ("Specific", "Relevant", "Time-bound"):
+            self.assertIn(part, html)
+        for part in ("Measurable", "Achievable"):
+            self.assertNotIn(part, html)
+        self.assertEqual(relationship.smart_message, "Specific, relevant and time-bound.")
 
     def test_specific(self):
         form = Form(self.env["sales.objective"].with_context(default_lead_id=self.lead.id))
@@ -297,6 +321,69 @@ class TestActivityFlow(ObjectivesCase):
             (objective.state, objective.outcome_note), ("missed", "Went with a competitor")
         )
 
+    def test_the_outcome_has_no_default(self):
+        """Pressing Record without a choice records nothing (it used to record success)."""
+        objective = self.objective()
+        objective.action_open()
+        action = objective.with_user(self.rep1).action_record_outcome()
+        wizard = Form(
+            self.env[action["res_model"]].with_user(self.rep1).with_context(**action["context"])
+        )
+        self.assertFalse(wizard.state)
+        self.assertEqual(wizard.result_value, 0)
+        with self.assertRaisesRegex(AssertionError, "state"):  # the dialog requires it
+            wizard.save()
+        unanswered = (
+            self.env["sales.objective.outcome"]
+            .with_user(self.rep1)
+            .create({"objective_id": objective.id})
+        )
+        with self.assertRaisesRegex(UserError, "Choose the outcome"):
+            unanswered.action_confirm()
+        self.assertEqual(objective.state, "open")
+
+    def test_a_relationship_objective_is_achieved_or_missed(self):
+        """A yes/no outcome: no "Partly achieved", whatever the path."""
+        objective = self.objective(
+            objective_type="relationship",
+            product_id=False,
+            statement="Meet the new IT manager",
+        )
+        objective.action_open()
+        wizard = Form(
+            self.env["sales.objective.outcome"]
+            .with_user(self.rep1)
+            .with_context(default_objective_id=objective.id)
+        )
+        Wizard = self.env["sales.objective.outcome"]
+        self.assertEqual(
+            [key for key, _label in Wizard._fields["yes_no_state"].selection],
+            ["achieved", "missed"],
+        )
+        self.assertFalse(wizard.yes_no_state)
+        with self.assertRaisesRegex(UserError, "achieved or missed"):
+            objective.with_user(self.rep1)._record_outcome("partly")
+        activity = self.schedule(
+            self.rep1,
+            objective_type="relationship",
+            statement="Meet the new IT manager",
+            measure="commitment",
+        )
+        with self.assertRaisesRegex(UserError, "achieved or missed"):
+            activity.with_user(self.rep1).with_context(
+                sales_objective_outcome={"state": "partly"}
+            ).action_done()
+        self.assertEqual(activity.sales_objective_id.state, "open")
+        wizard.yes_no_state = "achieved"
+        wizard.save().action_confirm()
+        self.assertEqual((objective.state, objective.score), ("achieved", 100))
+        # the dialogs of an activity offer the same two answers for it
+        for model in ("mail.activity", "mail.activity.schedule"):
+            self.assertEqual(
+                [key for key, _label in self.env[model]._fields["so_outcome_yes_no"].selection],
+                ["achieved", "missed"],
+            )
+
     def test_activity_deleted_before_done(self):
         activity = self.schedule(
             self.rep1,
@@ -508,6 +595,148 @@ class TestObjectiveRightsAndBadInput(ObjectivesCase):
 
 
 @tagged("post_install", "-at_install", "sales_objectives")
+@freeze_time("2026-03-16 12:00:00")
+class TestObjectiveHistory(ObjectivesCase):
+    """A closed objective is history: its outcome counts in the achievement rate and
+    the digest. Only a sales manager deletes it, with a reason posted on the
+    opportunity; nobody else, by any path (the opportunity's tab, the API, the
+    opportunity's deletion or merge, a cancel, a reopen, an edit)."""
+
+    def closed(self, state="achieved", **values):
+        objective = self.objective(**values)
+        objective.action_open()
+        objective._record_outcome(state, 2000 if state == "achieved" else 0)
+        return objective
+
+    def delete_with_reason(self, user, objectives, reason):
+        wizard = Form(
+            self.env["sales.objective.delete"]
+            .with_user(user)
+            .with_context(active_model="sales.objective", active_ids=objectives.ids)
+        )
+        wizard.reason = reason
+        return wizard.save().action_confirm()
+
+    def test_salesperson_cannot_delete_a_closed_objective_by_any_path(self):
+        objective = self.closed()
+        lead = self.lead.with_user(self.rep1)
+        with self.assertRaisesRegex(UserError, "only a sales manager can delete it"):
+            objective.with_user(self.rep1).unlink()
+        # the trash icon of the opportunity's Objectives tab: a write of the one2many
+        with self.assertRaisesRegex(UserError, "only a sales manager can delete it"):
+            lead.write({"sales_objective_ids": [Command.delete(objective.id)]})
+        # deleting the opportunity would take its closed objectives with it: Odoo lets
+        # only sales managers delete opportunities, and where a company lets salespeople
+        # do it too, not one with closed objectives
+        with self.assertRaises(AccessError):
+            lead.unlink()
+        deleters = self.env["res.groups"].create({"name": "SO lead deleters"})
+        self.env["ir.model.access"].create(
+            {
+                "name": "SO delete leads",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "group_id": deleters.id,
+                "perm_read": True,
+                "perm_unlink": True,
+            }
+        )
+        self.rep1.groups_id = [Command.link(deleters.id)]
+        with self.assertRaisesRegex(UserError, "archive it"):
+            lead.unlink()
+        # closing it another way, reopening it, changing it
+        with self.assertRaisesRegex(UserError, "keeps its outcome"):
+            objective.with_user(self.rep1).action_cancel()
+        with self.assertRaisesRegex(UserError, "keeps its outcome"):
+            objective.with_user(self.rep1).write({"state": "cancelled"})
+        with self.assertRaisesRegex(UserError, "keeps its outcome"):
+            objective.with_user(self.rep1).write({"target_value": 100})
+        with self.assertRaisesRegex(AccessError, "sales manager"):
+            objective.with_user(self.rep1).action_reset()
+        # nor with the wizard, which is the sales managers'
+        with self.assertRaises(AccessError):
+            self.delete_with_reason(self.rep1, objective, "Mine")
+        with self.assertRaises(AccessError):
+            self.delete_with_reason(self.leader, objective, "My team's")
+        self.assertTrue(objective.exists())
+        self.assertEqual(
+            (objective.state, objective.target_value, objective.result_value),
+            ("achieved", 2000, 2000),
+        )
+        self.assertTrue(self.lead.exists())
+
+    def test_manager_deletes_a_closed_objective_only_with_a_reason(self):
+        achieved, missed = self.closed(), self.closed("missed")
+        with self.assertRaisesRegex(UserError, "give the reason"):
+            achieved.with_user(self.manager).unlink()
+        with self.assertRaisesRegex(UserError, "give the reason"):
+            self.lead.with_user(self.manager).write(
+                {"sales_objective_ids": [Command.delete(achieved.id)]}
+            )
+        wizard = Form(
+            self.env["sales.objective.delete"]
+            .with_user(self.manager)
+            .with_context(active_model="sales.objective", active_ids=achieved.ids)
+        )
+        with self.assertRaises(AssertionError):  # the reason is required
+            wizard.save()
+        self.delete_with_reason(self.manager, achieved | missed, "Entered twice by mistake")
+        self.assertFalse((achieved | missed).exists())
+        note = self.lead.message_ids.filtered(
+            lambda m: "Entered twice by mistake" in (m.body or "")
+        )
+        self.assertEqual(len(note), 1)
+        self.assertIn("Order of 20 licences signed", note.body)
+        self.assertEqual(note.author_id, self.manager.partner_id)
+
+    def test_manager_reopens_a_closed_objective(self):
+        objective = self.closed()
+        objective.with_user(self.manager).action_reset()
+        self.assertEqual((objective.state, objective.result_value), ("open", 0))
+
+    def test_open_objectives_are_not_history(self):
+        # a draft, open or cancelled objective has no outcome: its owner deletes it
+        draft = self.objective()
+        opened = self.objective()
+        opened.action_open()
+        cancelled = self.objective()
+        cancelled.action_cancel()
+        (draft | opened | cancelled).with_user(self.rep1).unlink()
+        self.assertFalse((draft | opened | cancelled).exists())
+        # an opportunity without closed objectives is deleted as usual (by a sales
+        # manager), with its open objectives
+        opened = self.objective(lead_id=self.l8.id)
+        self.l8.with_user(self.manager).unlink()
+        self.assertFalse(opened.exists())
+
+    def test_manager_deletes_an_opportunity_with_its_history(self):
+        objective = self.closed()
+        self.lead.with_user(self.manager).unlink()
+        self.assertFalse(objective.exists())
+
+    def test_merged_opportunities_keep_their_objectives(self):
+        # L8 (60 %) is surer than L7 (30 %): L7 is merged into L8
+        objective = self.closed()
+        merged = (self.lead | self.l8).with_user(self.rep1).merge_opportunity()
+        self.assertEqual(merged, self.l8)
+        self.assertFalse(self.lead.exists())
+        self.assertTrue(objective.exists())
+        self.assertEqual(objective.lead_id, self.l8)
+        self.assertEqual(objective.state, "achieved")
+
+    def test_the_done_call_of_a_closed_objective_stays(self):
+        activity = self.schedule_sales_call(self.rep1)
+        objective = activity.sales_objective_id
+        activity.with_user(self.rep1).with_context(
+            sales_objective_outcome={"state": "achieved", "result_value": 4000}
+        ).action_done()
+        message = objective.done_message_id
+        self.assertTrue(message)
+        with self.assertRaisesRegex(UserError, "only a sales manager"):
+            message.with_user(self.rep1).unlink()
+        self.assertTrue(message.exists())
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
 class TestObjectiveTour(HttpCase):
     def test_call_objective_tour(self):
         """A salesperson's flow in Chromium: schedule a call with a SMART objective on an
@@ -536,3 +765,56 @@ class TestObjectiveTour(HttpCase):
         )
         self.assertEqual(objective.outcome_note, "They signed for 22 licences.")
         self.assertEqual(objective.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+
+    def test_objective_screens(self):
+        """A sales manager in Chromium: single SMART ticks, no outcome chosen in advance,
+        Delete with a reason on a closed objective (the reason lands on the
+        opportunity), no trash icon on the Objectives tab, and a relationship call
+        marked done as achieved or missed only."""
+        manager = new_test_user(
+            self.env,
+            login="so_rules_objectives",
+            groups="sales_team.group_sale_manager",
+            name="SO Rules Manager",
+        )
+        product = self.env["product.product"].create({"name": "SO Rules Chair"})
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "SO Rules Objectives Deal",
+                "type": "opportunity",
+                "user_id": manager.id,
+                "expected_revenue": 10000,
+            }
+        )
+        today = fields.Date.context_today(lead)
+        objective = self.env["sales.objective"].create(
+            {
+                "lead_id": lead.id,
+                "user_id": manager.id,
+                "statement": "Order of 12 chairs signed",
+                "product_id": product.id,
+                "measure": "amount",
+                "target_value": 1200,
+                "deadline": today + timedelta(days=7),
+            }
+        )
+        objective.action_open()
+        self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "res_id": lead.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                "summary": "Meet the buyer call",
+                "date_deadline": today,
+                "user_id": manager.id,
+                "so_objective_type": "relationship",
+                "so_statement": "Meet the buyer",
+            }
+        )
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_objective_action",
+            "sales_objectives_rules_objective_tour",
+            login="so_rules_objectives",
+        )
+        self.assertFalse(objective.exists())
+        self.assertEqual(lead.sales_objective_ids.mapped("state"), ["achieved"])

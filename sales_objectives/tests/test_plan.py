@@ -4,8 +4,9 @@ idempotency, a changed plan, suggestions from history, and the rollover."""
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, RecordCapturer, tagged
 
 from odoo.addons.sales_objectives.tools.figures import allocate
 
@@ -129,6 +130,104 @@ class TestPlan(SalesObjectivesCase):
         # win rate over the last 12 months: won L11, L12, L1, L2, L3; lost L4, L5
         self.assertAlmostEqual(plan.line_ids[1].total_value, round(100 * 5 / 7, 2))
 
+    def test_suggest_says_what_it_did_and_why(self):
+        """Each line says what was suggested from what, or why it was left as it was
+        (the win rate went from 55 to 71.43 without a word)."""
+        plan = self.plan(
+            lines=[
+                self.line("won_revenue", 0),
+                self.line("win_rate", 55),
+                self.line("calls_done", 12),
+                self.line("objective_achievement_rate", 80),
+            ]
+        )
+        action = plan.action_suggest()
+        won, rate, calls, objectives = plan.line_ids
+        self.assertEqual(
+            won.suggestion,
+            "$\xa02,000.00: the team's Won revenue in Q4 2025 (no trend: nothing in the 12 "
+            "months before the last 12). Was $\xa00.00.",
+        )
+        self.assertEqual(
+            rate.suggestion,
+            "71.4 %: the team's Win rate over the last 12 months (10/01/2025 – 09/30/2026). "
+            "Was 55.0 %.",
+        )
+        # no call done in Q4 2025, no objective closed in the last 12 months
+        self.assertEqual(
+            (calls.total_value, calls.suggestion),
+            (12, "Left as it was: the team had no Calls done in Q4 2025 to start from."),
+        )
+        self.assertEqual(objectives.total_value, 80)
+        self.assertIn("Left as it was: the team has no Objective", objectives.suggestion)
+        self.assertIn("2 of 4 team totals changed", action["params"]["message"])
+
+    def test_totals_are_checked_as_typed(self):
+        with Form(self.env["sales.target.plan"].with_user(self.manager)) as form:
+            form.team_id = self.team1
+            form.date_from = self.day("2026-10-01")
+            with form.line_ids.new() as line:
+                line.kpi_id = self.kpi["won_count"]
+                with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+                    line.total_value = -5
+                self.assertIn("cannot be negative", logs.output[0])
+                line.total_value = 30
+        with self.assertRaisesRegex(ValidationError, "Won deals.*cannot be negative"):
+            self.plan(lines=[self.line("won_count", -5)])
+        with self.assertRaisesRegex(ValidationError, "at most 100 %"):
+            self.plan(lines=[self.line("win_rate", 120)])
+        with self.assertRaisesRegex(ValidationError, "above -100 %"):
+            self.plan(lines=[self.line("won_count", 30, spread="ramp", ramp=-100)])
+        with Form(self.env["sales.target.plan"].with_user(self.manager)) as form:
+            form.team_id = self.team1
+            with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+                form.new_member_share = 150
+            self.assertIn("between 0 and 100 %", logs.output[0])
+            form.new_member_share = 50
+        plan = self.plan(lines=[self.line("won_count", 0), self.line("cycle_days", 0)])
+        with self.assertRaisesRegex(UserError, "Give the team total of “Won deals”"):
+            plan.action_generate()
+        self.assertFalse(plan.target_ids)
+
+    def test_the_form_shows_the_horizon_it_covers(self):
+        """A year typed from 04/01/2027 is 2027: the form says 01/01/2027 at once."""
+        with Form(self.env["sales.target.plan"].with_user(self.manager)) as form:
+            form.team_id = self.team1
+            form.horizon = "year"
+            form.date_from = self.day("2027-04-01")
+            self.assertEqual(
+                (form.date_from, form.date_to), (self.day("2027-01-01"), self.day("2027-12-31"))
+            )
+            form.horizon = "quarter"
+            form.date_from = self.day("2027-05-20")
+            self.assertEqual(
+                (form.date_from, form.date_to), (self.day("2027-04-01"), self.day("2027-06-30"))
+            )
+        plan = self.plan(horizon="year", date_from="2027-04-01")
+        self.assertEqual(plan.date_from, self.day("2027-01-01"))
+        plan.write({"horizon": "quarter", "date_from": "2027-08-15"})
+        self.assertEqual(
+            (plan.date_from, plan.date_to), (self.day("2027-07-01"), self.day("2027-09-30"))
+        )
+        plan.horizon = "year"
+        self.assertEqual(plan.date_from, self.day("2027-01-01"))
+
+    def test_a_plan_without_salespeople_says_so(self):
+        plan = self.plan(lines=[self.line("won_count", 9)], member_ids=[])
+        self.assertIn("No salesperson in the plan", plan.member_warning)
+        plan.action_generate()
+        self.assertIn("team targets only", plan.last_report)
+        self.assertEqual(set(plan.target_ids.mapped("owner_type")), {"team"})
+        self.assertFalse(self.plan(date_from="2027-01-01").member_warning)
+
+    def test_the_team_leader_is_not_given_a_quota(self):
+        """Choosing the team fills in its salespeople, not its leader (whose quota is
+        the team's), as the split over salespeople does."""
+        self.team1.member_ids = [Command.link(self.leader.id)]
+        form = Form(self.env["sales.target.plan"].with_user(self.manager))
+        form.team_id = self.team1
+        self.assertEqual(form.save().member_ids.user_id, self.rep1 | self.rep2 | self.rep4)
+
     def test_rollover(self):
         plan = self.plan(lines=[self.line("won_count", 6)], recurring=True)
         plan.action_generate()
@@ -143,6 +242,34 @@ class TestPlan(SalesObjectivesCase):
             self.assertEqual(
                 self.env["sales.target.plan"].search_count([("team_id", "=", self.team1.id)]), 2
             )
+
+    def test_one_message_per_salesperson_saying_what_was_set(self):
+        """Generating a 2-KPI quarter plan makes 6 targets per salesperson: each one gets
+        one message listing them (in their language), not one "You have been assigned"
+        mail per target; generating again says nothing."""
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.rep1.lang = "nl_NL"
+        plan = self.plan(
+            lines=[self.line("won_revenue", 10000), self.line("won_count", 9)]
+        ).with_context(tracking_disable=False)
+        reps = self.rep1 | self.rep2 | self.rep4
+        with RecordCapturer(self.env["mail.message"], []) as capture:
+            plan.action_generate()
+        for rep in reps:
+            received = capture.records.filtered(lambda m, rep=rep: rep.partner_id in m.partner_ids)
+            self.assertEqual(len(received), 1, rep.name)
+            self.assertEqual(received.author_id, self.manager.partner_id)
+            self.assertEqual(received.body.count("<li>"), 6)
+        self.assertFalse(
+            capture.records.filtered(lambda m: "You have been assigned" in (m.subject or ""))
+        )
+        # rep 1 reads it in Dutch: 1.111,12 (October's won revenue), "okt 2026"
+        body = capture.records.filtered(lambda m: self.rep1.partner_id in m.partner_ids).body
+        self.assertIn("1.111,12", body)
+        self.assertIn("okt", body)
+        with RecordCapturer(self.env["mail.message"], []) as capture:
+            plan.action_generate()
+        self.assertFalse(capture.records.filtered("partner_ids"))
 
     def test_rights(self):
         plan = self.plan(lines=[self.line("won_count", 6)])

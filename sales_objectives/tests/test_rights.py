@@ -1,9 +1,11 @@
 """The rights matrix, with non-manager users, and companies kept apart."""
 
 from freezegun import freeze_time
+from lxml import etree
 
-from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SalesObjectivesCase
 
@@ -129,6 +131,166 @@ class TestRights(SalesObjectivesCase):
         wizard.action_apply()
         self.assertEqual(len(self.t_team1.child_ids), 3)
 
+    def test_targets_with_history_are_not_deleted(self):
+        """Only drafts are deleted: confirmed and closed targets are archived (and a
+        closed one only by a sales manager)."""
+        draft = self._target_as(self.leader, self.rep4, date_from="2026-05-01")
+        with self.assertRaises(AccessError):
+            draft.with_user(self.rep4).unlink()
+        confirmed = self.t_rep2
+        confirmed.action_confirm()
+        closed = self.t_rep1
+        closed.action_confirm()
+        closed.action_close()
+        for user in (self.leader, self.manager):
+            for target in (confirmed, closed):
+                with self.assertRaisesRegex(UserError, "Only draft targets can be deleted"):
+                    target.with_user(user).unlink()
+        with self.assertRaises(AccessError):
+            closed.with_user(self.leader).action_archive()
+        closed.with_user(self.manager).action_archive()
+        self.assertFalse(closed.active)
+        draft.with_user(self.leader).unlink()
+        self.assertFalse(draft.exists())
+
+    def test_closed_contests_and_their_rankings_are_kept(self):
+        contest = (
+            self.env["sales.contest"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "SO March deals",
+                    "kpi_id": self.kpi["won_count"].id,
+                    "company_id": self.company_a.id,
+                    "date_from": "2026-03-01",
+                    "date_to": "2026-03-31",
+                    "participant_ids": [Command.set((self.rep1 | self.rep2).ids)],
+                }
+            )
+        )
+        contest.action_start()
+        line = contest.line_ids[:1]
+        with self.assertRaises(AccessError):
+            line.with_user(self.manager).unlink()
+        with self.assertRaises(AccessError):
+            contest.with_user(self.manager).write({"line_ids": [Command.delete(line.id)]})
+        contest.action_close()
+        self.assertEqual(contest.state, "done")
+        with self.assertRaises(AccessError):
+            contest.with_user(self.rep1).unlink()
+        with self.assertRaisesRegex(UserError, "closed: its ranking and winners are kept"):
+            contest.with_user(self.manager).unlink()
+        self.assertEqual(len(contest.line_ids), 2)
+        # a contest not closed yet goes
+        draft = contest.copy({"name": "SO April deals"})
+        draft.with_user(self.manager).unlink()
+        self.assertFalse(draft.exists())
+
+    def test_plans_whose_targets_exist_are_kept(self):
+        Plan = self.env["sales.target.plan"].with_user(self.manager)
+        values = {
+            "team_id": self.team1.id,
+            "company_id": self.company_a.id,
+            "horizon": "quarter",
+            "date_from": "2026-07-01",
+            "member_ids": [Command.create({"user_id": self.rep1.id})],
+            "line_ids": [Command.create({"kpi_id": self.kpi["won_count"].id, "total_value": 30})],
+        }
+        plan = Plan.create(values)
+        plan.action_generate()
+        with self.assertRaises(AccessError):
+            plan.with_user(self.leader).unlink()
+        with self.assertRaisesRegex(UserError, "set 6 targets"):
+            plan.with_user(self.manager).unlink()
+        self.assertTrue(plan.exists())
+        # a plan that set nothing yet goes
+        unused = Plan.create({**values, "date_from": "2026-10-01"})
+        unused.unlink()
+        self.assertFalse(unused.exists())
+
+    # ------------------------------------------------------------------
+    # Screens show only what the user may do, and say why what is refused
+    # ------------------------------------------------------------------
+
+    def views(self, user, **context):
+        return (
+            self.env["sales.target"]
+            .with_user(user)
+            .with_context(**context)
+            .get_views([(False, "list"), (False, "form")])
+        )
+
+    def test_archive_is_offered_to_who_may_archive(self):
+        """Odoo offers Archive / Unarchive (Actions, gear) when the field "active" is
+        writable: a salesperson who sets no target gets none of them."""
+        for user, offered in ((self.rep1, False), (self.leader, True), (self.manager, True)):
+            fields = self.views(user)["models"]["sales.target"]["fields"]
+            self.assertEqual(not fields["active"]["readonly"], offered, user.name)
+        # a leader archives their own team's targets; another team's, or a closed one,
+        # is refused in plain words, not with Odoo's "top-secret records"
+        self.t_rep2.with_user(self.leader).action_archive()
+        self.assertFalse(self.t_rep2.active)
+        self.t_rep2.with_user(self.leader).action_unarchive()
+        with self.assertRaisesRegex(AccessError, "the teams you lead"):
+            self.t_team2.with_user(self.leader).action_archive()
+        self.t_rep1.action_confirm()
+        self.t_rep1.action_close()
+        with self.assertRaisesRegex(AccessError, "Only a sales manager archives a closed target"):
+            self.t_rep1.with_user(self.leader).action_archive()
+        with self.assertRaisesRegex(AccessError, "Sales managers and team leaders"):
+            self.t_rep1.with_user(self.rep1).action_archive()
+
+    def test_new_only_where_the_user_sets_targets(self):
+        """A leader opening another team's targets (from the team's card) gets no New
+        (the web client drops it when the action's context says create: False)."""
+
+        def create_allowed(user, team):
+            context = team.with_user(user).action_open_sales_targets()["context"]
+            self.assertEqual(context["default_team_id"], team.id)
+            return context.get("create", True)
+
+        self.assertTrue(create_allowed(self.leader, self.team1))
+        self.assertFalse(create_allowed(self.leader, self.team2))
+        self.assertTrue(create_allowed(self.manager, self.team2))
+        self.assertFalse(create_allowed(self.rep1, self.team1))
+        arch = etree.fromstring(self.views(self.rep1)["views"]["list"]["arch"])
+        self.assertEqual(arch.get("create"), "0")
+
+    def test_close_is_offered_once_the_period_has_ended(self):
+        """March's target, on April 15 (Brussels): closable; April's, mid-period: not."""
+        march = self.t_team1
+        april = self._target("won_revenue", self.team1, value=9000, date_from="2026-04-01")
+        (march | april).action_confirm()
+        self.assertTrue(march.with_user(self.leader).can_close)
+        self.assertFalse(april.with_user(self.leader).can_close)
+        self.assertFalse(march.with_user(self.rep1).can_close)  # reads it, sets nothing
+        self.assertTrue(march.with_user(self.manager).can_close)
+        with freeze_time("2026-04-30 21:59:00"):  # 23:59 in Brussels: still April
+            april.invalidate_recordset(["can_close"])
+            self.assertFalse(april.with_user(self.leader).can_close)
+        with freeze_time("2026-04-30 22:00:00"):  # May 1 in Brussels
+            april.invalidate_recordset(["can_close"])
+            self.assertTrue(april.with_user(self.leader).can_close)
+        form = etree.fromstring(self.views(self.leader)["views"]["form"]["arch"])
+        close = form.xpath("//button[@name='action_close']")[0]
+        self.assertEqual(close.get("invisible"), "not can_close")
+
+    def test_a_team_with_history_is_archived_not_deleted(self):
+        """Deleting a team that has targets or a plan said
+        "sales_target_plan_team_id_fkey"; it says why, and what to do."""
+        self.env["sales.target.plan"].create(
+            {"team_id": self.team2.id, "company_id": self.company_a.id, "horizon": "quarter"}
+        )
+        with self.assertRaisesRegex(UserError, "SO Team 2.*targets.*plan.*archive the team"):
+            self.team2.with_user(self.manager).unlink()
+        with self.assertRaisesRegex(UserError, "SO Team 1.*archive the team"):
+            self.team1.with_user(self.manager).unlink()
+        self.team2.with_user(self.manager).action_archive()
+        self.assertFalse(self.team2.active)
+        empty = self.env["crm.team"].create({"name": "SO Empty team"})
+        empty.with_user(self.manager).unlink()
+        self.assertFalse(empty.exists())
+
     def _target_as(self, user, owner, **kwargs):
         vals = {
             "kpi_id": self.kpi["won_count"].id,
@@ -142,3 +304,58 @@ class TestRights(SalesObjectivesCase):
         else:
             vals.update(owner_type="user", user_id=owner.id, team_id=self.team1.id)
         return self.env["sales.target"].with_user(user).create(vals)
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestRulesTours(HttpCase):
+    """The screens of targets, walked in Chromium: what the user may not do is not
+    offered."""
+
+    def month_start(self):
+        return fields.Date.context_today(self.env.user).replace(day=1)
+
+    def current_target(self, kpi, **values):
+        target = self.env["sales.target"].create(
+            {"kpi_id": kpi.id, "date_from": self.month_start(), "target_value": 4, **values}
+        )
+        target.action_confirm()
+        return target
+
+    def test_salesperson_is_offered_no_archive(self):
+        rep = new_test_user(self.env, login="so_rules_rep", groups="sales_team.group_sale_salesman")
+        team = self.env["crm.team"].create(
+            {"name": "SO Rules Rep Team", "member_ids": [Command.set(rep.ids)]}
+        )
+        kpi = self.env["sales.kpi"].create({"name": "SO Rules Rep Target", "metric": "won_count"})
+        self.current_target(kpi, owner_type="user", user_id=rep.id, team_id=team.id)
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_target_action",
+            "sales_objectives_rules_rep_tour",
+            login="so_rules_rep",
+        )
+
+    def test_leader_is_offered_what_they_may_do(self):
+        leader = new_test_user(
+            self.env,
+            login="so_rules_leader",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        rep = new_test_user(
+            self.env, login="so_rules_leader_rep", groups="sales_team.group_sale_salesman"
+        )
+        own = self.env["crm.team"].create(
+            {
+                "name": "SO Rules Own Team",
+                "user_id": leader.id,
+                "member_ids": [Command.set((leader | rep).ids)],
+            }
+        )
+        other = self.env["crm.team"].create({"name": "SO Rules Other Team"})
+        kpi = self.env["sales.kpi"].create({"name": "SO Rules Deals", "metric": "won_count"})
+        for team in (own, other):
+            self.current_target(kpi, owner_type="team", team_id=team.id)
+        self.start_tour(
+            "/odoo/action-sales_team.crm_team_action_pipeline",
+            "sales_objectives_rules_leader_tour",
+            login="so_rules_leader",
+        )

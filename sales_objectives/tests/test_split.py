@@ -1,7 +1,8 @@
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, RecordCapturer, tagged
 
 from .common import SalesObjectivesCase
 
@@ -37,6 +38,76 @@ class TestSplit(SalesObjectivesCase):
         self.assertFalse(team_target.split_mismatch)
         self.assertTrue(all(c.parent_id == team_target for c in team_target.child_ids))
 
+    def test_one_message_per_salesperson(self):
+        """A leader splits a team target: each salesperson gets one message with their
+        part (not Odoo's assignment mail)."""
+        team_target = self._target(
+            "won_revenue", self.team1, value=9000, period="quarter", date_from="2026-04-01"
+        )
+        wizard = Form(
+            self.env["sales.target.split"]
+            .with_user(self.leader)
+            .with_context(default_target_id=team_target.id, tracking_disable=False)
+        )
+        with RecordCapturer(self.env["mail.message"], []) as capture:
+            wizard.save().action_apply()
+        for rep in self.rep1 | self.rep2 | self.rep4:
+            received = capture.records.filtered(lambda m, rep=rep: rep.partner_id in m.partner_ids)
+            self.assertEqual(len(received), 1, rep.name)
+            self.assertEqual(received.author_id, self.leader.partner_id)
+            self.assertIn("Won revenue · Q2 2026: $&nbsp;3,000.00</li>", received.body)
+            self.assertNotIn("You have been assigned", received.subject or "")
+
+    def test_the_team_leader_is_not_proposed(self):
+        """As plans do: the leader's quota is the team's (they can be added by hand)."""
+        self.team1.member_ids = [Command.link(self.leader.id)]
+        team_target = self._target("won_count", self.team1, value=9, date_from="2026-05-01")
+        wizard = Form(self.env["sales.target.split"].with_context(default_target_id=team_target.id))
+        users = [wizard.line_ids.edit(i).user_id for i in range(len(wizard.line_ids))]
+        self.assertEqual(set(users), {self.rep1, self.rep2, self.rep4})
+
+    def test_the_remainder_follows_the_lines(self):
+        """Removing the line of who gets the remainder: the first line's salesperson gets
+        it; nothing to place, nobody needed; nobody chosen, the largest fractions."""
+        team_target = self._target(
+            "won_count", self.team1, value=10, period="quarter", date_from="2026-04-01"
+        )
+        wizard = Form(self.env["sales.target.split"].with_context(default_target_id=team_target.id))
+        self.assertEqual(wizard.remainder_user_id, self.rep1)
+        self.assertEqual(wizard.remainder, 1)  # 10 deals over 3: 3 each and 1 left
+        wizard.line_ids.remove(0)  # rep 1
+        self.assertEqual(wizard.remainder_user_id, self.rep2)
+        self.assertEqual(wizard.remainder, 0)  # 10 over 2: 5 each
+        wizard.remainder_user_id = self.env["res.users"]  # nothing to place: nobody needed
+        wizard.save().action_apply()
+        self.assertEqual(
+            {c.user_id: c.target_value for c in team_target.child_ids},
+            {self.rep2: 5, self.rep4: 5},
+        )
+        other = self._target(
+            "won_count", self.team1, value=11, period="quarter", date_from="2026-07-01"
+        )
+        wizard = Form(self.env["sales.target.split"].with_context(default_target_id=other.id))
+        wizard.remainder_user_id = self.env["res.users"]
+        wizard.save().action_apply()  # 3.67 each: the 2 left go to the first lines
+        self.assertEqual(sorted(other.child_ids.mapped("target_value")), [3, 4, 4])
+
+    def test_values_in_their_unit(self):
+        amount = self._target(
+            "won_revenue", self.team1, value=10000, period="quarter", date_from="2026-04-01"
+        )
+        wizard = Form(self.env["sales.target.split"].with_context(default_target_id=amount.id))
+        self.assertEqual(wizard.total_label, "$\xa010,000.00")
+        self.assertEqual(wizard.remainder_label, "$\xa00.01")
+        self.assertEqual(wizard.split_total_label, "$\xa010,000.00")
+        labels = [wizard.line_ids.edit(i).value_label for i in range(3)]
+        self.assertEqual(labels, ["$\xa03,333.34", "$\xa03,333.33", "$\xa03,333.33"])
+        count = self._target("won_count", self.team1, value=10, date_from="2026-05-01")
+        wizard = Form(self.env["sales.target.split"].with_context(default_target_id=count.id))
+        self.assertEqual(wizard.total_label, "10")
+        labels = [wizard.line_ids.edit(i).value_label for i in range(3)]
+        self.assertEqual(labels, ["4", "3", "3"])
+
     def test_weights_split(self):
         team_target = self._target(
             "won_revenue", self.team1, value=10000, period="quarter", date_from="2026-04-01"
@@ -61,7 +132,7 @@ class TestSplit(SalesObjectivesCase):
         )
         # past results from 2025-04-01 to 2026-03-31 (Brussels): rep 1 won L11 700, L1
         # 1000, L2 2000 = 3700; rep 2 won L12 1300 (L3 is April's); rep 4 nothing.
-        parts = self.split(team_target, "history", remainder=self.rep1)
+        parts = self.split(team_target, "history")
         self.assertEqual(parts, {self.rep1: 7400.0, self.rep2: 2600.0, self.rep4: 0.0})
 
     def test_mismatch_when_parts_no_longer_add_up(self):

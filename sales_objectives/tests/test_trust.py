@@ -556,7 +556,9 @@ class TestIntegrity(SalesObjectivesCase):
             .with_user(self.rep1)
             .with_context(default_objective_id=objective.id)
         )
-        self.assertEqual((form.state, form.result_value), ("achieved", 2000))
+        self.assertEqual((form.state, form.result_value), (False, 0))  # no outcome in advance
+        form.state = "achieved"
+        self.assertEqual(form.result_value, 2000)
         form.state = "partly"
         self.assertEqual(form.result_value, 0)  # the result starts again
         form.result_value = 2000

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..models.mail_activity import OBJECTIVE_FIELDS
+from ..models.sales_objective import OUTCOME_CHOICES, YES_NO_CHOICES
 
 
 class MailActivitySchedule(models.TransientModel):
@@ -34,10 +35,9 @@ class MailActivitySchedule(models.TransientModel):
     )
     so_smart_message = fields.Char(compute="_compute_so_smart_message")
     # when the activity is marked done at once ("Schedule & Mark as Done")
-    so_outcome_state = fields.Selection(
-        [("achieved", "Achieved"), ("partly", "Partly achieved"), ("missed", "Missed")],
-        string="Outcome",
-    )
+    so_outcome_state = fields.Selection(OUTCOME_CHOICES, string="Outcome")
+    # the yes/no outcome of a relationship objective
+    so_outcome_yes_no = fields.Selection(YES_NO_CHOICES, string="Outcome (yes/no)")
     so_outcome_result = fields.Float("Result")
 
     @api.depends("res_model", "is_batch_mode")
@@ -133,13 +133,12 @@ class MailActivitySchedule(models.TransientModel):
         return activities
 
     def _outcome_context(self):
-        if self.so_outcome_state:
-            return {
-                "sales_objective_outcome": {
-                    "state": self.so_outcome_state,
-                    "result_value": self.so_outcome_result,
-                }
-            }
+        if self.so_objective_type == "relationship":
+            state, result = self.so_outcome_yes_no, None
+        else:
+            state, result = self.so_outcome_state, self.so_outcome_result
+        if state:
+            return {"sales_objective_outcome": {"state": state, "result_value": result}}
         return {}
 
     def action_schedule_activities_done(self):

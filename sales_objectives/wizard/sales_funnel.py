@@ -7,7 +7,8 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, format_date
 
 from ..tools.periods import local_day_start_utc
 
@@ -40,14 +41,45 @@ class SalesFunnel(models.TransientModel):
     def _company_today(self):
         return self.env.company._sales_today()[self.env.company.id]
 
+    def _dates_problem(self):
+        self.ensure_one()
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            return self.env._(
+                "The period starts on %(start)s and ends on %(end)s, before it starts: swap "
+                "the dates.",
+                start=format_date(self.env, self.date_from),
+                end=format_date(self.env, self.date_to),
+            )
+        return False
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for funnel in self:
+            problem = funnel._dates_problem()
+            if problem:
+                raise ValidationError(problem)
+
+    @api.onchange("date_from", "date_to")
+    def _onchange_dates(self):
+        problem = self._dates_problem()
+        if problem:
+            return {"warning": {"title": self.env._("Check the period"), "message": problem}}
+        return None
+
     def action_compute(self):
         self.ensure_one()
         self.line_ids = [Command.clear()] + [Command.create(v) for v in self._funnel_lines()]
-        self.hints = "\n".join(
-            line.hint
-            for line in self.line_ids.sorted(lambda line: (line.user_id.name or "", line.sequence))
-            if line.hint
-        ) or self.env._("No step where a salesperson converts far less than the team.")
+        team_rows = self.line_ids.filtered(lambda line: not line.user_id)
+        if not sum(team_rows.mapped("reached")):
+            self.hints = self.env._("No opportunity of the team was created in this period.")
+        else:
+            self.hints = "\n".join(
+                line.hint
+                for line in self.line_ids.sorted(
+                    lambda line: (line.user_id.name or "", line.sequence)
+                )
+                if line.hint
+            ) or self.env._("No step where a salesperson converts far less than the team.")
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -180,7 +212,11 @@ class SalesFunnel(models.TransientModel):
                         "stage_name": name,
                         "sequence": index,
                         "reached": values[index],
+                        # nothing converts into the first step, nor out of a step
+                        # nobody reached
+                        "has_conversion": bool(index and values[index - 1]),
                         "conversion": conversion,
+                        "has_team_conversion": bool(index and team[index - 1]),
                         "team_conversion": team_conversion,
                         "hint": hint,
                     }
@@ -230,10 +266,19 @@ class SalesFunnelLine(models.TransientModel):
 
     funnel_id = fields.Many2one("sales.funnel", required=True, ondelete="cascade")
     user_id = fields.Many2one("res.users", string="Salesperson")
+    row_label = fields.Char("Salesperson or team", compute="_compute_row_label")
     stage_id = fields.Many2one("crm.stage", string="Stage")
     stage_name = fields.Char("Step")
     sequence = fields.Integer()
     reached = fields.Integer("Opportunities reaching it")
+    has_conversion = fields.Boolean()
     conversion = fields.Float("From the previous step (%)")
+    has_team_conversion = fields.Boolean()
     team_conversion = fields.Float("Team (%)")
     hint = fields.Char()
+
+    @api.depends("user_id")
+    @api.depends_context("lang")
+    def _compute_row_label(self):
+        for line in self:
+            line.row_label = line.user_id.name or self.env._("Team")

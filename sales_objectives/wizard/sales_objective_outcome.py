@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.sales_objective import OUTCOME_CHOICES, YES_NO_CHOICES
 
 
 class SalesObjectiveOutcome(models.TransientModel):
@@ -11,12 +14,10 @@ class SalesObjectiveOutcome(models.TransientModel):
     objective_type = fields.Selection(related="objective_id.objective_type")
     target_value = fields.Float(related="objective_id.target_value")
     currency_id = fields.Many2one(related="objective_id.currency_id")
-    state = fields.Selection(
-        [("achieved", "Achieved"), ("partly", "Partly achieved"), ("missed", "Missed")],
-        string="Outcome",
-        required=True,
-        default="achieved",
-    )
+    # no default: the user says what happened (pressing Record records nothing else)
+    state = fields.Selection(OUTCOME_CHOICES, string="Outcome")
+    # a relationship objective has a yes/no outcome
+    yes_no_state = fields.Selection(YES_NO_CHOICES, string="Outcome (yes/no)")
     result_value = fields.Float(
         "Result", compute="_compute_result_value", store=True, readonly=False
     )
@@ -34,5 +35,13 @@ class SalesObjectiveOutcome(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.objective_id._record_outcome(self.state, self.result_value, self.note)
+        sales = self.objective_type == "sales"
+        state = self.state if sales else self.yes_no_state
+        if not state:
+            raise UserError(
+                self.env._("Choose the outcome: achieved, partly achieved or missed.")
+                if sales
+                else self.env._("Choose the outcome: achieved or missed.")
+            )
+        self.objective_id._record_outcome(state, self.result_value if sales else None, self.note)
         return {"type": "ir.actions.act_window_close"}

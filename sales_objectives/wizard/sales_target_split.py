@@ -6,6 +6,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_round
 
+from ..models.sales_target_news import NOTIFY_LATER
+
 
 class SalesTargetSplit(models.TransientModel):
     _name = "sales.target.split"
@@ -29,16 +31,27 @@ class SalesTargetSplit(models.TransientModel):
     history_date_from = fields.Date("Past results from")
     history_date_to = fields.Date("Past results to")
     line_ids = fields.One2many("sales.target.split.line", "split_id", string="Salespeople")
+    line_user_ids = fields.Many2many("res.users", compute="_compute_line_user_ids")
     remainder_user_id = fields.Many2one(
         "res.users",
         string="Rounding remainder to",
+        domain="[('id', 'in', line_user_ids)]",
         help="Values are rounded to the unit of the KPI (cents, whole deals); the units "
         "rounding leaves over go one by one to the salespeople with the largest "
-        "fractions, this one first, so that the parts add up exactly to the team target "
-        "and differ by at most one unit when split equally.",
+        "fractions, this one first (if chosen), so that the parts add up exactly to the "
+        "team target and differ by at most one unit when split equally.",
     )
-    remainder = fields.Float(compute="_compute_lines", string="Rounding remainder")
+    remainder = fields.Float(
+        compute="_compute_lines",
+        string="Rounding remainder",
+        help="What rounding each part down to whole units of the KPI leaves over.",
+    )
     split_total = fields.Float(compute="_compute_lines", string="Sum of the parts")
+    # the values in the KPI's unit (an amount in the target's currency, a count in
+    # whole units, a percentage, days)
+    total_label = fields.Char("To split", compute="_compute_labels")
+    remainder_label = fields.Char("Rounding remainder", compute="_compute_labels")
+    split_total_label = fields.Char("Sum of the parts", compute="_compute_labels")
     confirm_parts = fields.Boolean(
         "Confirm the salesperson targets",
         default=True,
@@ -56,13 +69,27 @@ class SalesTargetSplit(models.TransientModel):
         if target:
             if target.owner_type != "team":
                 raise UserError(self.env._("Only a sales team target can be split."))
-            users = target.team_id.member_ids | target.child_ids.user_id
+            # the team's salespeople (its leader left out, as plans do: the leader's
+            # quota is the team's) and whoever already has a part
+            users = target.team_id._so_quota_members() | target.child_ids.user_id
             values["line_ids"] = [Command.create({"user_id": u.id, "weight": 1.0}) for u in users]
             values["history_date_to"] = target.date_from - relativedelta(days=1)
             values["history_date_from"] = target.date_from - relativedelta(years=1)
             if users:
                 values["remainder_user_id"] = users[0].id
         return values
+
+    @api.depends("line_ids.user_id")
+    def _compute_line_user_ids(self):
+        for split in self:
+            split.line_user_ids = split.line_ids.user_id
+
+    @api.onchange("line_ids")
+    def _onchange_line_ids(self):
+        """Whoever gets the remainder is one of the lines: when their line goes, the
+        first line's salesperson does."""
+        if self.remainder_user_id and self.remainder_user_id not in self.line_ids.user_id:
+            self.remainder_user_id = self.line_ids[:1].user_id
 
     @api.depends(
         "method", "line_ids.weight", "line_ids.user_id", "remainder_user_id", "total", "is_additive"
@@ -71,16 +98,22 @@ class SalesTargetSplit(models.TransientModel):
         for split in self:
             values = split._allocate()
             split.split_total = sum(values.values()) if split.is_additive else split.total
-            remainder_line = split.line_ids.filtered(
-                lambda line, s=split: line.user_id == s.remainder_user_id
-            )[:1]
-            if split.is_additive and remainder_line:
+            if split.is_additive and split.line_ids:
                 base = split._allocate(place_remainder=False)
-                split.remainder = values.get(remainder_line.id, 0.0) - base.get(
-                    remainder_line.id, 0.0
+                split.remainder = float_round(
+                    split.total - sum(base.values()), precision_digits=split._digits()
                 )
             else:
                 split.remainder = 0.0
+
+    @api.depends("total", "remainder", "split_total", "target_id")
+    @api.depends_context("lang")
+    def _compute_labels(self):
+        for split in self:
+            fmt = split.target_id._format_value if split.target_id else str
+            split.total_label = fmt(split.total)
+            split.remainder_label = fmt(split.remainder)
+            split.split_total_label = fmt(split.split_total)
 
     @api.depends("method", "line_ids.weight", "line_ids.user_id")
     def _compute_zero_warning(self):
@@ -165,10 +198,6 @@ class SalesTargetSplit(models.TransientModel):
                         "split equally or type weights."
                     )
                 )
-        if self.is_additive and not self.line_ids.filtered(
-            lambda line: line.user_id == self.remainder_user_id
-        ):
-            raise UserError(self.env._("Choose who gets the rounding remainder among the lines."))
         if len(self.line_ids.user_id) != len(self.line_ids):
             raise UserError(self.env._("Each salesperson can appear only once."))
         values = self._allocate()
@@ -199,14 +228,17 @@ class SalesTargetSplit(models.TransientModel):
                     targets=", ".join(t.display_name for t in locked),
                 )
             )
-        to_create = []
+        # each salesperson hears once of their part, at the end
+        Target = self.env["sales.target"].with_context(**{NOTIFY_LATER: True})
+        to_create, parts = [], Target
         for line in self.line_ids:
             value = values[line.id]
             child = children.get(line.user_id.id)
             if child:
-                child.write(
+                child.with_context(**{NOTIFY_LATER: True}).write(
                     {"target_value": value, "parent_id": target.id, "team_id": target.team_id.id}
                 )
+                parts |= child
             else:
                 to_create.append(
                     {
@@ -224,9 +256,10 @@ class SalesTargetSplit(models.TransientModel):
                     }
                 )
         if to_create:
-            self.env["sales.target"].create(to_create)
+            parts |= Target.create(to_create)
         if self.confirm_parts:
             target.child_ids.filtered(lambda child: child.state == "draft").action_confirm()
+        parts.with_context(**{NOTIFY_LATER: False})._so_notify_set(origin=target)
         target.message_post(
             body=self.env._(
                 "Split over %(count)s salespeople (%(method)s).",
@@ -253,6 +286,8 @@ class SalesTargetSplitLine(models.TransientModel):
     )
     share = fields.Float("Share (%)", compute="_compute_value")
     value = fields.Float("Target", compute="_compute_value")
+    value_label = fields.Char("Target", compute="_compute_value")
+    past_result_label = fields.Char("Past results", compute="_compute_value")
 
     @api.depends(
         "weight",
@@ -261,9 +296,13 @@ class SalesTargetSplitLine(models.TransientModel):
         "split_id.line_ids.weight",
         "split_id.remainder_user_id",
     )
+    @api.depends_context("lang")
     def _compute_value(self):
         for line in self:
             split = line.split_id
             weights = sum(split.line_ids.mapped("weight"))
             line.share = 100.0 * line.weight / weights if weights else 0.0
             line.value = split._allocate().get(line.id, 0.0) if split else 0.0
+            fmt = split.target_id._format_value if split.target_id else str
+            line.value_label = fmt(line.value)
+            line.past_result_label = fmt(line.past_result)

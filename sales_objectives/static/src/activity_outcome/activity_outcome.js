@@ -15,6 +15,13 @@ patch(ActivityMarkAsDone.prototype, {
         return Boolean(activity.sales_objective_id) && ["draft", "open"].includes(activity.so_state);
     },
     get soOutcomes() {
+        // a relationship objective has a yes/no outcome
+        if (this.props.activity.so_objective_type === "relationship") {
+            return [
+                ["achieved", _t("Achieved")],
+                ["missed", _t("Missed")],
+            ];
+        }
         return [
             ["achieved", _t("Achieved")],
             ["partly", _t("Partly")],
