@@ -333,6 +333,14 @@ class TestScreens(SalesObjectivesCase):
         self.assertFalse(rate.has_pipeline)
         self.assertTrue(revenue.has_pipeline)
         self.assertIn("No deal won in the last 12 months", revenue.history_note)
+        # the team card: "no figure", and no bar at 0
+        empty = self.env["crm.team"].create(
+            {"name": "SO Empty Team", "company_id": self.company_a.id}
+        )
+        self._target("win_rate", empty, value=50).action_confirm()
+        card = str(empty.with_user(self.manager).sales_target_progress)
+        self.assertIn("no figure / 50.0 %", card)
+        self.assertNotIn("progress-bar", card)
         action = rate.with_user(self.rep4).action_open_records()
         self.assertEqual(action["domain"], [("id", "in", [])])
         self.assertFalse(action["useSampleModel"])

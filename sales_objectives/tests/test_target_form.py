@@ -367,19 +367,49 @@ class TestTargetFormTours(HttpCase):
         targets.action_confirm()
         return rep, targets
 
-    def test_figures_tour(self):
-        new_test_user(
+    def _manager(self):
+        return new_test_user(
             self.env,
             login="so_fig_manager",
             groups="sales_team.group_sale_manager",
             name="SO Fig Manager",
         )
+
+    def test_figures_tour(self):
+        self._manager()
         _rep, targets = self._figures_setup()
         self.assertEqual(targets.mapped("status")[:2], ["achieved", "achieved"])
         self.assertFalse(targets[2].has_figure)
         self.start_tour(
             "/odoo/action-sales_objectives.sales_target_action",
             "sales_objectives_target_figures_tour",
+            login="so_fig_manager",
+        )
+
+    def test_children_tour(self):
+        self._manager()
+        _rep, targets = self._figures_setup()
+        self.start_tour(
+            f"/odoo/action-sales_objectives.sales_target_action/{targets[0].id}",
+            "sales_objectives_target_children_tour",
+            login="so_fig_manager",
+        )
+
+    def test_units_tour(self):
+        self._manager()
+        rep, targets = self._figures_setup()
+        rate = targets[2]
+        # a rate target with a bonus: its units in the form of a salesperson's target
+        rate.action_reset_draft()
+        rate.write({"user_id": rep.id, "bonus_base": 500, "bonus_accelerator": 2})
+        self.start_tour(
+            f"/odoo/action-sales_objectives.sales_target_action/{rate.id}",
+            "sales_objectives_target_units_tour",
+            login="so_fig_manager",
+        )
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_target_plan_action/new",
+            "sales_objectives_plan_units_tour",
             login="so_fig_manager",
         )
 

@@ -150,9 +150,8 @@ function unitRightAfter(fieldName) {
 
 /**
  * A sales manager reads the targets' figures: labels under their headers, "no figure"
- * where nothing could be measured (no bar, no status, no sample records), the units
- * after their numbers, no stretch target or coverage where there is none, and the
- * salesperson targets' badges coloured as in every other list.
+ * where nothing could be measured (no bar, no status, no sample records), no stretch
+ * target or coverage where there is none.
  */
 registry.category("web_tour.tours").add("sales_objectives_target_figures_tour", {
     steps: () => [
@@ -184,7 +183,6 @@ registry.category("web_tour.tours").add("sales_objectives_target_figures_tour", 
             trigger: ".o_form_view:not(:has(.o_field_widget[name=status] .badge)):not(:has(.o_sales_target_progress))",
             content: "No status, no bar",
         },
-        unitRightAfter("target_value"),
         {
             trigger: ".o_notebook a.nav-link[name=pace]",
             run: "click",
@@ -236,6 +234,15 @@ registry.category("web_tour.tours").add("sales_objectives_target_figures_tour", 
                 ".o_form_view:not(:has(.o_field_widget[name=coverage_ratio])):not(:has(.o_field_widget[name=coverage_label]))",
             content: "Nothing is missing: no coverage to give",
         },
+    ],
+});
+
+/**
+ * On a team target, the salesperson targets' status and state badges are coloured as
+ * in every other list.
+ */
+registry.category("web_tour.tours").add("sales_objectives_target_children_tour", {
+    steps: () => [
         {
             trigger: ".o_notebook a.nav-link[name=children]",
             run: "click",
@@ -250,17 +257,19 @@ registry.category("web_tour.tours").add("sales_objectives_target_figures_tour", 
                 ".o_field_widget[name=child_ids] .o_data_row:contains('SO Fig Rep') .o_field_widget[name=state] .badge.text-bg-success",
             content: "and their state too",
         },
+    ],
+});
+
+/**
+ * The units of a salesperson's target follow their numbers: the target of a rate (%),
+ * the bonus floor (%) and accelerator (× above 100 %).
+ */
+registry.category("web_tour.tours").add("sales_objectives_target_units_tour", {
+    steps: () => [
         {
-            trigger: ".o_breadcrumb li:first-child a",
-            run: "click",
+            trigger: ".o_form_view .o_field_widget[name=target_value]",
         },
-        {
-            trigger: ".o_data_row:contains('SO Fig Revenue'):contains('SO Fig Rep') td[name=kpi_id]",
-            run: "click",
-        },
-        {
-            trigger: ".o_form_view .o_field_widget[name=user_id]:contains(SO Fig Rep)",
-        },
+        unitRightAfter("target_value"),
         {
             trigger: ".o_notebook a.nav-link[name=bonus]",
             run: "click",
@@ -268,6 +277,13 @@ registry.category("web_tour.tours").add("sales_objectives_target_figures_tour", 
         unitRightAfter("bonus_floor"),
         unitRightAfter("bonus_accelerator"),
     ],
+});
+
+/**
+ * And in a plan: the new salesperson's share (%).
+ */
+registry.category("web_tour.tours").add("sales_objectives_plan_units_tour", {
+    steps: () => [unitRightAfter("new_member_share")],
 });
 
 /**
