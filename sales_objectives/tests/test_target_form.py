@@ -379,7 +379,7 @@ class TestTargetFormTours(HttpCase):
         self._manager()
         _rep, targets = self._figures_setup()
         self.assertEqual(targets.mapped("status")[:2], ["achieved", "achieved"])
-        self.assertFalse(targets[2].has_figure)
+        self.assertEqual(targets[2].actual_sample, 0)  # no deal closed
         self.start_tour(
             "/odoo/action-sales_objectives.sales_target_action",
             "sales_objectives_target_figures_tour",
@@ -413,17 +413,30 @@ class TestTargetFormTours(HttpCase):
             login="so_fig_manager",
         )
 
-    def test_burnup_tour(self):
+    def _burnup_target(self, lang="en_US"):
+        """The salesperson's part, 20,000 this month, of which 3,000 won today."""
+        rep, targets = self._figures_setup()
+        rep.lang = lang
+        mine = targets.filtered(lambda t: t.user_id == rep)
+        mine.write({"state": "draft"})
+        mine.write({"target_value": 20000})
+        mine.action_confirm()
+        return mine
+
+    def test_burnup_axis_tour(self):
         """In Dutch: thousands with a dot."""
         self.env["res.lang"]._activate_lang("nl_NL")
-        rep, targets = self._figures_setup()
-        rep.lang = "nl_NL"
-        mine = targets.filtered(lambda t: t.user_id == rep)
-        mine.sudo().write({"state": "draft"})
-        mine.sudo().write({"target_value": 20000})
-        mine.action_confirm()
+        target = self._burnup_target("nl_NL")
         self.start_tour(
-            f"/odoo/action-sales_objectives.sales_target_action_my/{mine.id}",
-            "sales_objectives_burnup_tour",
+            f"/odoo/action-sales_objectives.sales_target_action_my/{target.id}",
+            "sales_objectives_burnup_axis_tour",
+            login="so_fig_rep",
+        )
+
+    def test_burnup_note_tour(self):
+        target = self._burnup_target()
+        self.start_tour(
+            f"/odoo/action-sales_objectives.sales_target_action_my/{target.id}",
+            "sales_objectives_burnup_note_tour",
             login="so_fig_rep",
         )
