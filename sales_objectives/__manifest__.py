@@ -33,6 +33,7 @@
             "sales_objectives/static/src/target_progress/*",
             "sales_objectives/static/src/target_strip/*",
             "sales_objectives/static/src/target_burnup/*",
+            "sales_objectives/static/src/target_form/*",
         ],
         "web.assets_backend_lazy": [
             "sales_objectives/static/src/target_pivot/*",

@@ -50,9 +50,7 @@ class CrmTeam(models.Model):
                     '<div class="d-flex justify-content-between small">'
                     '<span class="text-truncate">%(kpi)s · %(period)s</span>'
                     "<span>%(values)s</span></div>"
-                    '<div class="progress" style="height: 6px;">'
-                    '<div class="progress-bar %(bar)s" role="progressbar" '
-                    'style="width: %(width)s%%;"></div></div></div>'
+                    "%(progress)s</div>"
                 )
                 % {
                     "title": dict(target._fields["status"]._description_selection(self.env)).get(
@@ -61,8 +59,18 @@ class CrmTeam(models.Model):
                     "kpi": target.kpi_id.name,
                     "period": target.period_label,
                     "values": target.value_label,
-                    "bar": STATUS_BAR.get(target.status, "bg-secondary"),
-                    "width": max(0, min(100, round(target.attainment))),
+                    # nothing measured: "no figure" in the values, and no bar at 0
+                    "progress": Markup(
+                        '<div class="progress" style="height: 6px;">'
+                        '<div class="progress-bar %(bar)s" role="progressbar" '
+                        'style="width: %(width)s%%;"></div></div>'
+                    )
+                    % {
+                        "bar": STATUS_BAR.get(target.status, "bg-secondary"),
+                        "width": max(0, min(100, round(target.attainment))),
+                    }
+                    if target.has_figure
+                    else "",
                 }
                 for target in by_team[team.id]
             ]

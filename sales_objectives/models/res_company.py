@@ -2,6 +2,9 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import get_lang
+
+from ..tools.numbers import NumberFormat
 
 
 class ResCompany(models.Model):
@@ -52,15 +55,21 @@ class ResCompany(models.Model):
 
     @api.model
     def _check_thresholds(self, on_track, at_risk, min_share):
-        """The thresholds, as typed, make sense together (or a clear message)."""
+        """The thresholds, as typed, make sense together (or a clear message, with the
+        numbers as the user writes them)."""
+        number = NumberFormat(get_lang(self.env))
+
+        def percent(value):
+            return number(value, 0 if value == round(value) else 2)
+
         if not (0 <= at_risk <= on_track <= 100):
             raise ValidationError(
                 self.env._(
                     "A target is on track from %(on_track)s %% and at risk from %(at_risk)s %%: "
                     "the at-risk threshold must be between 0 and the on-track one, which is "
                     "at most 100.",
-                    at_risk=at_risk,
-                    on_track=on_track,
+                    at_risk=percent(at_risk),
+                    on_track=percent(on_track),
                 )
             )
         if not 0 <= min_share <= 100:
@@ -68,7 +77,7 @@ class ResCompany(models.Model):
                 self.env._(
                     "Statuses are given from a share of the period between 0 and 100 %%, not "
                     "%(share)s %%.",
-                    share=min_share,
+                    share=percent(min_share),
                 )
             )
 

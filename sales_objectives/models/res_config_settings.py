@@ -39,6 +39,26 @@ class ResConfigSettings(models.TransientModel):
         help="How often the scheduled job measures the actuals of open targets.",
     )
 
+    @api.onchange("sales_target_on_track", "sales_target_at_risk", "sales_target_min_share")
+    def _onchange_sales_target_thresholds(self):
+        """Thresholds that do not make sense together are said as they are typed (and
+        refused on save, see ``set_values``)."""
+        try:
+            self.company_id._check_thresholds(
+                self.sales_target_on_track,
+                self.sales_target_at_risk,
+                self.sales_target_min_share,
+            )
+        except ValidationError as error:
+            return {
+                "warning": {
+                    "title": self.env._("Target status thresholds"),
+                    "message": str(error),
+                    "type": "notification",
+                }
+            }
+        return None
+
     def set_values(self):
         """The thresholds are checked and written together, as typed: writing them one by
         one would compare a new value with an old one (on track 70 with at risk still 80)."""

@@ -2,16 +2,18 @@ import functools
 import logging
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, format_date, formatLang, get_lang
+from odoo.tools import SQL, float_compare, format_date, get_lang
 
 from ..tools import figures
 from ..tools.job import run_again_on_conflict
 from ..tools.numbers import NumberFormat
 from ..tools.periods import is_aligned, period_bounds, period_label
+from ..tools.refresh_state import TargetRow
 
 _logger = logging.getLogger(__name__)
 
@@ -71,6 +73,9 @@ MEASURED_FIELDS = {
     "bonus_payout",
     *DERIVED_FIELDS,
 }
+# A target or stretch value more than this many times above (or below) the owner's
+# record is likely mistyped (a warning, not a refusal).
+HISTORY_FACTOR = 10.0
 # What a sales manager may still change on a closed target (besides reopening it).
 CLOSED_EDITABLE = {"state", "active", "note"}
 # Who a target belongs to: after changing them, the user must still be allowed to
@@ -354,6 +359,20 @@ class SalesTarget(models.Model):
     )
     split_mismatch = fields.Boolean("Split no longer adds up", compute="_compute_children_sums")
     is_additive = fields.Boolean(compute="_compute_is_additive")
+    has_pipeline = fields.Boolean(
+        compute="_compute_is_additive",
+        help="The KPI is projected with the open pipeline and the owner's 12-month "
+        "history (won revenue, won deals): only these are measured for it.",
+    )
+    has_figure = fields.Boolean(
+        "Has a figure",
+        compute="_compute_has_figure",
+        help="Measured, with something to measure: a rate, an average, a lower-is-better "
+        "KPI or a comparison with the previous period has no figure (not 0) until a "
+        "record counts.",
+    )
+    coverage_label = fields.Char("Coverage", compute="_compute_value_label")
+    history_note = fields.Char("History (in words)", compute="_compute_value_label")
 
     # ------------------------------------------------------------------
     # Computes
@@ -423,8 +442,21 @@ class SalesTarget(models.Model):
     @api.depends("kpi_id.metric", "kpi_id.unit", "kpi_id.direction")
     def _compute_is_additive(self):
         for target in self:
-            target.is_additive = bool(
-                target.kpi_id and target.kpi_id._metric_definition()["additive"]
+            definition = target.kpi_id._metric_definition() if target.kpi_id else {}
+            target.is_additive = bool(definition.get("additive"))
+            target.has_pipeline = bool(definition.get("pipeline"))
+
+    @api.depends("refreshed_at", "actual_sample", "kpi_id.metric", "kpi_id.direction")
+    def _compute_has_figure(self):
+        for target in self:
+            target.has_figure = bool(
+                target.kpi_id
+                and target.refreshed_at
+                and figures.has_figure(
+                    additive=target.is_additive,
+                    direction=target.direction,
+                    sample=target.actual_sample,
+                )
             )
 
     @api.depends(
@@ -483,13 +515,18 @@ class SalesTarget(models.Model):
 
     @api.depends(
         "actual_value",
+        "actual_sample",
         "target_value",
+        "stretch_value",
         "expected_value",
         "projected_value",
         "gap_value",
+        "coverage_ratio",
+        "history_win_rate",
         "attainment",
         "status",
         "date_to",
+        "kpi_id.metric",
         "kpi_id.unit",
         "kpi_id.direction",
         "currency_id",
@@ -498,24 +535,49 @@ class SalesTarget(models.Model):
     @api.depends_context("lang")
     def _compute_value_label(self):
         number = self._number_format()
+        no_figure = self.env._("no figure")
         for target in self:
             fmt = functools.partial(target._format_value, number=number)
             measured = bool(target.refreshed_at)
+            # measured, but nothing to measure (no deal closed, no customer of the
+            # previous period): no figure, never 0
+            known = target.has_figure
             target.target_label = fmt(target.target_value)
-            target.actual_label = fmt(target.actual_value) if measured else False
-            target.value_label = (
-                f"{fmt(target.actual_value)} / {target.target_label}"
-                if measured
-                else self.env._("not measured yet / %(target)s", target=target.target_label)
-            )
+            if not measured:
+                target.actual_label = False
+                target.value_label = self.env._(
+                    "not measured yet / %(target)s", target=target.target_label
+                )
+            elif not known:
+                target.actual_label = no_figure
+                target.value_label = self.env._(
+                    "no figure / %(target)s", target=target.target_label
+                )
+            else:
+                target.actual_label = fmt(target.actual_value)
+                target.value_label = f"{target.actual_label} / {target.target_label}"
+            # the value only: the list's column and the form's label say what it is
             target.expected_label = (
-                self.env._("expected %(value)s", value=fmt(target.expected_value))
+                fmt(target.expected_value)
                 if measured and target.is_additive and target.direction == "higher"
                 else False
             )
-            target.projected_label = fmt(target.projected_value) if measured else False
-            target.gap_label = target._gap_words(number) if measured else False
-            target.pace_label = target._pace_words(number) if measured else False
+            target.projected_label = fmt(target.projected_value) if known else False
+            target.gap_label = target._gap_words(number) if known else False
+            target.pace_label = target._pace_words(number) if known else False
+            # coverage of what is missing: nothing when nothing is missing
+            target.coverage_label = (
+                self.env._("%(coverage)s×", coverage=number(target.coverage_ratio, 1))
+                if known and target.has_pipeline and target.gap_value > 0
+                else False
+            )
+            target.history_note = (
+                self.env._(
+                    "No deal won in the last 12 months: no win rate or average deal to go by."
+                )
+                if measured and target.has_pipeline and not target.history_win_rate
+                else False
+            )
 
     def _gap_words(self, number=None):
         """What is still missing, or by how much the target is exceeded."""
@@ -606,16 +668,34 @@ class SalesTarget(models.Model):
 
     @api.depends("child_ids.target_value", "child_ids.actual_value", "target_value", "kpi_id")
     def _compute_children_sums(self):
+        """The sums of every salesperson target of the split, also for a salesperson
+        who reads only their own: whoever reads the team target may know how it is
+        split in total (not the other parts), and a check on the parts one can read
+        would report a mismatch that is not there. Summed in one grouped read (the
+        salesperson targets the user may read are those in ``child_ids``)."""
+        ids = [target._origin.id for target in self if target._origin.id]
+        sums = {}
+        if ids:
+            for parent, target_sum, actual_sum, count in (
+                self.env["sales.target"]
+                .sudo()
+                ._read_group(
+                    [("parent_id", "in", ids)],
+                    ["parent_id"],
+                    ["target_value:sum", "actual_value:sum", "__count"],
+                )
+            ):
+                sums[parent.id] = (target_sum, actual_sum, count)
         for target in self:
-            children = target.child_ids
-            target.children_target_sum = sum(children.mapped("target_value"))
-            target.children_actual_sum = sum(children.mapped("actual_value"))
+            target_sum, actual_sum, count = sums.get(target._origin.id, (0.0, 0.0, 0))
+            target.children_target_sum = target_sum
+            target.children_actual_sum = actual_sum
             target.split_mismatch = (
-                bool(children)
+                bool(count)
                 and target.is_additive
                 and (
                     float_compare(
-                        target.children_target_sum,
+                        target_sum,
                         target.target_value,
                         precision_digits=target._value_digits(),
                     )
@@ -646,8 +726,12 @@ class SalesTarget(models.Model):
         "elapsed_ratio",
         "status",
         "refreshed_at",
+        "actual_sample",
+        "history_win_rate",
+        "owner_type",
+        "user_id",
     )
-    @api.depends_context("lang")
+    @api.depends_context("lang", "uid")
     def _compute_summary(self):
         for target in self:
             target.summary = target._summary_html()
@@ -703,14 +787,17 @@ class SalesTarget(models.Model):
                     )
                 )
             if target.stretch_value:
+                # the values in the target's unit: "5", "$ 5,000.00", "55.0 %"
+                stretch = target._format_value(target.stretch_value)
+                value = target._format_value(target.target_value)
                 if target.direction == "lower" and target.stretch_value > target.target_value:
                     raise ValidationError(
                         self.env._(
                             "Lower is better for the KPI of “%(target)s”: its stretch target "
                             "(%(stretch)s) must be below the target (%(value)s).",
                             target=name,
-                            stretch=target.stretch_value,
-                            value=target.target_value,
+                            stretch=stretch,
+                            value=value,
                         )
                     )
                 if target.direction != "lower" and target.stretch_value < target.target_value:
@@ -719,10 +806,38 @@ class SalesTarget(models.Model):
                             "The stretch target of “%(target)s” (%(stretch)s) must be above "
                             "the target (%(value)s).",
                             target=name,
-                            stretch=target.stretch_value,
-                            value=target.target_value,
+                            stretch=stretch,
+                            value=value,
                         )
                     )
+
+    @api.constrains("state", "target_value", "kpi_id")
+    def _check_something_to_reach(self):
+        """A confirmed target where higher is better needs a value above 0: a target
+        of 0 is reached before anything is done (at once "achieved", 100 %). Whatever
+        the path: the button, a write of the state, a target created confirmed, a
+        plan or a split (which leave such parts as drafts, see ``_confirm_reachable``)."""
+        for target in self:
+            if target.state == "confirmed" and target._reached_by_nothing():
+                raise ValidationError(
+                    self.env._(
+                        "“%(target)s” cannot be confirmed with a target of %(value)s: it "
+                        "would be achieved before anything is done. Set the value to reach "
+                        "first.",
+                        target=target.display_name,
+                        value=target._format_value(target.target_value),
+                    )
+                )
+
+    def _reached_by_nothing(self):
+        """Whether the target is reached with nothing done: higher is better and the
+        value to reach is 0 (or less)."""
+        self.ensure_one()
+        return (
+            bool(self.kpi_id)
+            and self.direction != "lower"
+            and float_compare(self.target_value, 0.0, precision_digits=6) <= 0
+        )
 
     @api.constrains("owner_type", "team_id", "user_id", "company_id")
     def _check_owner(self):
@@ -805,9 +920,103 @@ class SalesTarget(models.Model):
 
     @api.onchange("period_type", "date_from")
     def _onchange_period(self):
-        """Choosing a period type and a day gives the period that contains that day."""
+        """Choosing a period type and a day gives the period that contains that day:
+        both dates are set here, as they will be saved (the form shows them at once;
+        its date widget shows a date the server set back to its former value too)."""
         if self.period_type and self.period_type != "custom" and self.date_from:
-            self.date_from = period_bounds(self.period_type, self.date_from)[0]
+            self.date_from, self.date_to = period_bounds(self.period_type, self.date_from)
+
+    @api.onchange("target_value", "stretch_value", "kpi_id", "period_type", "date_from")
+    def _onchange_values_history(self):
+        """A warning (not a refusal) when a value is far from what the owner reached
+        before: a digit too many or too few."""
+        message = self._history_warning()
+        if message:
+            return {
+                "warning": {
+                    "title": self.env._("Is the value right?"),
+                    "message": message,
+                    "type": "notification",
+                }
+            }
+        return None
+
+    def _history_warning(self):
+        """Why the target or stretch value looks mistyped, from the owner's record
+        over the last 12 months before the period (measured by the engine as for a
+        plan's suggestion; an amount or a count scaled to the period's length), or
+        False (no value, no record to compare with, or close enough)."""
+        self.ensure_one()
+        values = [
+            (fname, self[fname])
+            for fname in ("target_value", "stretch_value")
+            if self[fname] and self[fname] > 0
+        ]
+        if not values or not self.kpi_id or self.is_manual or not self.date_from:
+            return False
+        if self.owner_type == "user" and not (self.user_id and self.team_id):
+            return False
+        if self.owner_type == "team" and not self.team_id:
+            return False
+        past = self._owner_record()
+        if not past:
+            return False
+        for fname, value in values:
+            ratio = value / past
+            if ratio > HISTORY_FACTOR or ratio < 1 / HISTORY_FACTOR:
+                label = self._fields[fname].get_description(self.env)["string"]
+                if self.is_additive:
+                    return self.env._(
+                        "The %(field)s %(value)s is far from the record of %(owner)s: about "
+                        "%(past)s over a period as long, from the last 12 months. Check the "
+                        "value before saving.",
+                        field=label.lower(),
+                        value=self._format_value(value),
+                        owner=self.owner_name or "",
+                        past=self._format_value(past),
+                    )
+                return self.env._(
+                    "The %(field)s %(value)s is far from the record of %(owner)s: %(past)s "
+                    "over the last 12 months. Check the value before saving.",
+                    field=label.lower(),
+                    value=self._format_value(value),
+                    owner=self.owner_name or "",
+                    past=self._format_value(past),
+                )
+        return False
+
+    def _owner_record(self):
+        """The owner's actual of the target's KPI over the 12 months before the
+        period (in the target's currency), scaled to the period's length for an
+        amount or a count; 0 when nothing was measured."""
+        self.ensure_one()
+        engine = self.env["sales.kpi.engine"].sudo()
+        last = self.date_from - timedelta(days=1)
+        first = self.date_from - relativedelta(years=1)
+        company = self.company_id or self.env.company
+        row = TargetRow(
+            -1,
+            self.kpi_id.id,
+            self.owner_type,
+            self.team_id.id if self.owner_type != "company" else False,
+            self.user_id.id if self.owner_type == "user" else False,
+            company.id,
+            first,
+            last,
+            (self.currency_id or company.currency_id).id,
+            0.0,
+            0.0,
+            None,
+        )
+        state = engine._load_state([row])
+        measured = engine._measure_kpi(self.kpi_id.sudo(), [row], state)[row.id]
+        if not measured["actual_sample"] and not measured["actual_value"]:
+            return 0.0
+        if not self.is_additive:
+            return measured["actual_value"]
+        date_to = self.date_to or period_bounds(self.period_type, self.date_from)[1]
+        days = (date_to - self.date_from).days + 1
+        return measured["actual_value"] * days / ((last - first).days + 1)
 
     # ------------------------------------------------------------------
     # CRUD
@@ -1059,6 +1268,16 @@ class SalesTarget(models.Model):
         drafts._refresh()
         return True
 
+    def _confirm_reachable(self):
+        """Confirms these drafts but those with nothing to reach: the part of 0 a
+        split or a plan gives a salesperson in whole units (2 deals over 3: 1, 1, 0)
+        stays a draft, for whoever set it to give it a value or delete it, rather
+        than count as achieved at once. Returns the drafts left."""
+        drafts = self.filtered(lambda t: t.state == "draft")
+        left = drafts.filtered(lambda t: t._reached_by_nothing())
+        (drafts - left).action_confirm()
+        return left
+
     def action_reset_draft(self):
         self.filtered(lambda t: t.state == "confirmed").write({"state": "draft"})
         return True
@@ -1155,6 +1374,10 @@ class SalesTarget(models.Model):
             "views": [(False, "list"), (False, "form")],
             "domain": [("id", "in", ids)],
             "context": {"active_test": False, "create": False},
+            # the records counted, or none: never Odoo's faded sample records
+            "useSampleModel": False,
+            "help": Markup("<p>%s</p>")
+            % self.env._("No record is counted in the actual of this target."),
         }
 
     def action_open_children(self):
@@ -1233,7 +1456,7 @@ class SalesTarget(models.Model):
             return self.env._("%(value)s %%", value=number(value, 1))
         if self.unit == "days":
             return self.env._("%(value)s days", value=number(value, 1))
-        return number(round(value), 0)
+        return number(value, 0)
 
     def _number_format(self):
         """Numbers and amounts in the user's language, as Odoo's ``formatLang`` and
@@ -1243,23 +1466,30 @@ class SalesTarget(models.Model):
 
     def _summary_html(self):
         """The figures, pace and coverage of the target in plain words; a figure that
-        is not known is left out; a team target speaks of the team."""
+        is not known is left out; a team target speaks of the team, a salesperson's
+        target of the salesperson by name (of "you" to the salesperson)."""
         self.ensure_one()
         if not self.kpi_id or not self.refreshed_at:
             return Markup("<p>%s</p>") % self.env._(
                 "Not measured yet: confirm the target or press Refresh."
             )
-        fmt = self._format_value
-        team = self.owner_type != "user"
+        if not self.has_figure:
+            return Markup("<p>%s</p>") % self.env._(
+                "No figure: nothing was measured for this KPI in the period (no record "
+                "counts yet), so there is no attainment and no status."
+            )
+        number = self._number_format()
+        fmt = functools.partial(self._format_value, number=number)
         lines = [
             self.env._(
                 "Actual %(actual)s of %(target)s: %(attainment)s %% of the target.",
                 actual=fmt(self.actual_value),
                 target=fmt(self.target_value),
-                attainment=formatLang(self.env, self.attainment, digits=0),
+                attainment=number(self.attainment, 0),
             )
         ]
         ended = self._company_today() > self.date_to
+        elapsed = number(100 * self.elapsed_ratio, 0)
         if self.status == "achieved":
             lines.append(self.env._("The target is reached."))
         elif ended:
@@ -1267,8 +1497,8 @@ class SalesTarget(models.Model):
         elif not self.status:
             lines.append(
                 self.env._(
-                    "Too early to judge: %(elapsed)s %% of the period's working days are behind.",
-                    elapsed=formatLang(self.env, 100 * self.elapsed_ratio, digits=0),
+                    "Too early to judge: %(elapsed)s %% of the period's working days have passed.",
+                    elapsed=elapsed,
                 )
             )
         elif self.is_additive and self.direction == "higher":
@@ -1281,58 +1511,41 @@ class SalesTarget(models.Model):
             )
             lines.append(
                 self.env._(
-                    "%(elapsed)s %% of the period's working days are behind, so %(expected)s "
+                    "%(elapsed)s %% of the period's working days have passed, so %(expected)s "
                     "would be on pace: %(verdict)s, %(course)s.",
-                    elapsed=formatLang(self.env, 100 * self.elapsed_ratio, digits=0),
+                    elapsed=elapsed,
                     expected=fmt(self.expected_value),
                     verdict=verdict,
                     course=self.pace_label,
                 )
             )
-        if self.kpi_id._metric_definition()["pipeline"] and self.status != "achieved" and not ended:
+        if self.has_pipeline and self.status != "achieved" and not ended:
             lines.append(
                 self.env._(
                     "Open pipeline due in the period: %(pipeline)s (weighted %(weighted)s), "
                     "covering %(coverage)s× the %(gap)s still missing. Projection: %(projection)s.",
                     pipeline=fmt(self.pipeline_value),
                     weighted=fmt(self.pipeline_weighted),
-                    coverage=formatLang(self.env, self.coverage_ratio, digits=1),
+                    coverage=number(self.coverage_ratio, 1),
                     gap=fmt(self.gap_value),
                     projection=fmt(self.projected_value),
                 )
             )
-            if self.opportunities_needed and self.meetings_needed:
-                lines.append(
-                    self.env._(
-                        "Beyond that pipeline, at the team's usual win rate and deal size, "
-                        "about %(opportunities)s more opportunities (or %(meetings)s meetings) "
-                        "are needed.",
-                        opportunities=self.opportunities_needed,
-                        meetings=self.meetings_needed,
+            if self.opportunities_needed:
+                lines.append(self._opportunities_words())
+                if self.meetings_needed:
+                    lines.append(
+                        self.env._(
+                            "That is about one meeting, at the usual number of meetings per "
+                            "won deal."
+                        )
+                        if self.meetings_needed == 1
+                        else self.env._(
+                            "That is about %(meetings)s meetings, at the usual number of "
+                            "meetings per won deal.",
+                            meetings=self.meetings_needed,
+                        )
                     )
-                    if team
-                    else self.env._(
-                        "Beyond that pipeline, at your usual win rate and deal size, about "
-                        "%(opportunities)s more opportunities (or %(meetings)s meetings) are "
-                        "needed.",
-                        opportunities=self.opportunities_needed,
-                        meetings=self.meetings_needed,
-                    )
-                )
-            elif self.opportunities_needed:
-                lines.append(
-                    self.env._(
-                        "Beyond that pipeline, at the team's usual win rate and deal size, "
-                        "about %(opportunities)s more opportunities are needed.",
-                        opportunities=self.opportunities_needed,
-                    )
-                    if team
-                    else self.env._(
-                        "Beyond that pipeline, at your usual win rate and deal size, about "
-                        "%(opportunities)s more opportunities are needed.",
-                        opportunities=self.opportunities_needed,
-                    )
-                )
             elif self.gap_value > self.pipeline_weighted:
                 lines.append(
                     self.env._(
@@ -1345,3 +1558,57 @@ class SalesTarget(models.Model):
                 self.env._("Projection: %(projection)s.", projection=fmt(self.projected_value))
             )
         return Markup("").join(Markup("<p>%s</p>") % escape(line) for line in lines)
+
+    def _opportunities_words(self):
+        """How many more opportunities the target needs, at whose usual win rate and
+        deal size: the team's, the company's, the salesperson's by name, or "your" for
+        the salesperson reading their own target. A whole sentence per case (and for
+        one or more), for translators."""
+        self.ensure_one()
+        count = self.opportunities_needed
+        one = count == 1
+        if self.owner_type == "team":
+            if one:
+                return self.env._(
+                    "Beyond that pipeline, at the team's usual win rate and deal size, about "
+                    "one more opportunity is needed."
+                )
+            return self.env._(
+                "Beyond that pipeline, at the team's usual win rate and deal size, about "
+                "%(opportunities)s more opportunities are needed.",
+                opportunities=count,
+            )
+        if self.owner_type == "company":
+            if one:
+                return self.env._(
+                    "Beyond that pipeline, at the company's usual win rate and deal size, "
+                    "about one more opportunity is needed."
+                )
+            return self.env._(
+                "Beyond that pipeline, at the company's usual win rate and deal size, about "
+                "%(opportunities)s more opportunities are needed.",
+                opportunities=count,
+            )
+        if self.user_id == self.env.user:
+            if one:
+                return self.env._(
+                    "Beyond that pipeline, at your usual win rate and deal size, about one "
+                    "more opportunity is needed."
+                )
+            return self.env._(
+                "Beyond that pipeline, at your usual win rate and deal size, about "
+                "%(opportunities)s more opportunities are needed.",
+                opportunities=count,
+            )
+        if one:
+            return self.env._(
+                "Beyond that pipeline, at the usual win rate and deal size of %(name)s, about "
+                "one more opportunity is needed.",
+                name=self.user_id.name,
+            )
+        return self.env._(
+            "Beyond that pipeline, at the usual win rate and deal size of %(name)s, about "
+            "%(opportunities)s more opportunities are needed.",
+            name=self.user_id.name,
+            opportunities=count,
+        )

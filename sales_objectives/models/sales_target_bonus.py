@@ -2,9 +2,9 @@
 (tools/figures.py ``bonus_payout``), recomputed when the tiers change and, in SQL, by
 the refresh engine when the attainment changes."""
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, formatLang
+from odoo.tools import SQL
 
 from ..tools import figures
 
@@ -19,9 +19,10 @@ PAYOUT_SQL = SQL(
 )
 
 
-def _number(env, value):
-    """A number in the user's language, without decimals when it is whole."""
-    return formatLang(env, value, digits=0 if value == int(value) else 2)
+def _number(number, value):
+    """A number in the user's language (``number``: a NumberFormat), without
+    decimals when it is whole."""
+    return number(value, 0 if value == int(value) else 2)
 
 
 class SalesTarget(models.Model):
@@ -68,25 +69,28 @@ class SalesTarget(models.Model):
     )
 
     # what a salesperson sees of their own bonus, and a team leader of their team's;
-    # nobody else but sales managers (who set the bonuses and analyse the payouts)
+    # nobody else but sales managers (who set the bonuses and analyse the payouts).
+    # The target names whose bonus it is: the labels say "the bonus", not "my bonus"
+    # (the team leader reads them too)
     my_bonus_base = fields.Monetary(
-        "My bonus at 100 %", currency_field="currency_id", compute="_compute_my_bonus"
+        "Bonus at 100 % of the target", currency_field="currency_id", compute="_compute_my_bonus"
     )
     my_bonus_payout = fields.Monetary(
-        "My estimated bonus", currency_field="currency_id", compute="_compute_my_bonus"
+        "Estimated bonus so far", currency_field="currency_id", compute="_compute_my_bonus"
     )
     my_bonus_terms = fields.Char("Bonus terms", compute="_compute_my_bonus")
 
-    @api.depends_context("uid")
+    @api.depends_context("uid", "lang")
     @api.depends("bonus_base", "bonus_payout", "user_id", "team_id.user_id")
     def _compute_my_bonus(self):
         uid = self.env.uid
+        number = self._number_format()
         for target, sudo in zip(self, self.sudo()):
             if sudo.bonus_base and uid in (sudo.user_id.id, sudo.team_id.user_id.id):
                 target.my_bonus_base = sudo.bonus_base
                 target.my_bonus_payout = sudo.bonus_payout
-                floor = _number(self.env, sudo.bonus_floor)
-                accelerator = _number(self.env, sudo.bonus_accelerator)
+                floor = _number(number, sudo.bonus_floor)
+                accelerator = _number(number, sudo.bonus_accelerator)
                 cap = ""
                 if sudo.bonus_cap:
                     cap = self.env._(", at most %(cap)s", cap=sudo._format_money(sudo.bonus_cap))
@@ -102,7 +106,7 @@ class SalesTarget(models.Model):
                 target.my_bonus_terms = False
 
     def _format_money(self, amount):
-        return tools.format_amount(self.env, amount, self.currency_id)
+        return self._number_format().amount(amount, self.currency_id)
 
     @api.depends("attainment", "bonus_base", "bonus_floor", "bonus_accelerator", "bonus_cap")
     def _compute_bonus_payout(self):

@@ -506,17 +506,25 @@ class SalesTargetPlan(models.Model):
         if to_create:
             created += list(Target.create(to_create))
         new = Target.browse([t.id for t in created])
-        new.action_confirm()
+        # a target of 0 would be achieved at once: it stays a draft
+        zero = new._confirm_reachable()
         (new | Target.browse([t.id for t in updated]))._so_notify_set(origin=self)
         report = self.env._(
             "%(created)s targets created and confirmed, %(updated)s drafts updated, "
             "%(unchanged)s already as planned, %(locked)s confirmed targets differ from the "
             "plan and were left as they are",
-            created=len(created),
+            created=len(created) - len(zero),
             updated=len(updated),
             unchanged=unchanged,
             locked=len(locked),
         )
+        if zero:
+            report += self.env._(
+                "; %(count)s targets of 0 were created as drafts, since they would be "
+                "achieved before anything is done: %(names)s",
+                count=len(zero),
+                names=", ".join(t.display_name for t in zero[:10]),
+            )
         if locked:
             report += self.env._(
                 " (reset them to draft to apply the plan): %(names)s",
@@ -531,8 +539,8 @@ class SalesTargetPlan(models.Model):
             "params": {
                 "title": self.env._("Plan generated"),
                 "message": report,
-                "type": "warning" if locked else "success",
-                "sticky": bool(locked),
+                "type": "warning" if locked or zero else "success",
+                "sticky": bool(locked or zero),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }

@@ -12,8 +12,10 @@ class SalesTarget(models.Model):
 
     @api.model
     def so_strip_data(self):
-        """[{id, kpi, period, value, attainment, status}] of the current user's
-        confirmed targets whose period contains today in their company's time zone."""
+        """[{id, kpi, period, value, attainment, status, measured, has_figure}] of the
+        current user's confirmed targets whose period contains today in their
+        company's time zone (``value``: "actual / target" in their unit, or "no
+        figure / target" when nothing could be measured: no bar then)."""
         companies = self.env.user.company_ids
         today = companies.sudo()._sales_today()
         current = expression.OR(
@@ -42,9 +44,10 @@ class SalesTarget(models.Model):
                 "kpi": target.kpi_id.name,
                 "period": target.period_label,
                 "value": target.value_label,
-                "attainment": round(target.attainment or 0.0, 1),
+                "attainment": target.attainment or 0.0,
                 "status": target.status or False,
                 "measured": bool(target.refreshed_at),
+                "has_figure": target.has_figure,
             }
             for target in targets
         ]

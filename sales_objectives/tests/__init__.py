@@ -21,5 +21,6 @@ from . import (
     test_rights,
     test_screens,
     test_split,
+    test_target_form,
     test_trust,
 )

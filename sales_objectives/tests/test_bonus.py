@@ -81,6 +81,22 @@ class TestBonus(SalesObjectivesCase):
         self.target.with_user(self.manager).write({"bonus_base": 2000, "bonus_cap": 0})
         self.assertEqual(self.target.bonus_payout, 2000.0)
 
+    def test_the_bonus_is_named_for_whoever_reads_it(self):
+        """The salesperson and their team leader read the same tab of the target (which
+        names its owner): "the bonus", never "my bonus", which is not the leader's."""
+        for user in (self.rep1, self.leader):
+            strings = (
+                self.env["sales.target"]
+                .with_user(user)
+                .fields_get(["my_bonus_base", "my_bonus_payout", "my_bonus_terms"], ["string"])
+            )
+            for fname, description in strings.items():
+                self.assertNotRegex(description["string"], r"(?i)\bmy\b", fname)
+        self.assertEqual(
+            self.target.with_user(self.leader).my_bonus_terms,
+            "nothing below 80 % of the target, 2× above 100 %, at most $\xa01,500.00",
+        )
+
     def test_payouts_sum_in_the_analysis(self):
         self.target.write({"manual_value": 200})
         self.target.action_refresh()

@@ -36,10 +36,23 @@ class TestScreens(SalesObjectivesCase):
         self.assertEqual(
             (self.company_a.sales_target_on_track, self.company_a.sales_target_at_risk), (70, 60)
         )
-        with self.assertRaisesRegex(ValidationError, "on track from 50.0 % and at risk from 60"):
+        with self.assertRaisesRegex(ValidationError, "on track from 50 % and at risk from 60 %"):
             self.env["res.config.settings"].with_company(self.company_a).create(
                 {"sales_target_on_track": 50, "sales_target_at_risk": 60}
             ).execute()
+
+    def test_02b_thresholds_are_checked_as_typed(self):
+        """The README says the thresholds are checked as typed: a warning at once (and
+        still a refusal on save)."""
+        form = Form(self.env["res.config.settings"].with_company(self.company_a))
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logged:
+            form.sales_target_on_track = 50
+        self.assertIn("on track from 50 % and at risk from 80 %", logged.output[0])
+        with self.assertNoLogs("odoo.tests.form.onchange", "WARNING"):
+            form.sales_target_at_risk = 40
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logged:
+            form.sales_target_min_share = 120
+        self.assertIn("not 120 %", logged.output[0])
 
     @freeze_time("2026-04-15 12:00:00")
     def test_03_an_equal_split_of_whole_units_differs_by_one_at_most(self):
@@ -123,6 +136,8 @@ class TestScreens(SalesObjectivesCase):
             self.assertAlmostEqual(early.elapsed_ratio, 1 / 22)
             self.assertFalse(early.status)
             self.assertIn("Too early to judge", early.summary)
+            # said as a person would
+            self.assertIn("5 % of the period&#39;s working days have passed", early.summary)
         with freeze_time("2026-03-16 12:00:00"):
             # rep 1 won 3000 in March (L1, L2); half of March is gone. A new deal of
             # 20,000 at 50 % due on March 28 joins L7 (10,000 at 30 %) in the pipeline:
@@ -160,7 +175,12 @@ class TestScreens(SalesObjectivesCase):
         rep.action_confirm()
         self.assertEqual(rep.history_meetings_per_win, 0)
         self.assertNotIn("meetings", rep.summary)
-        self.assertIn("your usual win rate", rep.summary)
+        # the salesperson reads "your"; their leader and manager read their name
+        self.assertIn("your usual win rate", rep.with_user(self.rep2).summary)
+        for reader in (self.leader, self.manager):
+            summary = rep.with_user(reader).summary
+            self.assertNotIn("your", summary)
+            self.assertIn(f"usual win rate and deal size of {self.rep2.name}", summary)
 
     @freeze_time("2026-04-15 12:00:00")
     def test_10_an_exceeded_target_says_so(self):
@@ -168,6 +188,8 @@ class TestScreens(SalesObjectivesCase):
         target.action_confirm()
         self.assertEqual(target.gap_value, -2000)
         self.assertEqual(target.gap_label, "exceeded by $\xa02,000.00")
+        # nothing missing: no coverage to give (not "0.0")
+        self.assertFalse(target.coverage_label)
 
     @freeze_time("2026-04-15 12:00:00")
     def test_11_units_everywhere_in_the_users_language(self):
@@ -190,7 +212,9 @@ class TestScreens(SalesObjectivesCase):
     def test_11b_numbers_are_written_as_odoo_writes_them(self):
         """The labels' number formatter (the language read once) writes every number
         and amount exactly as Odoo's formatLang and format_amount, in our users'
-        languages: separators, rounding ties, negatives, symbols before and after."""
+        languages: separators, rounding ties (half up, the one rule of every figure
+        shown, as amounts and the web client round), negatives, symbols before and
+        after."""
         values = [0, 0.5, 1.5, 2.5, -2.5, 1234.5, -1234567.891, 0.125, 99999.995, 1e9]
         for code in ("en_US", "nl_NL", "fa_IR", "vi_VN", "th_TH", "zh_CN"):
             self.env["res.lang"]._activate_lang(code)
@@ -198,7 +222,10 @@ class TestScreens(SalesObjectivesCase):
             number = env["sales.target"]._number_format()
             for value in values:
                 for digits in (0, 1, 2):
-                    self.assertEqual(number(value, digits), formatLang(env, value, digits=digits))
+                    self.assertEqual(
+                        number(value, digits),
+                        formatLang(env, value, digits=digits, rounding_method="HALF-UP"),
+                    )
                 for currency in (self.usd, self.eur):
                     self.assertEqual(
                         number.amount(value, currency), format_amount(env, value, currency)
@@ -249,6 +276,112 @@ class TestScreens(SalesObjectivesCase):
         self.assertEqual(
             self.env["sales.target.split.line"]._fields["past_result"].string, "Past results"
         )
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_11c_one_rounding_rule_for_every_figure(self):
+        """161 of 200 is 80.5 %: 81 % in the sentence as on the bar (half up, as the
+        web client's bar rounds), never 80 % here and 81 % there."""
+        target = self._target("manual", self.team1, value=200, manual_value=161)
+        target.action_confirm()
+        self.assertEqual(target.attainment, 80.5)
+        self.assertIn("Actual 161 of 200: 81 % of the target.", target.summary)
+        self.assertEqual(target.value_label, "161 / 200")
+        # a count of 2.5 is written 3, as it rounds everywhere else
+        half = self._target("manual", self.team2, value=2.5)
+        self.assertEqual(half.target_label, "3")
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_11d_one_more_opportunity(self):
+        """Rep 1's March: won 3,000 (L1, L2); L7 10,000 at 30 % due March 25: weighted
+        3,000. Last 12 months (to March 16): won L11 700 and L1 1,000, nothing lost:
+        win rate 100 %, average deal 850; 2 meetings (L1, L7) for 2 wins: 1 per win.
+        Target 6,500: 6,500 - 3,000 - 3,000 = 500 beyond the pipeline -> 0.59 deals
+        -> one more opportunity, one meeting."""
+        target = self._target("won_revenue", self.rep1, value=6500)
+        target.action_confirm()
+        self.assertEqual((target.opportunities_needed, target.meetings_needed), (1, 1))
+        summary = target.with_user(self.rep1).summary
+        self.assertIn(
+            "at your usual win rate and deal size, about one more opportunity is needed.", summary
+        )
+        self.assertIn("That is about one meeting,", summary)
+        self.assertNotIn("1 more opportunities", summary)
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_11e_nothing_measured_is_no_figure(self):
+        """Rep 4 closed no deal: a win rate or a sales cycle has nothing to measure. No
+        figure (not "0.0 %"), no attainment, no gap, no status; the records counted
+        open without Odoo's sample records."""
+        rate = self._target("win_rate", self.rep4, value=60)
+        cycle = self._target("cycle_days", self.rep4, value=30)
+        revenue = self._target("won_revenue", self.rep4, value=5000)
+        (rate | cycle | revenue).action_confirm()
+        for target in (rate, cycle):
+            self.assertEqual(target.actual_sample, 0)
+            self.assertFalse(target.has_figure)
+            self.assertEqual(target.actual_label, "no figure")
+            self.assertFalse(target.status)
+            self.assertFalse(target.gap_label)
+            self.assertFalse(target.projected_label)
+            self.assertIn("No figure", target.summary)
+        self.assertEqual(rate.value_label, "no figure / 60.0 %")
+        self.assertEqual(cycle.value_label, "no figure / 30.0 days")
+        # nothing won yet is 0: a figure
+        self.assertTrue(revenue.has_figure)
+        self.assertEqual(revenue.value_label, "$\xa00.00 / $\xa05,000.00")
+        # the history is measured for won revenue and deals only: rep 4 has none
+        self.assertFalse(rate.has_pipeline)
+        self.assertTrue(revenue.has_pipeline)
+        self.assertIn("No deal won in the last 12 months", revenue.history_note)
+        # the team card: "no figure", and no bar at 0
+        empty = self.env["crm.team"].create(
+            {"name": "SO Empty Team", "company_id": self.company_a.id}
+        )
+        self._target("win_rate", empty, value=50).action_confirm()
+        card = str(empty.with_user(self.manager).sales_target_progress)
+        self.assertIn("no figure / 50.0 %", card)
+        self.assertNotIn("progress-bar", card)
+        action = rate.with_user(self.rep4).action_open_records()
+        self.assertEqual(action["domain"], [("id", "in", [])])
+        self.assertFalse(action["useSampleModel"])
+        self.assertIn("No record is counted", action["help"])
+
+    @freeze_time("2026-04-15 12:00:00")
+    def test_11f_a_salesperson_reads_the_split_as_a_whole(self):
+        """The team target of 60,000 is split 40,000 (rep 1) and 20,000 (rep 2): rep 2,
+        who reads only their own target, reads the sums of the split (not rep 1's
+        part), and no mismatch; a real mismatch is still said to the leader."""
+        team = self._target("won_revenue", self.team1, value=60000, date_from="2026-05-01")
+        parts = {}
+        for user, value in ((self.rep1, 40000), (self.rep2, 20000)):
+            parts[user] = self._target("won_revenue", user, value=value, date_from="2026-05-01")
+            parts[user].parent_id = team
+        self.env.invalidate_all()  # read as the salesperson reads, from the database
+        mine = team.with_user(self.rep2)
+        self.assertEqual(mine.child_ids.user_id, self.rep2)
+        self.assertEqual(mine.children_target_sum, 60000)
+        self.assertFalse(mine.split_mismatch)
+        self.env.invalidate_all()
+        self.assertFalse(team.with_user(self.leader).split_mismatch)
+        parts[self.rep1].with_user(self.leader).target_value = 30000
+        for reader in (self.leader, self.manager):
+            self.env.invalidate_all()
+            self.assertTrue(team.with_user(reader).split_mismatch)
+            self.assertEqual(team.with_user(reader).children_target_sum, 50000)
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_11g_labels_under_their_headers(self):
+        """Team 1's March: target 10,000, half of March elapsed: expected 5,000. The
+        list's "Expected to date" column and the form's label hold the value, not
+        "expected $ 5,000.00"."""
+        target = self._target("won_revenue", self.team1, value=10000)
+        target.action_confirm()
+        self.assertEqual(target.expected_label, "$\xa05,000.00")
+        # the kanban card says "expected" itself
+        kanban = etree.tostring(self.arch(self.manager, "kanban")).decode()
+        self.assertIn("expected <field", kanban)
+        # gap 7,000, pipeline 10,000: covered 1.4 times
+        self.assertEqual(target.coverage_label, "1.4×")
 
     def test_21_period_and_owner_in_their_own_elements(self):
         """A right-to-left language (Persian) does not scramble "Q4 2026 · Marc"."""
@@ -494,7 +627,11 @@ class TestRoleTours(HttpCase):
         )
         self.assertEqual(target.state, "confirmed")
         self.assertEqual(sorted(target.child_ids.mapped("target_value")), [0, 1, 1])
-        self.assertEqual(set(target.child_ids.mapped("state")), {"confirmed"})
+        # the part of 0 would be achieved at once: it stays a draft
+        self.assertEqual(
+            sorted(target.child_ids.mapped(lambda t: (t.target_value, t.state))),
+            [(0, "draft"), (1, "confirmed"), (1, "confirmed")],
+        )
 
     def test_manager_tour(self):
         new_test_user(

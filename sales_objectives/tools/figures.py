@@ -29,6 +29,16 @@ import math
 LOWER_IS_BETTER_CAP = 200.0
 
 
+def has_figure(*, additive, direction, sample):
+    """Whether a measured target has a figure at all. A sum or a count that grows
+    over the period (higher is better) has one from its first measure: nothing won
+    yet is 0. A rate, an average, a lower-is-better KPI or a comparison with the
+    previous period (retention, churn) has none until a record is measured
+    (``sample``): with no deal closed, no customer to keep, there is nothing to
+    measure, which is not 0."""
+    return bool(sample) or (additive and direction != "lower")
+
+
 def derive(
     *,
     target,
@@ -51,7 +61,7 @@ def derive(
 ):
     """Returns the derived figures of one target as a dict."""
     lower = direction == "lower"
-    has_data = bool(sample) or (additive and not lower)
+    has_data = has_figure(additive=additive, direction=direction, sample=sample)
 
     # attainment
     if lower:
@@ -80,7 +90,10 @@ def derive(
         projected = actual
 
     # gap (positive: still to do), coverage, what must still be generated
-    gap = (actual - target if sample else 0.0) if lower else target - actual
+    if not has_data:
+        gap = 0.0  # nothing measured: nothing known to be missing
+    else:
+        gap = actual - target if lower else target - actual
     coverage = pipeline_value / gap if pipeline_kind and gap > 0 else 0.0
     opportunities_needed = meetings_needed = 0
     if pipeline_kind and gap > 0:

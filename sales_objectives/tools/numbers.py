@@ -1,7 +1,14 @@
 """Numbers and amounts in a language, written exactly as Odoo's ``formatLang`` and
 ``format_amount`` write them, from the language's data read once. Those look the
 language up again for every number (through its cache), which made most of the time
-of a list of a few hundred targets with their labels."""
+of a list of a few hundred targets with their labels.
+
+One rounding rule for every figure shown: half up (ties away from zero), as Odoo's
+``float_round`` and amounts (``currency.round``), and as the web client's widgets of
+this add-on (static/src/target_progress/figures.js). ``formatLang`` rounds ties to
+even by default; the numbers here are those of ``formatLang(..., rounding_method=
+"HALF-UP")``, so that a bar reading "81 %" and a sentence reading the same
+attainment agree."""
 
 import ast
 
@@ -10,11 +17,14 @@ from odoo.tools import float_round
 from odoo.addons.base.models.res_lang import intersperse
 
 NO_BREAK_SPACE = "\N{NO-BREAK SPACE}"
+# the rounding of every figure shown (see above)
+ROUNDING = "HALF-UP"
 
 
 class NumberFormat:
-    """``number(value, digits)`` as ``formatLang(env, value, digits)``;
-    ``number.amount(value, currency)`` as ``format_amount(env, value, currency)``."""
+    """``number(value, digits)`` as ``formatLang(env, value, digits,
+    rounding_method="HALF-UP")``; ``number.amount(value, currency)`` as
+    ``format_amount(env, value, currency)``."""
 
     def __init__(self, lang):
         self.grouping = ast.literal_eval(lang.grouping)
@@ -28,7 +38,7 @@ class NumberFormat:
         return f"{head}{self.decimal_point}{tail}" if dot else head
 
     def __call__(self, value, digits):
-        rounded = float_round(value, precision_digits=digits, rounding_method="HALF-EVEN")
+        rounded = float_round(value, precision_digits=digits, rounding_method=ROUNDING)
         return self._grouped(f"%.{digits}f" % rounded)
 
     def amount(self, value, currency):

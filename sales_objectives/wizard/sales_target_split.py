@@ -257,18 +257,40 @@ class SalesTargetSplit(models.TransientModel):
                 )
         if to_create:
             parts |= Target.create(to_create)
+        left = self.env["sales.target"]
         if self.confirm_parts:
-            target.child_ids.filtered(lambda child: child.state == "draft").action_confirm()
+            # a part of 0 (2 deals over 3 people: 1, 1, 0) would be achieved at once:
+            # it stays a draft, to give a value or to delete
+            left = target.child_ids._confirm_reachable()
         parts.with_context(**{NOTIFY_LATER: False})._so_notify_set(origin=target)
-        target.message_post(
-            body=self.env._(
-                "Split over %(count)s salespeople (%(method)s).",
-                count=len(self.line_ids),
-                method=dict(self._fields["method"]._description_selection(self.env))[self.method],
-            )
+        body = self.env._(
+            "Split over %(count)s salespeople (%(method)s).",
+            count=len(self.line_ids),
+            method=dict(self._fields["method"]._description_selection(self.env))[self.method],
         )
+        if left:
+            zero = self.env._(
+                "A target of 0 would be achieved before anything is done, so these parts "
+                "stay drafts (give them a value, or delete them): %(names)s.",
+                names=", ".join(left.user_id.mapped("name")),
+            )
+            body = f"{body} {zero}"
+        target.message_post(body=body)
         # back to the team target, whose salesperson targets and sums are reloaded
-        return {"type": "ir.actions.act_window_close"}
+        close = {"type": "ir.actions.act_window_close"}
+        if not left:
+            return close
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Parts of 0 left as drafts"),
+                "message": zero,
+                "type": "warning",
+                "sticky": True,
+                "next": close,
+            },
+        }
 
 
 class SalesTargetSplitLine(models.TransientModel):

@@ -4,6 +4,7 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
+import { formatFigure } from "@sales_objectives/target_progress/figures";
 
 /**
  * The burn-up of a target: the cumulative actual by day against the pace line and the
@@ -32,6 +33,20 @@ export class TargetBurnup extends Component {
     get unitText() {
         const { unit, currency } = this.data;
         return unit === "money" ? currency : "";
+    }
+
+    /**
+     * A value of the chart in the user's language (its separators, as every figure
+     * of the web client): counts as whole numbers; amounts with cents, but on the
+     * axis where its steps are whole.
+     *
+     * @param {number} value
+     * @param {boolean} [axis]
+     */
+    formatValue(value, axis = false) {
+        const money = this.data.unit === "money";
+        const digits = money && !(axis && Number.isInteger(value)) ? 2 : 0;
+        return formatFigure(value, digits);
     }
 
     draw() {
@@ -77,6 +92,19 @@ export class TargetBurnup extends Component {
                     y: {
                         beginAtZero: true,
                         title: { display: Boolean(unit), text: unit },
+                        ticks: {
+                            // counts step by whole units
+                            precision: this.data.unit === "count" ? 0 : undefined,
+                            callback: (value) => this.formatValue(value, true),
+                        },
+                    },
+                },
+                plugins: {
+                    tooltip: {
+                        callbacks: {
+                            label: (item) =>
+                                `${item.dataset.label}: ${this.formatValue(item.parsed.y)}`,
+                        },
                     },
                 },
             },

@@ -1,10 +1,10 @@
 import { Component } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
-import { formatFloat } from "@web/core/utils/numbers";
 import { registry } from "@web/core/registry";
 import { standardFieldProps } from "@web/views/fields/standard_field_props";
+import { formatFigure } from "./figures";
 
-const STATUS_CLASS = {
+export const STATUS_CLASS = {
     achieved: "bg-success",
     on_track: "bg-info",
     at_risk: "bg-warning",
@@ -14,7 +14,10 @@ const STATUS_CLASS = {
 /**
  * A target's attainment as a bar coloured by its status: full and green when the
  * target is reached (even above 100 %), blue on track, orange at risk, red behind,
- * grey before any status. The percentage is written in the user's language.
+ * grey before any status. The percentage is written in the user's language, rounded
+ * as every figure is (./figures.js). A target with nothing measured (not measured yet,
+ * or no record to measure: a rate without deals, a churn without customers) has no
+ * figure: no bar, no percentage, never "0 %".
  */
 export class TargetProgressField extends Component {
     static template = "sales_objectives.TargetProgressField";
@@ -26,6 +29,9 @@ export class TargetProgressField extends Component {
     get status() {
         return this.props.record.data.status;
     }
+    get hasFigure() {
+        return Boolean(this.props.record.data.has_figure);
+    }
     get width() {
         if (this.status === "achieved") {
             return 100;
@@ -36,7 +42,7 @@ export class TargetProgressField extends Component {
         return STATUS_CLASS[this.status] || "bg-secondary";
     }
     get text() {
-        return _t("%(value)s %", { value: formatFloat(this.value, { digits: [false, 0] }) });
+        return _t("%(value)s %", { value: formatFigure(this.value, 0) });
     }
 }
 
@@ -44,7 +50,10 @@ export const targetProgressField = {
     component: TargetProgressField,
     displayName: _t("Target progress"),
     supportedTypes: ["float"],
-    fieldDependencies: [{ name: "status", type: "selection" }],
+    fieldDependencies: [
+        { name: "status", type: "selection" },
+        { name: "has_figure", type: "boolean" },
+    ],
 };
 
 registry.category("fields").add("so_target_progress", targetProgressField);

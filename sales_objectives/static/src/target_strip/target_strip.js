@@ -2,6 +2,7 @@ import { Component, onWillStart, useState } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { crmKanbanView } from "@crm/views/crm_kanban/crm_kanban_view";
+import { STATUS_CLASS } from "@sales_objectives/target_progress/target_progress";
 
 /**
  * Above the pipeline: the current user's targets of the current periods, compact;
@@ -21,7 +22,15 @@ export class SalesTargetStrip extends Component {
     }
 
     width(target) {
+        if (target.status === "achieved") {
+            return "100%";
+        }
         return `${Math.max(0, Math.min(target.attainment, 100))}%`;
+    }
+
+    barClass(target) {
+        // as the target's progress bar: grey before any status
+        return STATUS_CLASS[target.status] || "bg-secondary";
     }
 
     open(target) {
