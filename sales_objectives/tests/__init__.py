@@ -22,4 +22,5 @@ from . import (
     test_screens,
     test_split,
     test_trust,
+    test_views,
 )
