@@ -101,4 +101,3 @@ class CrmTeam(models.Model):
             "search_default_filter_current": 1,
         }
         return action
-

@@ -150,8 +150,10 @@ class SalesTargetGrouping(models.AbstractModel):
         (%)", "Sales cycle (days)"); amounts in the currencies of its targets here."""
         if "kpi_id" not in groupby or not rows:
             return
-        kpis = self.env["sales.kpi"].sudo().browse(
-            {row["kpi_id"][0] for row in rows if row.get("kpi_id")}
+        kpis = (
+            self.env["sales.kpi"]
+            .sudo()
+            .browse({row["kpi_id"][0] for row in rows if row.get("kpi_id")})
         )
         currencies = {}
         if any(kpi.unit == "money" for kpi in kpis):

@@ -8,7 +8,7 @@ from odoo import fields, models
 
 
 class SalesObjective(models.Model):
-    _inherit = "sales.objective"
+    _inherit = "sales.objective"  # pylint: disable=consider-merging-classes-inherited
 
     smart_specific = fields.Boolean(compute_sudo=True)
     smart_measurable = fields.Boolean(compute_sudo=True)

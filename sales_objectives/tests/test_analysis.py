@@ -47,7 +47,9 @@ class TestAnalysis(SalesObjectivesCase):
         self.assertFalse(self.by_kpi(rows, "actual_value")["Win rate (%)"])
         # one target per cell: its own figure, rates included
         cells = self.groups([], ["kpi_id", "user_id"], lazy=False)
-        rate = {row["user_id"][0]: row["target_value"] for row in cells if "Win" in row["kpi_id"][1]}
+        rate = {
+            row["user_id"][0]: row["target_value"] for row in cells if "Win" in row["kpi_id"][1]
+        }
         self.assertEqual(rate, {self.rep1.id: 60, self.rep2.id: 50})
         # the list's group rows (web_read_group) follow the same rule
         listed = self.Target.web_read_group(
@@ -126,10 +128,10 @@ class TestAnalysis(SalesObjectivesCase):
         both_companies = self.manager.copy(
             {"company_ids": [(6, 0, (self.company_a | self.company_b).ids)], "login": "so_m2"}
         )
-        rows = self.Target.with_user(both_companies).with_context(
-            allowed_company_ids=(self.company_a | self.company_b).ids
-        ).read_group(
-            [("id", "in", (self.usd_rev1 | euros).ids)], ["bonus_base:sum"], []
+        rows = (
+            self.Target.with_user(both_companies)
+            .with_context(allowed_company_ids=(self.company_a | self.company_b).ids)
+            .read_group([("id", "in", (self.usd_rev1 | euros).ids)], ["bonus_base:sum"], [])
         )
         self.assertFalse(rows[0]["bonus_base"])
 
@@ -148,6 +150,10 @@ class TestAnalysis(SalesObjectivesCase):
     def test_the_analysis_keeps_salespeople_apart_from_teams(self):
         action = self.env.ref("sales_objectives.sales_target_action_analysis")
         self.assertIn("search_default_filter_user", action.context)
+        # each owner's figure at once (a rate is shown for each salesperson)
+        self.assertIn(
+            "'search_default_group_kpi': 1, 'search_default_group_owner': 1", action.context
+        )
         arch = self.Target.get_views([(False, "pivot")])["views"]["pivot"]["arch"]
         self.assertNotIn("js_class", arch)  # the rule is the server's, for every view
         self.assertIn('name="period_id" type="col"', arch)

@@ -120,7 +120,9 @@ class TestForecast(SalesObjectivesCase):
         domain = [("id", "in", rows.ids)]
         # what the graph asks (every group at once) and the list's group rows
         boards = Forecast.read_group(
-            domain, ["target_value:sum", "won_value:sum", "commit_value:sum"], ["board_id"],
+            domain,
+            ["target_value:sum", "won_value:sum", "commit_value:sum"],
+            ["board_id"],
             lazy=False,
         )
         figures = {row["board_id"][1]: (row["target_value"], row["won_value"]) for row in boards}

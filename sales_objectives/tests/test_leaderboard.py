@@ -9,6 +9,7 @@ from lxml import etree
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import SalesObjectivesCase
 
@@ -134,14 +135,17 @@ class TestLeaderboard(SalesObjectivesCase):
         self.assertEqual(large["length"], small["length"] + 20)
         self.assertEqual(self.cr.sql_log_count - before, small_queries)
 
-
     def test_rankings_are_boards(self):
         """A board per ranking: T1's salespeople in March, T2's, the company's teams in
         March, T1's salespeople in February; headed in the reader's language."""
         self.env["res.lang"]._activate_lang("nl_NL")
-        rows = self.Board.with_user(self.manager).with_context(lang="nl_NL").web_read_group(
-            [("kpi_id", "=", self.kpi["manual"].id)], ["actual_value:sum"], ["board_id"]
-        )["groups"]
+        rows = (
+            self.Board.with_user(self.manager)
+            .with_context(lang="nl_NL")
+            .web_read_group(
+                [("kpi_id", "=", self.kpi["manual"].id)], ["actual_value:sum"], ["board_id"]
+            )["groups"]
+        )
         boards = {row["board_id"][1]: (row["board_id_count"], row["actual_value"]) for row in rows}
         self.assertEqual(
             boards,
@@ -178,7 +182,7 @@ class TestLeaderboard(SalesObjectivesCase):
         # "My teams": the salespeople of the user's teams, and the teams' rankings
         search = etree.fromstring(views["search"]["arch"])
         (my_teams,) = search.xpath("//filter[@name='filter_my_teams']")
-        domain = eval(my_teams.get("domain"), {"uid": self.leader.id})  # noqa: S307
+        domain = safe_eval(my_teams.get("domain"), {"uid": self.leader.id})
         mine = self.Board.with_user(self.all_leads).search(
             [("kpi_id", "=", self.kpi["manual"].id), *domain]
         )
@@ -267,7 +271,6 @@ class TestLeaderboardTour(HttpCase):
             "sales_objectives_board_tour",
             login="so_board_rep_a",
         )
-
 
 
 @tagged("post_install", "-at_install", "sales_objectives")

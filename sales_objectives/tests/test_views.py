@@ -143,9 +143,7 @@ class TestEveryView(HttpCase):
     def test_every_action_every_view_every_role(self):
         actions = self._actions()
         self.assertIn("sales_objectives.sales_target_forecast_action", actions)
-        users = {
-            login: self.env["res.users"].search([("login", "=", login)]) for login in ROLES
-        }
+        users = {login: self.env["res.users"].search([("login", "=", login)]) for login in ROLES}
         if not all(users.values()):
             self.skipTest("the demo roles are not installed (no demo data)")
         opened = 0

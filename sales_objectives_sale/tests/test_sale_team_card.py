@@ -24,7 +24,8 @@ class TestTeamCard(SaleObjectivesCase):
         self.assertFalse(team2.so_invoicing_on_target)
         # a draft, or last month's target, does not replace this month's figure
         self._target("invoiced_amount", self.team2, value=2000)
-        self._target("invoiced_amount", self.team2, value=2000, date_from="2026-02-01").action_confirm()
+        last_month = self._target("invoiced_amount", self.team2, value=2000, date_from="2026-02-01")
+        last_month.action_confirm()
         team2.invalidate_recordset()
         self.assertFalse(team2.so_invoicing_on_target)
 
