@@ -1,4 +1,5 @@
 from . import (
+    test_analysis,
     test_bad_input,
     test_bonus,
     test_burnup,
@@ -15,6 +16,7 @@ from . import (
     test_metrics,
     test_news,
     test_objectives,
+    test_periods,
     test_pace,
     test_performance,
     test_plan,

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from ..tools.periods import period_words
+from ..tools import periods
 from .common import SalesObjectivesCase
 
 # the words, worked out from CLDR by hand: Persian writes "the fourth three-month" and
@@ -83,7 +83,7 @@ class TestPeriodWords(SalesObjectivesCase):
 
     def test_03_dates_that_are_not_one_period_are_a_range(self):
         # a "quarter" from 15 November is no quarter: said as the range it is
-        said = period_words(
+        said = periods.period_words(
             "quarter", date(2026, 11, 15), date(2027, 2, 14), "en_US", lambda w, y: ""
         )
         self.assertEqual(said, "Nov 15, 2026 \u2013 Feb 14, 2027")
