@@ -13,7 +13,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, get_lang
 from odoo.tools.misc import babel_locale_parse
 
-from ..tools.periods import is_aligned, period_label, period_words
+from ..tools.periods import is_aligned, natural_period_type, period_label, period_words
 from .sales_target import PERIOD_TYPES
 
 
@@ -84,6 +84,12 @@ class SalesPeriod(models.Model):
             babel_locale_parse(get_lang(self.env).code),
             lambda week, year: self.env._("Week %(week)s, %(year)s", week=week, year=year),
         )
+
+    @api.model
+    def _say_dates(self, date_from, date_to):
+        """Any dates as a period (a contest's, a report's): "Q4 2026" when they are
+        exactly a quarter, "Dec 20 – 31, 2026" when they are no period."""
+        return self._say(natural_period_type(date_from, date_to), date_from, date_to)
 
     @api.model
     def _ids_for(self, keys, create=True):

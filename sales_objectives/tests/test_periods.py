@@ -88,6 +88,15 @@ class TestPeriodWords(SalesObjectivesCase):
         )
         self.assertEqual(said, "Nov 15, 2026 \u2013 Feb 14, 2027")
 
+    def test_03b_any_dates_in_their_natural_words(self):
+        """A contest's dates, say: a quarter when they are one, else a range."""
+        say = self.Period.with_context(lang="zh_CN")._say_dates
+        self.assertEqual(say(date(2026, 10, 1), date(2026, 12, 31)), "2026年第4季度")
+        self.assertEqual(say(date(2026, 12, 20), date(2026, 12, 31)), "2026年12月20日至31日")
+        self.assertEqual(
+            self.Period._say_dates(date(2026, 11, 30), date(2026, 12, 6)), "Week 49, 2026"
+        )
+
     def test_04_targets_say_their_period_in_the_readers_language(self):
         quarter = self._target("won_revenue", self.rep1, period="quarter", date_from="2026-10-01")
         month = self._target("won_revenue", self.rep2, date_from="2026-12-01")

@@ -64,6 +64,15 @@ def period_label(period_type, date_from, date_to):
     return f"{date_from.isoformat()} → {date_to.isoformat()}"
 
 
+def natural_period_type(date_from, date_to):
+    """The period type that ``date_from``-``date_to`` is exactly (a contest from 1
+    October to 31 December is a quarter), else "custom"."""
+    for period_type in ("week", "month", "quarter", "year"):
+        if is_aligned(period_type, date_from, date_to):
+            return period_type
+    return "custom"
+
+
 # the CLDR skeletons of the periods: each language writes them its own way, in one digit
 # system ("Q4 2026", "2026年第4季度", "K4 2026", "سه‌ماههٔ چهارم 2026")
 SKELETONS = {"month": "yMMM", "quarter": "yQQQ", "year": "y"}
