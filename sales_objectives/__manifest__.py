@@ -9,6 +9,7 @@
     "depends": ["crm", "product", "digest", "gamification"],
     "data": [
         "security/sales_objectives_security.xml",
+        "security/sales_target_board_security.xml",
         "security/ir.model.access.csv",
         "data/sales_kpi_data.xml",
         "data/digest_data.xml",
@@ -34,9 +35,7 @@
             "sales_objectives/static/src/target_strip/*",
             "sales_objectives/static/src/target_burnup/*",
             "sales_objectives/static/src/target_form/*",
-        ],
-        "web.assets_backend_lazy": [
-            "sales_objectives/static/src/target_pivot/*",
+            "sales_objectives/static/src/target_board/*",
         ],
         "web.assets_tests": [
             "sales_objectives/static/tests/tours/*",

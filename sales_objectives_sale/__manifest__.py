@@ -11,6 +11,7 @@
     "data": [
         "data/sales_kpi_data.xml",
         "views/sales_kpi_views.xml",
+        "views/crm_team_views.xml",
     ],
     "demo": [
         "demo/sales_target_demo.xml",

@@ -102,22 +102,15 @@ SHOTS = [
         "forecast.png",
         "admin",
         "/odoo/action-sales_objectives.sales_target_forecast_action",
-        [
-            ("click", ".o_list_view .o_group_header:contains('Won revenue')"),
-            ("click", ".o_list_view .o_group_header:contains('Q4')"),
-            ("click", ".o_list_view .o_group_header:contains('Sales')"),
-        ],
+        [],
         ".o_list_view .o_data_row",
     ),
     (
         "leaderboard.png",
         "leader",
         "/odoo/action-sales_objectives.sales_target_leaderboard_action",
-        [
-            ("click", ".o_list_view .o_group_header:contains('Won revenue')"),
-            ("click", ".o_list_view .o_group_header:contains('Q4')"),
-        ],
-        ".o_list_view .o_data_row",
+        [],
+        ".o_kanban_record .o_sales_leaderboard_position",
     ),
     (
         "funnel.png",

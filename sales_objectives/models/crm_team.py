@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 STATUS_BAR = {
     "achieved": "bg-success",
@@ -24,8 +25,9 @@ class CrmTeam(models.Model):
         help="Progress of the team's confirmed targets whose period includes today.",
     )
 
-    def _compute_sales_target_progress(self):
-        # "today" of each team's company (its time zone), never the user's or UTC
+    def _so_current_team_targets(self):
+        """{team id: its confirmed team targets whose period includes today}, "today"
+        being each team's company's (its time zone), never the user's or UTC."""
         today = (self.company_id | self.env.company)._sales_today()
         earliest, latest = min(today.values()), max(today.values())
         targets = self.env["sales.target"].search(
@@ -43,6 +45,15 @@ class CrmTeam(models.Model):
             day = today.get(target.company_id.id, today[self.env.company.id])
             if target.date_from <= day <= target.date_to:
                 by_team[target.team_id.id] |= target
+        return by_team
+
+    def _compute_sales_target_progress(self):
+        """A row per current team target: the KPI and its period ("Invoiced amount · Q4
+        2026"), actual / target and a bar; hovered, what it counts over which dates
+        (the KPI's description), so that it is not mistaken for Odoo's own figures of
+        the card (this month's invoicing, for instance)."""
+        by_team = self._so_current_team_targets()
+        statuses = dict(self.env["sales.target"]._fields["status"]._description_selection(self.env))
         for team in self:
             rows = [
                 Markup(
@@ -53,9 +64,7 @@ class CrmTeam(models.Model):
                     "%(progress)s</div>"
                 )
                 % {
-                    "title": dict(target._fields["status"]._description_selection(self.env)).get(
-                        target.status, ""
-                    ),
+                    "title": team._so_card_title(target, statuses),
                     "kpi": target.kpi_id.name,
                     "period": target.period_label,
                     "values": target.value_label,
@@ -107,6 +116,20 @@ class CrmTeam(models.Model):
         self.ensure_one()
         members = self.member_ids
         return (members - self.user_id) or members
+
+    def _so_card_title(self, target, statuses):
+        """What a row of the team card counts and over which dates: "Q4 2026, Oct 1, 2026
+        to Dec 31, 2026: <the KPI's description> (On track)"."""
+        title = self.env._(
+            "%(period)s, %(start)s to %(end)s: %(counts)s",
+            period=target.period_label,
+            start=format_date(self.env, target.date_from),
+            end=format_date(self.env, target.date_to),
+            counts=target.kpi_id.description or target.kpi_id.name,
+        )
+        if target.status:
+            title = f"{title} ({statuses[target.status]})"
+        return title
 
     def action_open_sales_targets(self):
         self.ensure_one()

@@ -180,7 +180,20 @@ class SalesTarget(models.Model):
         index=True,
     )
     period_name = fields.Char(
-        "Period name", compute="_compute_period_name", store=True, precompute=True
+        "Period key",
+        compute="_compute_period_name",
+        store=True,
+        precompute=True,
+        help="A language-neutral key of the period (2026-Q4); people read the period.",
+    )
+    period_id = fields.Many2one(
+        "sales.period",
+        string="Target period",
+        compute="_compute_period_id",
+        store=True,
+        index=True,
+        ondelete="restrict",
+        help="The period, named in the reader's language: targets are grouped by it.",
     )
     target_value = fields.Float("Target", tracking=True)
     stretch_value = fields.Float(
@@ -416,6 +429,19 @@ class SalesTarget(models.Model):
             else:
                 target.period_name = False
 
+    @api.depends("period_type", "date_from", "date_to")
+    def _compute_period_id(self):
+        """The target's period record, recorded with the target (not while a form is
+        being filled: a new record only finds the periods already recorded)."""
+        Period = self.env["sales.period"].sudo()
+        saved = {(t.period_type, t.date_from, t.date_to) for t in self if t.id}
+        unsaved = {(t.period_type, t.date_from, t.date_to) for t in self if not t.id}
+        ids = Period._ids_for(saved)
+        if unsaved - saved:
+            ids.update(Period._ids_for(unsaved - saved, create=False))
+        for target in self:
+            target.period_id = ids.get((target.period_type, target.date_from, target.date_to))
+
     @api.depends(
         "kpi_id",
         "owner_type",
@@ -579,11 +605,13 @@ class SalesTarget(models.Model):
                 else False
             )
 
-    def _gap_words(self, number=None):
-        """What is still missing, or by how much the target is exceeded."""
+    def _gap_words(self, number=None, gap=None, ahead=False):
+        """What is still missing, or by how much the target is exceeded. ``gap``: another
+        gap to this target than the actual's (the forecast's, from the commit), said with
+        ``ahead``: "ahead by …" rather than "exceeded by …", since nothing is reached."""
         self.ensure_one()
         fmt = functools.partial(self._format_value, number=number)
-        gap = self.gap_value
+        gap = self.gap_value if gap is None else gap
         if self.direction == "lower":
             if not self.actual_sample:
                 return False
@@ -592,8 +620,12 @@ class SalesTarget(models.Model):
             return self.env._("better than the target by %(gap)s", gap=fmt(-gap))
         if gap > 0:
             return self.env._("%(gap)s to go", gap=fmt(gap))
+        if gap < 0 and ahead:
+            return self.env._("ahead by %(gap)s", gap=fmt(-gap))
         if gap < 0:
             return self.env._("exceeded by %(gap)s", gap=fmt(-gap))
+        if ahead:
+            return self.env._("on target")
         return self.env._("reached exactly")
 
     def _pace_words(self, number=None):
@@ -627,16 +659,7 @@ class SalesTarget(models.Model):
         return known[key]
 
     def _say_period(self, kind, first, last):
-        if kind == "month":
-            return format_date(self.env, first, date_format="MMM y")
-        if kind == "quarter":
-            return format_date(self.env, first, date_format="QQQ y")
-        if kind == "year":
-            return format_date(self.env, first, date_format="y")
-        if kind == "week":
-            year, week, _day = first.isocalendar()
-            return self.env._("Week %(week)s, %(year)s", week=week, year=year)
-        return f"{format_date(self.env, first)} – {format_date(self.env, last)}"
+        return self.env["sales.period"]._say(kind, first, last)
 
     @api.depends("owner_type", "team_id.name", "user_id.name", "company_id.name")
     def _compute_owner_name(self):

@@ -1,18 +1,20 @@
 """The leaderboard: confirmed and closed targets of salespeople and teams, ranked by
-attainment per KPI and period (salespeople within their team and within their company,
-teams within their company), with the gap, the pipeline coverage and the trend versus
-the same owner's target of the previous period. A view over sales_target: no copy of
-any figure, one query whatever the number of rows."""
+attainment on their board (one KPI and period: salespeople within their team, and within
+their company; teams within their company), with the gap, the pipeline coverage and the
+trend versus the same owner's target of the previous period. A view over sales_target:
+no copy of any figure, one query whatever the number of rows."""
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError
-from odoo.osv import expression
+from odoo.tools import SQL
 
+from .sales_figure_grouping import KPI_UNIT
 from .sales_target import PERIOD_TYPES, STATUSES
+from .sales_target_board import board_id_sql
 
 
 class SalesTargetLeaderboard(models.Model):
     _name = "sales.target.leaderboard"
+    _inherit = ["sales.target.board.rows"]
     _description = "Sales targets leaderboard"
     _auto = False
     _order = "kpi_id, date_from desc, owner_type desc, team_id, rank, user_id"
@@ -21,7 +23,7 @@ class SalesTargetLeaderboard(models.Model):
     target_id = fields.Many2one("sales.target", string="Target record", readonly=True)
     kpi_id = fields.Many2one("sales.kpi", string="KPI", readonly=True)
     period_type = fields.Selection(PERIOD_TYPES, string="Period", readonly=True)
-    period_name = fields.Char("Period name", readonly=True)
+    period_name = fields.Char("Period key", readonly=True)
     date_from = fields.Date("From", readonly=True)
     date_to = fields.Date("To", readonly=True)
     owner_type = fields.Selection(
@@ -33,24 +35,18 @@ class SalesTargetLeaderboard(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     unit = fields.Selection(related="kpi_id.unit")
     status = fields.Selection(STATUSES, readonly=True)
-    # no sums: the rows of a KPI share its unit, but adding up attainments or the
-    # figures of salespeople and teams means nothing
+    # ranks and attainments are never summed; the figures in the KPI's unit only over
+    # one board (sales_figure_grouping.py)
     rank = fields.Integer(
         "Rank", readonly=True, aggregator=None, help="Rank in the team (teams: in the company)."
     )
     company_rank = fields.Integer("Rank in the company", readonly=True, aggregator=None)
     participants = fields.Integer("Out of", readonly=True, aggregator=None)
     attainment = fields.Float("Attainment (%)", readonly=True, aggregator=None)
-    actual_value = fields.Float("Actual", readonly=True, aggregator=None)
-    target_value = fields.Float("Target", readonly=True, aggregator=None)
-    gap_value = fields.Float("Gap", readonly=True, aggregator=None)
+    actual_value = fields.Float("Actual", readonly=True)
+    target_value = fields.Float("Target", readonly=True)
+    gap_value = fields.Float("Gap", readonly=True)
     coverage_ratio = fields.Float("Pipeline coverage (×)", readonly=True, aggregator=None)
-    is_current = fields.Boolean(
-        "Current period",
-        compute="_compute_is_current",
-        search="_search_is_current",
-        help="Today, in the company's time zone, is in the period.",
-    )
     previous_attainment = fields.Float(
         "Previous period (%)",
         readonly=True,
@@ -67,60 +63,50 @@ class SalesTargetLeaderboard(models.Model):
     value_label = fields.Char(related="target_id.value_label", string="Actual / target")
     gap_label = fields.Char(related="target_id.gap_label", string="Gap (with unit)")
 
-    @api.depends("date_from", "date_to", "company_id")
-    def _compute_is_current(self):
-        today = self.company_id.sudo()._sales_today()
-        for row in self:
-            day = today.get(row.company_id.id)
-            row.is_current = bool(day and row.date_from <= day <= row.date_to)
-
-    def _search_is_current(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Operation not supported"))
-        companies = self.env.user.sudo().company_ids
-        current = expression.OR(
-            [
-                [("company_id", "=", company_id), ("date_from", "<=", day), ("date_to", ">=", day)]
-                for company_id, day in companies._sales_today().items()
-            ]
-        )
-        return current if (operator == "=") == value else ["!", *current]
+    @api.model
+    def _so_figures(self):
+        return dict.fromkeys(["actual_value", "target_value", "gap_value"], KPI_UNIT)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS (
-                SELECT t.id, t.id AS target_id, t.kpi_id, t.period_type, t.period_name,
-                       t.date_from, t.date_to, t.owner_type, t.team_id, t.user_id,
-                       t.company_id, t.currency_id, t.status,
-                       COALESCE(t.attainment, 0) AS attainment, t.actual_value,
-                       t.target_value, t.gap_value, t.coverage_ratio,
-                       RANK() OVER ranked_in_team AS rank,
-                       RANK() OVER ranked_in_company AS company_rank,
-                       COUNT(*) OVER in_team AS participants,
-                       p.attainment AS previous_attainment,
-                       COALESCE(t.attainment, 0) - p.attainment AS trend,
-                       p.id IS NOT NULL AS has_previous
-                  FROM sales_target t
-             LEFT JOIN sales_target p
-                    ON p.kpi_id = t.kpi_id AND p.owner_type = t.owner_type
-                   AND p.team_id IS NOT DISTINCT FROM t.team_id
-                   AND p.user_id IS NOT DISTINCT FROM t.user_id
-                   AND p.company_id = t.company_id AND p.period_type = t.period_type
-                   AND p.date_to = t.date_from - 1 AND p.active
-                   AND p.state IN ('confirmed', 'closed')
-                 WHERE t.active AND t.state IN ('confirmed', 'closed')
-                   AND t.owner_type IN ('team', 'user')
-                WINDOW in_team AS (
-                           PARTITION BY t.kpi_id, t.owner_type, t.company_id, t.date_from,
-                                        t.date_to,
-                                        CASE WHEN t.owner_type = 'user' THEN t.team_id END),
-                       ranked_in_team AS (in_team ORDER BY COALESCE(t.attainment, 0) DESC),
-                       ranked_in_company AS (
-                           PARTITION BY t.kpi_id, t.owner_type, t.company_id, t.date_from,
-                                        t.date_to
-                           ORDER BY COALESCE(t.attainment, 0) DESC)
+            SQL(
+                """
+                CREATE VIEW %(view)s AS (
+                    SELECT t.id, t.id AS target_id, t.kpi_id, t.period_type, t.period_name,
+                           t.period_id, t.date_from, t.date_to, t.owner_type, t.team_id,
+                           t.user_id, t.company_id, t.currency_id, t.status,
+                           %(board)s AS board_id,
+                           COALESCE(t.attainment, 0) AS attainment, t.actual_value,
+                           t.target_value, t.gap_value, t.coverage_ratio,
+                           RANK() OVER ranked_in_team AS rank,
+                           RANK() OVER ranked_in_company AS company_rank,
+                           COUNT(*) OVER in_team AS participants,
+                           p.attainment AS previous_attainment,
+                           COALESCE(t.attainment, 0) - p.attainment AS trend,
+                           p.id IS NOT NULL AS has_previous
+                      FROM sales_target t
+                 LEFT JOIN sales_target p
+                        ON p.kpi_id = t.kpi_id AND p.owner_type = t.owner_type
+                       AND p.team_id IS NOT DISTINCT FROM t.team_id
+                       AND p.user_id IS NOT DISTINCT FROM t.user_id
+                       AND p.company_id = t.company_id AND p.period_type = t.period_type
+                       AND p.date_to = t.date_from - 1 AND p.active
+                       AND p.state IN ('confirmed', 'closed')
+                     WHERE t.active AND t.state IN ('confirmed', 'closed')
+                       AND t.owner_type IN ('team', 'user')
+                    WINDOW in_team AS (
+                               PARTITION BY t.kpi_id, t.owner_type, t.company_id, t.period_type,
+                                            t.date_from, t.date_to,
+                                            CASE WHEN t.owner_type = 'user' THEN t.team_id END),
+                           ranked_in_team AS (in_team ORDER BY COALESCE(t.attainment, 0) DESC),
+                           ranked_in_company AS (
+                               PARTITION BY t.kpi_id, t.owner_type, t.company_id, t.period_type,
+                                            t.date_from, t.date_to
+                               ORDER BY COALESCE(t.attainment, 0) DESC)
+                )
+                """,
+                view=SQL.identifier(self._table),
+                board=board_id_sql("t"),
             )
-            """
         )

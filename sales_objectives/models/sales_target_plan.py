@@ -96,12 +96,8 @@ class SalesTargetPlan(models.Model):
     def _compute_name(self):
         for plan in self:
             if plan.team_id and plan.date_from:
-                start = plan._bounds()[0]
-                period = (
-                    str(start.year)
-                    if plan.horizon == "year"
-                    else f"Q{(start.month - 1) // 3 + 1} {start.year}"
-                )
+                # the horizon as every screen says it, in the language of who sets it
+                period = self.env["sales.period"]._say(plan.horizon, *plan._bounds())
                 plan.name = f"{plan.team_id.name} · {period}"
             elif not plan.name:
                 plan.name = False

@@ -1,4 +1,5 @@
 from . import (
+    test_analysis,
     test_bad_input,
     test_bonus,
     test_burnup,
@@ -17,10 +18,12 @@ from . import (
     test_objectives,
     test_pace,
     test_performance,
+    test_periods,
     test_plan,
     test_rights,
     test_screens,
     test_split,
     test_target_form,
     test_trust,
+    test_views,
 )

@@ -1,8 +1,11 @@
 """The forecast, with hand-worked figures: won, commit (open opportunities due in the
 period at or above the company's commit probability, in full), best case (commit + the
-other open opportunities due in the period, weighted) and the gap to commit."""
+other open opportunities due in the period, weighted) and the gap to commit, in the
+targets' words; its boards (a team's salespeople on one KPI and period) add up, nothing
+else does; it opens on the current period's boards of the user's teams, open."""
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.tests import tagged
 
@@ -20,7 +23,8 @@ class TestForecast(SalesObjectivesCase):
         cls.l8.date_deadline = "2026-03-28"
 
     def forecast(self, kpi, owner, user=None, **kwargs):
-        target = self._target(kpi, owner, value=12000 if kpi == "won_revenue" else 4, **kwargs)
+        kwargs.setdefault("value", 12000 if kpi == "won_revenue" else 4)
+        target = self._target(kpi, owner, **kwargs)
         target.action_confirm()
         Forecast = self.env["sales.target.forecast"]
         if user:
@@ -45,7 +49,7 @@ class TestForecast(SalesObjectivesCase):
         row = self.forecast("won_count", self.rep1)
         self.assertEqual((row.won_value, row.commit_value), (2, 3))
         self.assertAlmostEqual(row.best_value, 3.3)
-        self.assertEqual(row.gap_label, "1")
+        self.assertEqual(row.gap_label, "1 to go")
 
     def test_commit_probability_per_company(self):
         self.company_a.sales_forecast_commit_probability = 70
@@ -91,3 +95,71 @@ class TestForecast(SalesObjectivesCase):
         large = read()
         self.assertEqual(large["length"], small["length"] + 18)
         self.assertEqual(self.cr.sql_log_count - before, small_queries)
+
+    def test_a_commit_past_the_target_is_ahead(self):
+        """The target's words for the gap, said of the commit: target 5,000, commit
+        8,000 (won 3,000 + L8 5,000 committed): "ahead by $3,000.00", where the target
+        itself (won 3,000) still has $2,000.00 to go."""
+        row = self.forecast("won_revenue", self.rep1, value=5000)
+        self.assertEqual(row.gap_value, -3000)
+        self.assertEqual(row.gap_label, "ahead by $\xa03,000.00")
+        self.assertEqual(row.target_id.gap_label, "$\xa02,000.00 to go")
+        exact = self.forecast("won_revenue", self.rep2, value=0, date_from="2026-03-01")
+        self.assertEqual(exact.gap_label, "on target")
+
+    def test_boards_add_up_and_nothing_else(self):
+        """Rep 1 $12,000 and rep 2 $4,000 on won revenue in March (T1), rep 1 4 won
+        deals, and the team's own $20,000: the board of T1's salespeople adds up to
+        $16,000, won $3,000 (rep 1's L1 + L2; rep 2 won nothing in March local); won
+        deals are another board; the team is never added to its salespeople."""
+        rows = self.forecast("won_revenue", self.rep1)
+        rows |= self.forecast("won_revenue", self.rep2, value=4000)
+        rows |= self.forecast("won_count", self.rep1)
+        rows |= self.forecast("won_revenue", self.team1, value=20000)
+        Forecast = self.env["sales.target.forecast"].with_user(self.manager)
+        domain = [("id", "in", rows.ids)]
+        # what the graph asks (every group at once) and the list's group rows
+        boards = Forecast.read_group(
+            domain,
+            ["target_value:sum", "won_value:sum", "commit_value:sum"],
+            ["board_id"],
+            lazy=False,
+        )
+        figures = {row["board_id"][1]: (row["target_value"], row["won_value"]) for row in boards}
+        self.assertEqual(
+            figures,
+            {
+                "Won revenue · Mar 2026 · SO Team 1": (16000, 3000),
+                "Won deals · Mar 2026 · SO Team 1": (4, 2),
+                "Won revenue · Mar 2026 · Sales teams of SO Company A": (20000, 3000),
+            },
+        )
+        by_kpi = Forecast.read_group(domain, ["target_value:sum"], ["kpi_id"])
+        self.assertEqual(
+            {row["kpi_id"][1]: row["target_value"] for row in by_kpi},
+            {"Won revenue (USD)": False, "Won deals (count)": 4},
+        )
+        everything = Forecast.read_group(domain, ["commit_value:sum"], [])
+        self.assertFalse(everything[0]["commit_value"])
+
+    def test_it_opens_on_this_periods_boards_of_my_teams(self):
+        action = self.env.ref("sales_objectives.sales_target_forecast_action")
+        context = action.context
+        for default in ("filter_current", "filter_my_teams", "filter_users", "group_board"):
+            self.assertIn(f"'search_default_{default}': 1", context)
+        views = (
+            self.env["sales.target.forecast"]
+            .with_user(self.rep1)
+            .get_views([(False, "list"), (False, "search")])["views"]
+        )
+        self.assertEqual(etree.fromstring(views["list"]["arch"]).get("expand"), "1")
+        search = etree.fromstring(views["search"]["arch"])
+        self.assertTrue(search.xpath("//filter[@name='filter_my_teams']"))
+        # a sales manager looks after every team: the filter is there, not by default
+        manager_search = etree.fromstring(
+            self.env["sales.target.forecast"]
+            .with_user(self.manager)
+            .get_views([(False, "search")])["views"]["search"]["arch"]
+        )
+        self.assertFalse(manager_search.xpath("//filter[@name='filter_my_teams']"))
+        self.assertTrue(manager_search.xpath("//filter[@name='filter_my_teams_manager']"))

@@ -1,9 +1,15 @@
 """The leaderboard: ranks by attainment with ties, the trend versus the previous
-period, what each user sees, and a constant number of queries."""
+period, what each user sees, and a constant number of queries; its boards (a column per
+ranking, in the reader's language), what adds up on them, and that it opens on the
+current period's rankings of the user's teams, as a board (a Chromium tour: as a
+salesperson, the names, photos and positions are there without a click)."""
 
 from freezegun import freeze_time
+from lxml import etree
 
-from odoo.tests import tagged
+from odoo import Command, fields
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import SalesObjectivesCase
 
@@ -128,6 +134,143 @@ class TestLeaderboard(SalesObjectivesCase):
         large = read()
         self.assertEqual(large["length"], small["length"] + 20)
         self.assertEqual(self.cr.sql_log_count - before, small_queries)
+
+    def test_rankings_are_boards(self):
+        """A board per ranking: T1's salespeople in March, T2's, the company's teams in
+        March, T1's salespeople in February; headed in the reader's language."""
+        self.env["res.lang"]._activate_lang("nl_NL")
+        rows = (
+            self.Board.with_user(self.manager)
+            .with_context(lang="nl_NL")
+            .web_read_group(
+                [("kpi_id", "=", self.kpi["manual"].id)], ["actual_value:sum"], ["board_id"]
+            )["groups"]
+        )
+        boards = {row["board_id"][1]: (row["board_id_count"], row["actual_value"]) for row in rows}
+        self.assertEqual(
+            boards,
+            {
+                # 80 + 80 + 50: the board's actuals add up (a count of units)
+                "Manual KPI · mrt. 2026 · SO Team 1": (3, 210),
+                "Manual KPI · mrt. 2026 · SO Team 2": (1, 90),
+                "Manual KPI · mrt. 2026 · Sales teams of SO Company A": (2, 160),
+                "Manual KPI · feb. 2026 · SO Team 1": (1, 60),
+            },
+        )
+        # the same ranks as the board says: ranked on it, the others never mixed in
+        march = self.board(date_from="2026-03-01", owner_type="user")
+        self.assertEqual(march[self.t_rep1].board_id, march[self.t_rep4].board_id)
+        self.assertNotEqual(march[self.t_rep1].board_id, march[self.t_rep3].board_id)
+        # a KPI's boards together do not add up (salespeople and teams, two months)
+        by_kpi = self.Board.with_user(self.manager).read_group(
+            [("kpi_id", "=", self.kpi["manual"].id)], ["actual_value:sum"], ["kpi_id"]
+        )
+        self.assertFalse(by_kpi[0]["actual_value"])
+
+    def test_it_opens_on_this_periods_rankings_of_my_teams_as_a_board(self):
+        action = self.env.ref("sales_objectives.sales_target_leaderboard_action")
+        self.assertEqual(action.view_mode, "kanban,list")
+        for default in ("filter_current", "filter_my_teams", "filter_users", "group_board"):
+            self.assertIn(f"'search_default_{default}': 1", action.context)
+        views = self.Board.with_user(self.rep1).get_views(
+            [(False, "kanban"), (False, "list"), (False, "search")]
+        )["views"]
+        self.assertEqual(
+            etree.fromstring(views["kanban"]["arch"]).get("default_group_by"), "board_id"
+        )
+        self.assertEqual(etree.fromstring(views["list"]["arch"]).get("expand"), "1")
+        # "My teams": the salespeople of the user's teams, and the teams' rankings
+        search = etree.fromstring(views["search"]["arch"])
+        (my_teams,) = search.xpath("//filter[@name='filter_my_teams']")
+        domain = safe_eval(my_teams.get("domain"), {"uid": self.leader.id})
+        mine = self.Board.with_user(self.all_leads).search(
+            [("kpi_id", "=", self.kpi["manual"].id), *domain]
+        )
+        self.assertEqual(
+            set(mine.target_id),
+            {self.t_rep1, self.t_rep2, self.t_rep4, self.t_rep1_feb, self.t_team1, self.t_team2},
+        )
+        # sales managers look after every team: not by default
+        manager_search = etree.fromstring(
+            self.Board.with_user(self.manager).get_views([(False, "search")])["views"]["search"][
+                "arch"
+            ]
+        )
+        self.assertFalse(manager_search.xpath("//filter[@name='filter_my_teams']"))
+
+
+@tagged("post_install", "-at_install", "sales_objectives")
+class TestLeaderboardTour(HttpCase):
+    """As a salesperson: the leaderboard opens on this month's ranking of their team,
+    names, photos and positions at once; the list has the rows open; the forecast opens
+    on their row."""
+
+    def test_a_salesperson_sees_the_ranking_at_once(self):
+        reps = self.env["res.users"]
+        for letter in "ABC":
+            reps |= new_test_user(
+                self.env,
+                login=f"so_board_rep_{letter.lower()}",
+                groups="sales_team.group_sale_salesman",
+                name=f"SO Board Rep {letter}",
+            )
+        team = self.env["crm.team"].create(
+            {"name": "SO Board Team", "member_ids": [Command.set(reps.ids)]}
+        )
+        other = new_test_user(
+            self.env,
+            login="so_board_other",
+            groups="sales_team.group_sale_salesman",
+            name="SO Board Outsider",
+        )
+        other_team = self.env["crm.team"].create(
+            {"name": "SO Board Other Team", "member_ids": [Command.set(other.ids)]}
+        )
+        kpi = self.env["sales.kpi"].create({"name": "SO Board Calls", "metric": "manual"})
+        revenue = self.env.ref("sales_objectives.sales_kpi_won_revenue")
+        month = fields.Date.context_today(self.env.user).replace(day=1)
+        Target = self.env["sales.target"]
+        targets = Target
+        # attainments 90 %, 70 %, 50 %: ranks 1, 2, 3
+        for rep, actual in zip(reps, (90, 70, 50), strict=True):
+            targets |= Target.create(
+                {
+                    "kpi_id": kpi.id,
+                    "owner_type": "user",
+                    "user_id": rep.id,
+                    "team_id": team.id,
+                    "date_from": month,
+                    "target_value": 100,
+                    "manual_value": actual,
+                }
+            )
+        targets |= Target.create(
+            {
+                "kpi_id": kpi.id,
+                "owner_type": "user",
+                "user_id": other.id,
+                "team_id": other_team.id,
+                "date_from": month,
+                "target_value": 100,
+                "manual_value": 99,
+            }
+        )
+        targets |= Target.create(
+            {
+                "kpi_id": revenue.id,
+                "owner_type": "user",
+                "user_id": reps[0].id,
+                "team_id": team.id,
+                "date_from": month,
+                "target_value": 1000,
+            }
+        )
+        targets.action_confirm()
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_target_leaderboard_action",
+            "sales_objectives_board_tour",
+            login="so_board_rep_a",
+        )
 
 
 @tagged("post_install", "-at_install", "sales_objectives")

@@ -3,6 +3,7 @@ years, and custom ranges. Pure functions, no ORM."""
 
 from datetime import date, datetime, time, timedelta
 
+import babel.dates
 import pytz
 from dateutil.relativedelta import relativedelta
 
@@ -49,7 +50,8 @@ def local_day_start_utc(day, tz_name):
 
 
 def period_label(period_type, date_from, date_to):
-    """A short, language-neutral label: 2026-W47, 2026-11, 2026-Q4, 2026, or a range."""
+    """A short, language-neutral key (stored, searched, never shown): 2026-W47, 2026-11,
+    2026-Q4, 2026, or a range. People read ``period_words``."""
     if period_type == "week":
         iso = date_from.isocalendar()
         return f"{iso[0]}-W{iso[1]:02d}"
@@ -60,3 +62,32 @@ def period_label(period_type, date_from, date_to):
     if period_type == "year":
         return f"{date_from.year}"
     return f"{date_from.isoformat()} → {date_to.isoformat()}"
+
+
+def natural_period_type(date_from, date_to):
+    """The period type that ``date_from``-``date_to`` is exactly (a contest from 1
+    October to 31 December is a quarter), else "custom"."""
+    for period_type in ("week", "month", "quarter", "year"):
+        if is_aligned(period_type, date_from, date_to):
+            return period_type
+    return "custom"
+
+
+# the CLDR skeletons of the periods: each language writes them its own way, in one digit
+# system ("Q4 2026", "2026年第4季度", "K4 2026", "سه‌ماههٔ چهارم 2026")
+SKELETONS = {"month": "yMMM", "quarter": "yQQQ", "year": "y"}
+
+
+def period_words(period_type, date_from, date_to, locale, week_words):
+    """The period as people read it in ``locale`` (a babel locale): "Dec 2026",
+    "Q4 2026", "2026", a week by ``week_words(week, year)`` (ISO weeks have no CLDR
+    form), a custom range as "Dec 20 – 31, 2026". Dates that are not exactly one period
+    of ``period_type`` are said as a range."""
+    if period_type == "week" and is_aligned("week", date_from, date_to):
+        year, week, _day = date_from.isocalendar()
+        return week_words(week, year)
+    if period_type in SKELETONS and is_aligned(period_type, date_from, date_to):
+        return babel.dates.format_skeleton(SKELETONS[period_type], date_from, locale=locale)
+    if date_from == date_to:
+        return babel.dates.format_skeleton("yMMMd", date_from, locale=locale)
+    return babel.dates.format_interval(date_from, date_to, "yMMMd", locale=locale)

@@ -1,5 +1,6 @@
 from . import (
     account_move,
+    crm_team,
     sale_order,
     sales_kpi,
     sales_kpi_change,

@@ -4,4 +4,5 @@ from . import (
     test_sale_metrics,
     test_sale_performance,
     test_sale_rights,
+    test_sale_team_card,
 )

@@ -83,8 +83,8 @@ registry.category("web_tour.tours").add("sales_objectives_manager_tour", {
             run: "click",
         },
         {
-            trigger: ".o_list_view .o_group_header:contains('SO Manager Tour Revenue')",
-            content: "The leaderboard ranks this month's salespeople",
+            trigger: ".o_kanban_view .o_kanban_group .o_column_title:contains('SO Manager Tour Revenue'):contains('SO Manager Tour Team')",
+            content: "The leaderboard ranks this month's salespeople of every team, a column per ranking",
         },
     ],
 });

@@ -1,0 +1,117 @@
+"""Boards: the targets of one KPI and one period compared side by side, the salespeople
+of one team, or the teams (and the company target) of one company. The leaderboard
+ranks the rows of a board, the forecast adds up a board; grouped by board, a kanban
+shows each board as a column and a list opens each board as a group, headed "Won revenue
+· Q4 2026 · Direct Sales" in the reader's language.
+
+A board is named by one of its targets (the row of the lowest id on the screen: the
+leaderboard's and the forecast's views compute it with a window over the same rows they
+show), so this model is a view over sales_target: a board's record reads the KPI,
+period and team of the target it is named by."""
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from .sales_target import PERIOD_TYPES
+
+OWNER_TYPES = [("user", "Salesperson"), ("team", "Sales team"), ("company", "Company")]
+
+
+def board_id_sql(alias="t"):
+    """The board of each row of a view over sales_target ``alias``: the lowest target
+    id among the rows of the same KPI, period, owner type, company and (for
+    salespeople) team. A window: it must be selected with the rows it ranges over."""
+    return SQL(
+        """MIN(%(t)s.id) OVER (
+               PARTITION BY %(t)s.kpi_id, %(t)s.period_type, %(t)s.date_from, %(t)s.date_to,
+                            %(t)s.owner_type, %(t)s.company_id,
+                            CASE WHEN %(t)s.owner_type = 'user' THEN %(t)s.team_id END)""",
+        t=SQL.identifier(alias),
+    )
+
+
+class SalesTargetBoard(models.Model):
+    _name = "sales.target.board"
+    _description = "Sales target board"
+    _auto = False
+    # the current periods that end last first, the longest of those first (a year, its
+    # quarter, its month); then the KPIs in their order, salespeople before teams
+    _order = "date_to desc, date_from, kpi_id, owner_type desc, team_id, company_id, id"
+
+    kpi_id = fields.Many2one("sales.kpi", string="KPI", readonly=True)
+    period_id = fields.Many2one("sales.period", string="Target period", readonly=True)
+    period_type = fields.Selection(PERIOD_TYPES, string="Period", readonly=True)
+    date_from = fields.Date("From", readonly=True)
+    date_to = fields.Date("To", readonly=True)
+    owner_type = fields.Selection(OWNER_TYPES, string="Compares", readonly=True)
+    team_id = fields.Many2one(
+        "crm.team", string="Sales team", readonly=True, help="The team whose salespeople compare."
+    )
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+
+    @api.depends("kpi_id", "period_id", "owner_type", "team_id", "company_id")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for board in self:
+            among = {
+                "user": board.team_id.name,
+                "team": self.env._("Sales teams of %(company)s", company=board.company_id.name),
+                "company": board.company_id.name,
+            }.get(board.owner_type)
+            parts = [board.kpi_id.display_name, board.period_id.display_name, among]
+            board.display_name = " · ".join(part for part in parts if part)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE VIEW %s AS (
+                    SELECT t.id, t.kpi_id, t.period_id, t.period_type, t.date_from,
+                           t.date_to, t.owner_type, t.company_id,
+                           CASE WHEN t.owner_type = 'user' THEN t.team_id END AS team_id
+                      FROM sales_target t
+                )
+                """,
+                SQL.identifier(self._table),
+            )
+        )
+
+
+class SalesTargetBoardRows(models.AbstractModel):
+    """Rows of a view over sales_target grouped on boards (the leaderboard, the
+    forecast): their board, period, and whether the period is the current one."""
+
+    _name = "sales.target.board.rows"
+    _inherit = ["sales.target.grouping"]
+    _description = "Rows of sales targets on boards"
+
+    board_id = fields.Many2one("sales.target.board", string="Board", readonly=True)
+    period_id = fields.Many2one("sales.period", string="Target period", readonly=True)
+    is_current = fields.Boolean(
+        "Current period",
+        compute="_compute_is_current",
+        search="_search_is_current",
+        help="Today, in the company's time zone, is in the period.",
+    )
+
+    @api.depends("date_from", "date_to", "company_id")
+    def _compute_is_current(self):
+        today = self.company_id.sudo()._sales_today()
+        for row in self:
+            day = today.get(row.company_id.id)
+            row.is_current = bool(day and row.date_from <= day <= row.date_to)
+
+    def _search_is_current(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        companies = self.env.user.sudo().company_ids
+        current = expression.OR(
+            [
+                [("company_id", "=", company_id), ("date_from", "<=", day), ("date_to", ">=", day)]
+                for company_id, day in companies._sales_today().items()
+            ]
+        )
+        return current if (operator == "=") == value else ["!", *current]
