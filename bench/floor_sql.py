@@ -628,6 +628,8 @@ class Floor:
                         values.append(value or None)
                     elif sql_type == "int4":
                         values.append(int(value or 0))
+                    elif name == "attainment" and value is None:
+                        values.append(None)  # no figure: NULL, as the engine stores it
                     else:
                         values.append(float(value or 0.0))
                 result[t[0]] = values

@@ -57,13 +57,15 @@ class Digest(models.Model):
         ]
 
     def _so_attainment(self):
-        """(average attainment, number of targets) of the current salesperson targets
-        the recipient reads: one aggregate with their rules (a manager reads thousands)."""
+        """(average attainment, number of targets with a figure) of the current
+        salesperson targets the recipient reads: one aggregate with their rules (a
+        manager reads thousands). A target with nothing measured has no attainment
+        (NULL): it is left out of both."""
         self._so_check_access()
         [(value, count)] = self.env["sales.target"]._read_group(
             self._so_current_domain([("owner_type", "=", "user")]),
             [],
-            ["attainment:avg", "__count"],
+            ["attainment:avg", "attainment:count"],
         )
         return value or 0.0, count
 

@@ -54,6 +54,8 @@ WORKING_DAYS = LRU(256)
 FIGURE_NAMES = [name for name, _type in STORED_FIGURES]
 # STORED_FIGURES: actual (float), sample (int), these floats, two ints, the status
 FLOAT_FIGURES = FIGURE_NAMES[2:-3]
+# no figure (nothing measured: a rate without deals) is stored as NULL, not 0
+NULLABLE_FIGURES = frozenset({"attainment"})
 
 
 def _ranges(numbers):
@@ -1135,7 +1137,12 @@ class SalesKpiEngine(models.AbstractModel):
             values = (
                 float(measured["actual_value"] or 0.0),
                 int(measured["actual_sample"] or 0),
-                *(float(measured.get(name) or 0.0) for name in FLOAT_FIGURES),
+                *(
+                    None
+                    if name in NULLABLE_FIGURES and measured.get(name) is None
+                    else float(measured.get(name) or 0.0)
+                    for name in FLOAT_FIGURES
+                ),
                 int(measured.get("opportunities_needed") or 0),
                 int(measured.get("meetings_needed") or 0),
                 measured.get("status") or None,

@@ -17,7 +17,7 @@ class SalesTargetLeaderboard(models.Model):
     _inherit = ["sales.target.board.rows"]
     _description = "Sales targets leaderboard"
     _auto = False
-    _order = "kpi_id, date_from desc, owner_type desc, team_id, rank, user_id"
+    _order = "kpi_id, date_from desc, owner_type desc, team_id, rank nulls last, user_id"
     _rec_name = "target_id"
 
     target_id = fields.Many2one("sales.target", string="Target record", readonly=True)
@@ -60,6 +60,12 @@ class SalesTargetLeaderboard(models.Model):
         help="Attainment now minus attainment in the previous period, in points.",
     )
     has_previous = fields.Boolean("Has a previous period", readonly=True)
+    has_figure = fields.Boolean(
+        "Has a figure",
+        readonly=True,
+        help="Something was measured: a rate without any deal, a sales cycle without a "
+        "won deal has no figure (not 0), no rank, and comes after everyone ranked.",
+    )
     value_label = fields.Char(related="target_id.value_label", string="Actual / target")
     gap_label = fields.Char(related="target_id.gap_label", string="Gap (with unit)")
 
@@ -77,14 +83,17 @@ class SalesTargetLeaderboard(models.Model):
                            t.period_id, t.date_from, t.date_to, t.owner_type, t.team_id,
                            t.user_id, t.company_id, t.currency_id, t.status,
                            %(board)s AS board_id,
-                           COALESCE(t.attainment, 0) AS attainment, t.actual_value,
-                           t.target_value, t.gap_value, t.coverage_ratio,
-                           RANK() OVER ranked_in_team AS rank,
-                           RANK() OVER ranked_in_company AS company_rank,
+                           t.attainment, t.attainment IS NOT NULL AS has_figure,
+                           t.actual_value, t.target_value, t.gap_value, t.coverage_ratio,
+                           CASE WHEN t.attainment IS NOT NULL
+                                THEN RANK() OVER ranked_in_team END AS rank,
+                           CASE WHEN t.attainment IS NOT NULL
+                                THEN RANK() OVER ranked_in_company END AS company_rank,
                            COUNT(*) OVER in_team AS participants,
                            p.attainment AS previous_attainment,
-                           COALESCE(t.attainment, 0) - p.attainment AS trend,
-                           p.id IS NOT NULL AS has_previous
+                           t.attainment - p.attainment AS trend,
+                           t.attainment IS NOT NULL AND p.attainment IS NOT NULL
+                               AS has_previous
                       FROM sales_target t
                  LEFT JOIN sales_target p
                         ON p.kpi_id = t.kpi_id AND p.owner_type = t.owner_type
@@ -99,11 +108,11 @@ class SalesTargetLeaderboard(models.Model):
                                PARTITION BY t.kpi_id, t.owner_type, t.company_id, t.period_type,
                                             t.date_from, t.date_to,
                                             CASE WHEN t.owner_type = 'user' THEN t.team_id END),
-                           ranked_in_team AS (in_team ORDER BY COALESCE(t.attainment, 0) DESC),
+                           ranked_in_team AS (in_team ORDER BY t.attainment DESC NULLS LAST),
                            ranked_in_company AS (
                                PARTITION BY t.kpi_id, t.owner_type, t.company_id, t.period_type,
                                             t.date_from, t.date_to
-                               ORDER BY COALESCE(t.attainment, 0) DESC)
+                               ORDER BY t.attainment DESC NULLS LAST)
                 )
                 """,
                 view=SQL.identifier(self._table),

@@ -99,12 +99,14 @@ class TestForecast(SalesObjectivesCase):
     def test_a_commit_past_the_target_is_ahead(self):
         """The target's words for the gap, said of the commit: target 5,000, commit
         8,000 (won 3,000 + L8 5,000 committed): "ahead by $3,000.00", where the target
-        itself (won 3,000) still has $2,000.00 to go."""
+        itself (won 3,000) still has $2,000.00 to go. The team T1 commits the same
+        8,000 (no other won or committed deal in March): a target of 8,000 is "on
+        target"."""
         row = self.forecast("won_revenue", self.rep1, value=5000)
         self.assertEqual(row.gap_value, -3000)
         self.assertEqual(row.gap_label, "ahead by $\xa03,000.00")
         self.assertEqual(row.target_id.gap_label, "$\xa02,000.00 to go")
-        exact = self.forecast("won_revenue", self.rep2, value=0, date_from="2026-03-01")
+        exact = self.forecast("won_revenue", self.team1, value=8000)
         self.assertEqual(exact.gap_label, "on target")
 
     def test_boards_add_up_and_nothing_else(self):

@@ -67,6 +67,49 @@ class TestLeaderboard(SalesObjectivesCase):
         self.assertEqual({t: r.rank for t, r in teams.items()}, {self.t_team2: 1, self.t_team1: 2})
         self.assertNotIn(self.draft, self.board())
 
+    def test_no_figure_has_no_rank_and_comes_last(self):
+        """Sales cycle in March (lower is better): rep 1 won L1 (Jan 10 → Mar 5: 54
+        days) and L2 (Feb 1 → Mar 31, 23:30 local: 58.6 days); rep 2 and rep 4 won
+        nothing in March (L3 closed on April 1, local): they have no figure (no
+        attainment stored, not 0), no rank, come after rep 1, who is first of 3; the
+        digest's average of the team leaves them out."""
+        targets = self.env["sales.target"]
+        for rep in (self.rep1, self.rep2, self.rep4):
+            target = self._target("cycle_days", rep, value=60, date_from="2026-03-01")
+            target.action_confirm()
+            targets |= target
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT user_id, attainment FROM sales_target WHERE id = ANY(%s)", [targets.ids]
+        )
+        stored = dict(self.env.cr.fetchall())
+        self.assertIsNone(stored[self.rep2.id])
+        self.assertIsNone(stored[self.rep4.id])
+        self.assertGreater(stored[self.rep1.id], 100)
+        rows = self.Board.with_user(self.leader).search(
+            [("target_id", "in", targets.ids)], order="rank, user_id"
+        )
+        self.assertEqual(rows.mapped("user_id"), self.rep1 | self.rep2 | self.rep4)
+        self.assertEqual(
+            [(row.user_id, row.has_figure, row.participants) for row in rows],
+            [(self.rep1, True, 3), (self.rep2, False, 3), (self.rep4, False, 3)],
+        )
+        self.assertEqual(rows[0].rank, 1)
+        self.env.cr.execute(
+            "SELECT count(rank) FROM sales_target_leaderboard WHERE target_id = ANY(%s)",
+            [targets.ids],
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 1)
+        [(average, measured)] = (
+            self.env["sales.target"]
+            .with_user(self.leader)
+            ._read_group(
+                [("id", "in", targets.ids)], [], ["attainment:avg", "attainment:count"]
+            )
+        )
+        self.assertEqual(measured, 1)
+        self.assertAlmostEqual(average, stored[self.rep1.id])
+
     def test_trend_versus_previous_period(self):
         march = self.board(date_from="2026-03-01", owner_type="user")
         self.assertTrue(march[self.t_rep1].has_previous)

@@ -5,7 +5,9 @@ Conventions (documented in the README):
 
 - *Attainment* of a higher-is-better KPI is ``actual / target``. For a
   lower-is-better KPI (sales cycle days, discount) it is ``target / actual``,
-  capped at ``LOWER_IS_BETTER_CAP`` (200 %); with no record measured yet it is 0.
+  capped at ``LOWER_IS_BETTER_CAP`` (200 %). A target with no figure (nothing to
+  measure yet: a rate or a lower-is-better KPI without any record) has no attainment
+  (None, stored as NULL), never 0: averages and rankings leave it out.
 - *Expected to date* of an additive KPI (an amount or a count that grows during the
   period) is ``target x elapsed``, where *elapsed* is the share of the period's
   working days (company calendar) up to today, today included. For a ratio, an
@@ -63,11 +65,11 @@ def derive(
     lower = direction == "lower"
     has_data = has_figure(additive=additive, direction=direction, sample=sample)
 
-    # attainment
-    if lower:
-        if not sample:
-            attainment = 0.0
-        elif actual <= 0:
+    # attainment: none without a figure (not 0: averages and rankings leave it out)
+    if not has_data:
+        attainment = None
+    elif lower:
+        if actual <= 0:
             attainment = LOWER_IS_BETTER_CAP
         else:
             attainment = min(100.0 * target / actual, LOWER_IS_BETTER_CAP)
