@@ -103,9 +103,7 @@ class TestLeaderboard(SalesObjectivesCase):
         [(average, measured)] = (
             self.env["sales.target"]
             .with_user(self.leader)
-            ._read_group(
-                [("id", "in", targets.ids)], [], ["attainment:avg", "attainment:count"]
-            )
+            ._read_group([("id", "in", targets.ids)], [], ["attainment:avg", "attainment:count"])
         )
         self.assertEqual(measured, 1)
         self.assertAlmostEqual(average, stored[self.rep1.id])
