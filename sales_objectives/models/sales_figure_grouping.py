@@ -36,8 +36,11 @@ def adds_up(kpi):
 
 def name_with_unit(kpi, currencies=None):
     """``kpi``'s name with its unit: "Won revenue (USD)", "Win rate (%)", "Sales cycle
-    (days)", "Won deals (count)"; the unit is not repeated when the name ends with it."""
+    (days)", "Won deals (count)"; the unit is not repeated when the name ends with it
+    (in the reader's language, or in English: a KPI named in English and not translated
+    keeps its "(days)")."""
     env = kpi.env
+    english = {"money": currencies or "amount", "percent": "%", "days": "days", "count": "count"}
     unit = {
         "money": currencies or env._("amount"),
         "percent": "%",
@@ -45,7 +48,8 @@ def name_with_unit(kpi, currencies=None):
         "count": env._("count"),
     }.get(kpi.unit)
     name = kpi.display_name
-    if not unit or name.rstrip().endswith(f"({unit})"):
+    said = {f"({unit})", f"({english.get(kpi.unit)})"}
+    if not unit or any(name.rstrip().endswith(ending) for ending in said):
         return name
     return env._("%(kpi)s (%(unit)s)", kpi=name, unit=unit)
 

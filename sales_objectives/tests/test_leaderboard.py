@@ -194,7 +194,7 @@ class TestLeaderboard(SalesObjectivesCase):
                 # 80 + 80 + 50: the board's actuals add up (a count of units)
                 "Manual KPI · mrt. 2026 · SO Team 1": (3, 210),
                 "Manual KPI · mrt. 2026 · SO Team 2": (1, 90),
-                "Manual KPI · mrt. 2026 · Sales teams of SO Company A": (2, 160),
+                "Manual KPI · mrt. 2026 · Verkoopteams van SO Company A": (2, 160),
                 "Manual KPI · feb. 2026 · SO Team 1": (1, 60),
             },
         )
