@@ -100,8 +100,8 @@ class CrmTeam(models.Model):
             if targets.get(team) or plans.get(team):
                 raise UserError(
                     self.env._(
-                        "The sales team “%(team)s” has %(targets)s targets and %(plans)s "
-                        "plan(s), which keep its history: archive the team rather than "
+                        "The sales team “%(team)s” keeps the history of its targets "
+                        "(%(targets)s) and plans (%(plans)s): archive the team rather than "
                         "delete it.",
                         team=team.name,
                         targets=targets.get(team, 0),

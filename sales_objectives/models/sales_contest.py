@@ -247,10 +247,18 @@ class SalesContest(models.Model):
             names = ", ".join(winners.user_id.mapped("name"))
             contest.message_post(
                 body=Markup("<p>%s</p>")
-                % self.env._(
-                    "Contest closed. Winner(s): %(names)s with %(value)s.",
-                    names=names or "-",
-                    value=winners[:1].value_label or "-",
+                % (
+                    self.env._(
+                        "Contest closed. Winners: %(names)s with %(value)s.",
+                        names=names,
+                        value=winners[:1].value_label,
+                    )
+                    if len(winners) > 1
+                    else self.env._(
+                        "Contest closed. Winner: %(names)s with %(value)s.",
+                        names=names,
+                        value=winners.value_label,
+                    )
                 ),
                 partner_ids=contest.participant_ids.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",

@@ -413,6 +413,19 @@ class TestTargetFormTours(HttpCase):
             login="so_fig_manager",
         )
 
+    def test_read_only_for_the_salesperson_tour(self):
+        """Their own draft target: the rep reads it, only the leader or a manager may
+        change it, so the form offers nothing to type in."""
+        rep, targets = self._figures_setup()
+        mine = targets.filtered(lambda t: t.user_id == rep)
+        mine.action_reset_draft()
+        self.assertFalse(mine.with_user(rep).can_edit)
+        self.start_tour(
+            f"/odoo/action-sales_objectives.sales_target_action_my/{mine.id}",
+            "sales_objectives_target_readonly_tour",
+            login="so_fig_rep",
+        )
+
     def _burnup_target(self, lang="en_US"):
         """The salesperson's part, 20,000 this month, of which 3,000 won today."""
         rep, targets = self._figures_setup()

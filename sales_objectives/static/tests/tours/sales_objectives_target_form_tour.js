@@ -359,3 +359,26 @@ registry.category("web_tour.tours").add("sales_objectives_burnup_note_tour", {
         },
     ],
 });
+
+/**
+ * A salesperson opens their own draft target, which only their team leader or a
+ * manager may change: nothing to type in (no field that a save would refuse).
+ */
+registry.category("web_tour.tours").add("sales_objectives_target_readonly_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_field_widget[name=target_value]",
+        },
+        ...["kpi_id", "period_type", "date_from", "target_value", "direction", "note"].map(
+            (name) => ({
+                trigger: `.o_form_view .o_field_widget[name=${name}]`,
+                content: `${name} is read only for the salesperson`,
+                run() {
+                    if (this.anchor.querySelector("input, select, textarea, [contenteditable=true]")) {
+                        throw new Error(`The salesperson may type in ${name}`);
+                    }
+                },
+            })
+        ),
+    ],
+});
