@@ -369,7 +369,7 @@ registry.category("web_tour.tours").add("sales_objectives_target_readonly_tour",
         {
             trigger: ".o_form_view .o_field_widget[name=target_value]",
         },
-        ...["kpi_id", "period_type", "date_from", "target_value", "direction", "note"].map(
+        ...["kpi_id", "period_type", "date_from", "target_value", "direction"].map(
             (name) => ({
                 trigger: `.o_form_view .o_field_widget[name=${name}]`,
                 content: `${name} is read only for the salesperson`,
