@@ -37,11 +37,17 @@ on L7 2026-03-06 10:00, R2 call on L4 2026-03-10 10:00, R2 call on L3 2026-03-31
 2026-03-02 10:00.
 """
 
+import json
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.sales_objectives.tools.refresh_state import STORED_FIGURES
+
+# the figures the refresh stores on a target, compared between two ways of refreshing
+STORED_NAMES = [name for name, _type in STORED_FIGURES]
 
 
 class SalesObjectivesCase(TransactionCase):
@@ -377,3 +383,173 @@ class SalesObjectivesCase(TransactionCase):
     @staticmethod
     def moment(text):
         return datetime.fromisoformat(text)
+
+
+class ActualsMixin:
+    """Measures a KPI for an owner as a user's Refresh does, and compares the actual
+    with a figure worked out by hand (with a :class:`SalesObjectivesCase`)."""
+
+    def measure(self, kpi, owner, **kwargs):
+        """A target on ``kpi`` for ``owner`` (``_target``'s arguments), refreshed."""
+        target = self._target(kpi, owner, **kwargs)
+        target.action_refresh()
+        return target
+
+    def assertActual(self, kpi, owner, expected, sample=None, **kwargs):
+        """The actual of a target on ``kpi`` for ``owner`` is ``expected`` (and it is
+        made of ``sample`` records, when given), measured by the Refresh of a few
+        owners' targets and again by the scheduled full pass, which scans whole tables:
+        the same figures."""
+        target = self.measure(kpi, owner, **kwargs)
+        for refresh in ("Refresh", "full pass"):
+            if refresh == "full pass":
+                self.env["sales.kpi.engine"].refresh(target, complete=True)
+            message = f"{target.display_name} ({refresh})"
+            self.assertAlmostEqual(target.actual_value, expected, places=2, msg=message)
+            if sample is not None:
+                self.assertEqual(target.actual_sample, sample, message)
+        return target
+
+
+class QueryCountsMixin:
+    """Counts the SQL statements of a piece of work, to show that a hot path takes a
+    number of queries that does not depend on the number of records."""
+
+    #: False: each count starts from an empty cache, as a new request does (screens,
+    #: refreshes). True: from the cache as it is, and the statements that the end of
+    #: the transaction runs are counted too (the change log is written then, once).
+    queries_until_commit = False
+
+    def queries(self, func):
+        """The number of statements ``func()`` runs, its pending writes included."""
+        self.env.flush_all()
+        if self.queries_until_commit:
+            self.env.cr.flush()
+        else:
+            self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        if self.queries_until_commit:
+            self.env.cr.flush()
+        return self.cr.sql_log_count - before
+
+    @classmethod
+    def make_targets(cls, kpis, per_kpi, owner):
+        """``per_kpi`` custom-period targets per KPI of ``kpis`` (keys of ``cls.kpi``)
+        for ``owner`` (the owner's fields), each over a distinct range ending on
+        2026-03-31."""
+        vals = []
+        for kpi in kpis:
+            for index in range(per_kpi):
+                vals.append(
+                    {
+                        "kpi_id": cls.kpi[kpi].id,
+                        "period_type": "custom",
+                        "date_from": date(2026, 3, 1) - timedelta(days=index),
+                        "date_to": date(2026, 3, 31),
+                        "target_value": 10.0 + index,
+                        **owner,
+                    }
+                )
+        return cls.env["sales.target"].create(vals)
+
+
+class IncrementalEqualsFullMixin:
+    """The incremental refresh gives exactly the figures of a full refresh: after a
+    change made through Odoo, the figures the incremental pass (or the scheduled job,
+    with ``by_scheduled_job``) leaves on ``self.targets`` are those a full refresh
+    gives them, and the change moved some of them (else the test proves nothing)."""
+
+    #: False: the engine's incremental pass over the changes logged; True: the
+    #: scheduled job as its cron runs it between two daily full passes
+    by_scheduled_job = False
+
+    def figures(self, targets=None):
+        """{target id: its stored figures} of ``targets`` (default ``self.targets``),
+        as the database holds them (floats to 6 decimals)."""
+        targets = self.targets if targets is None else targets
+        self.env.flush_all()
+        self.env.cr.execute(
+            f"SELECT id, {', '.join(STORED_NAMES)} FROM sales_target"
+            " WHERE id = ANY(%s) ORDER BY id",
+            [targets.ids],
+        )
+        return {
+            row[0]: [round(v, 6) if isinstance(v, float) else v for v in row[1:]]
+            for row in self.env.cr.fetchall()
+        }
+
+    def full(self):
+        """A full refresh of ``self.targets``; their figures."""
+        self.env["sales.kpi.engine"].refresh(self.targets.exists(), complete=True)
+        return self.figures()
+
+    def scheduled(self):
+        """The scheduled job as the cron runs it between two daily full passes: an
+        incremental pass over the changes logged since."""
+        today = self.env["res.company"].search([])._sales_today()
+        state = {
+            "full_day": {str(company_id): str(day) for company_id, day in today.items()},
+            "full_start": "2999-01-01",
+            "since": "2999-01-01",
+        }
+        Param = self.env["ir.config_parameter"]
+        Param.set_param("sales_objectives.refresh_state", json.dumps(state))
+        self.env["sales.target"]._cron_refresh_actuals()
+        state = json.loads(Param.get_param("sales_objectives.refresh_state"))
+        self.assertEqual(state["full_start"], "2999-01-01", "an incremental pass, not a full one")
+
+    def next_pass(self):
+        """The pass that follows a change: the scheduled job or the engine's
+        incremental pass."""
+        if self.by_scheduled_job:
+            self.scheduled()
+        else:
+            self.env["sales.kpi.refresh"]._incremental_pass("2999-01-01")
+
+    def actual(self, kpi, owner, month="2026-03-01", period="month"):
+        """The actual of the target of ``self.targets`` on ``kpi`` (a record) for
+        ``owner`` (a salesperson, a team or a company) starting on ``month``."""
+        field = {"res.users": "user_id", "crm.team": "team_id", "res.company": "company_id"}
+        owner_type = {"res.users": "user", "crm.team": "team", "res.company": "company"}
+        target = self.targets.filtered(
+            lambda t: t.kpi_id == kpi
+            and t.period_type == period
+            and str(t.date_from) == month
+            and t.owner_type == owner_type[owner._name]
+            and t[field[owner._name]] == owner
+        )
+        target.ensure_one()
+        return target.actual_value
+
+    def assertAsFullRefresh(self, targets, msg="the incremental pass and a full refresh disagree"):
+        """The figures stored on ``targets`` are those a full refresh gives them
+        (which it then leaves); returns them."""
+        kept = self.figures(targets)
+        self.env["sales.kpi.engine"].refresh(targets, complete=True)
+        full = self.figures(targets)
+        differences = [
+            (self.env["sales.target"].browse(target_id).display_name, name, kept[target_id][i], v)
+            for target_id, values in full.items()
+            for i, (name, v) in enumerate(zip(STORED_NAMES, values, strict=True))
+            if kept[target_id][i] != v
+        ]
+        self.assertFalse(differences, msg)
+        return full
+
+    def check(self, change):
+        """Full refresh, a pass (it consumes the changes made so far: the test's data),
+        ``change`` (through the ORM, as a user), a pass: the figures of a full refresh,
+        and the change moved some of them; the change log is consumed."""
+        Change = self.env["sales.kpi.change"]
+        before = self.full()
+        self.next_pass()
+        self.assertFalse(Change.search_count([]), "the log is consumed")
+        self.assertEqual(self.figures(), before)
+        change()
+        self.next_pass()
+        self.assertTrue(self.figures() != before, "the change should move some figure")
+        self.assertAsFullRefresh(self.targets.exists())
+        self.assertFalse(Change.search_count([]), "the log is consumed")
+        self.env.invalidate_all()

@@ -10,7 +10,7 @@ from odoo.tests import tagged
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_analysis")
 @freeze_time("2026-03-16 12:00:00")
 class TestAnalysis(SalesObjectivesCase):
     @classmethod
@@ -159,7 +159,7 @@ class TestAnalysis(SalesObjectivesCase):
         self.assertIn('name="period_id" type="col"', arch)
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_analysis")
 @freeze_time("2026-03-16 12:00:00")
 class TestObjectiveAnalysis(SalesObjectivesCase):
     """Objectives: amounts of one currency add up; quantities of different products and

@@ -12,7 +12,7 @@ from odoo.tools import mute_logger
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_targets")
 @freeze_time("2026-04-15 12:00:00")
 class TestBadInput(SalesObjectivesCase):
     def count(self):

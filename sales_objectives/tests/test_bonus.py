@@ -11,7 +11,7 @@ from odoo.addons.sales_objectives.tools.figures import bonus_payout
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_bonus")
 @freeze_time("2026-03-16 12:00:00")
 class TestBonus(SalesObjectivesCase):
     @classmethod

@@ -10,7 +10,7 @@ from odoo.tests import tagged
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_burnup")
 class TestBurnup(SalesObjectivesCase):
     @freeze_time("2026-04-15 12:00:00")
     def test_points(self):
@@ -42,7 +42,7 @@ class TestBurnup(SalesObjectivesCase):
         self.assertEqual(rate.so_burnup_data(), {})
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_burnup")
 class TestBurnupFromKeptCells(SalesObjectivesCase):
     """After a scheduled pass, the burn-up reads the cells the pass kept: the current
     month by day, the months before as totals (known at each month's end)."""

@@ -12,7 +12,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_contests")
 class TestContest(SalesObjectivesCase):
     @classmethod
     def setUpClass(cls):
@@ -173,7 +173,7 @@ class TestContest(SalesObjectivesCase):
         self.assertEqual(contest.state, "running")
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_contests", "so_tours")
 class TestContestTour(HttpCase):
     def test_running_contest_screen(self):
         """The ranking of a running sales-cycle contest in Chromium: labelled, the first

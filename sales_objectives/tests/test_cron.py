@@ -8,14 +8,11 @@ from odoo import fields
 from odoo.tests import tagged
 
 from ..tools.job import MAX_TRIES, run_again_on_conflict
-from ..tools.refresh_state import STORED_FIGURES
-from .common import SalesObjectivesCase
-
-NAMES = [name for name, _type in STORED_FIGURES]
+from .common import IncrementalEqualsFullMixin, SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
-class TestCron(SalesObjectivesCase):
+@tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
+class TestCron(IncrementalEqualsFullMixin, SalesObjectivesCase):
     @freeze_time("2026-03-16 12:00:00")
     def test_refresh_cron_works_in_bounded_batches(self):
         targets = self.env["sales.target"]
@@ -50,17 +47,6 @@ class TestCron(SalesObjectivesCase):
         Target._cron_refresh_actuals(batch_size=3)
         self.assertEqual((progress.done, progress.remaining), (3, 2))
 
-    def _figures(self, targets):
-        self.env.flush_all()
-        self.env.cr.execute(
-            f"SELECT id, {', '.join(NAMES)} FROM sales_target WHERE id = ANY(%s) ORDER BY id",
-            [targets.ids],
-        )
-        return {
-            row[0]: [round(v, 6) if isinstance(v, float) else v for v in row[1:]]
-            for row in self.env.cr.fetchall()
-        }
-
     def _run_pass(self, progress, batch_size, between=None):
         """Calls the job as the cron does, until the pass says nothing remains;
         ``between``: what users do after the first batch. Returns the batches' sizes."""
@@ -91,21 +77,7 @@ class TestCron(SalesObjectivesCase):
     def _assert_as_full_refresh(self, targets):
         """Every open target of ``targets`` has the figures of a full refresh."""
         open_targets = targets.filtered(lambda t: t.active and t.state != "closed")
-        scheduled = self._figures(open_targets)
-        self.env["sales.kpi.engine"].refresh(open_targets, complete=True)
-        full = self._figures(open_targets)
-        differences = [
-            (
-                self.env["sales.target"].browse(target_id).display_name,
-                name,
-                scheduled[target_id][i],
-                value[i],
-            )
-            for target_id, value in full.items()
-            for i, name in enumerate(NAMES)
-            if scheduled[target_id][i] != value[i]
-        ]
-        self.assertFalse(differences, "the scheduled pass left figures stale")
+        self.assertAsFullRefresh(open_targets, "the scheduled pass left figures stale")
 
     @freeze_time("2026-03-16 12:00:00")
     def test_full_pass_in_batches_refreshes_every_kpi(self):

@@ -13,7 +13,7 @@ LOGINS = {
 }
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "so_demo")
 class TestDemoRoles(TransactionCase):
     @classmethod
     def setUpClass(cls):

@@ -9,7 +9,7 @@ from odoo.tests import tagged
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_digest")
 @freeze_time("2026-03-16 12:00:00")
 class TestDigest(SalesObjectivesCase):
     @classmethod

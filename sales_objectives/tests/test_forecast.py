@@ -12,7 +12,7 @@ from odoo.tests import tagged
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_forecast")
 @freeze_time("2026-03-16 12:00:00")
 class TestForecast(SalesObjectivesCase):
     @classmethod

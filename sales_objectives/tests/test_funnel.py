@@ -8,7 +8,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_funnel")
 class TestFunnel(TransactionCase):
     @classmethod
     def setUpClass(cls):
@@ -155,7 +155,7 @@ class TestFunnel(TransactionCase):
             )
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_funnel", "so_tours")
 class TestFunnelTour(HttpCase):
     def test_funnel_screen(self):
         """In Chromium: reversed dates refused, rows labelled, no conversion into the

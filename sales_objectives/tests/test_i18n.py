@@ -16,7 +16,7 @@ ODOO_LANGS = {"fa": "fa_IR", "vi": "vi_VN", "th": "th_TH", "zh_CN": "zh_CN", "nl
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%%|%s")
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_i18n")
 class TestTranslations(TransactionCase):
     """Each add-on of the repository runs these on its own files (a subclass naming
     its module and one of its translated records)."""

@@ -2,16 +2,12 @@
 Odoo, the incremental pass gives exactly the figures of a full refresh, on every
 target (and the change did move some figure)."""
 
-import json
-
 from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from odoo.addons.sales_objectives.tools.refresh_state import STORED_FIGURES
-
-from .common import SalesObjectivesCase
+from .common import IncrementalEqualsFullMixin, QueryCountsMixin, SalesObjectivesCase
 
 KPIS = (
     "won_revenue",
@@ -29,12 +25,11 @@ KPIS = (
     "objective_achievement_rate",
     "smart_coverage",
 )
-NAMES = [name for name, _type in STORED_FIGURES]
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
 @freeze_time("2026-03-20 12:00:00")
-class TestIncremental(SalesObjectivesCase):
+class TestIncremental(IncrementalEqualsFullMixin, SalesObjectivesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -61,42 +56,6 @@ class TestIncremental(SalesObjectivesCase):
         cls.targets = targets
         cls._archive_other_targets(targets)
         cls.product = cls.env["product.product"].create({"name": "SO Incremental Licence"})
-
-    def figures(self):
-        self.env.flush_all()
-        self.env.cr.execute(
-            f"SELECT id, {', '.join(NAMES)} FROM sales_target WHERE id = ANY(%s) ORDER BY id",
-            [self.targets.ids],
-        )
-        return {
-            row[0]: [round(v, 6) if isinstance(v, float) else v for v in row[1:]]
-            for row in self.env.cr.fetchall()
-        }
-
-    def full(self):
-        self.env["sales.kpi.engine"].refresh(self.targets.exists(), complete=True)
-        return self.figures()
-
-    def check(self, change):
-        """Full pass, ``change``, incremental pass: the same figures as a full pass,
-        and the change moved some of them."""
-        before = self.full()
-        # the changes made so far (the data of the test) are consumed by a pass
-        self.env["sales.kpi.refresh"]._incremental_pass("2999-01-01")
-        self.assertEqual(self.figures(), before)
-        change()
-        self.env["sales.kpi.refresh"]._incremental_pass("2999-01-01")
-        incremental = self.figures()
-        self.assertTrue(incremental != before, "the change should move some figure")
-        expected = self.full()
-        differences = [
-            (target_id, name, incremental[target_id][i], value[i])
-            for target_id, value in expected.items()
-            for i, name in enumerate(NAMES)
-            if incremental[target_id][i] != value[i]
-        ]
-        self.assertFalse(differences, "incremental and full refresh disagree")
-        self.assertFalse(self.env["sales.kpi.change"].search_count([]), "the log is consumed")
 
     def test_reassignment(self):
         self.check(lambda: self.l1.write({"user_id": self.rep2.id}))
@@ -259,11 +218,13 @@ class TestIncremental(SalesObjectivesCase):
         )
 
 
-class WatchCase(SalesObjectivesCase):
+class WatchCase(IncrementalEqualsFullMixin, SalesObjectivesCase):
     """KPIs whose filter reads fields of related records: P1 (with its contact P1a)
     and P2 are in France, P3 in Belgium; L1 (P1a) and L7 are tagged "Key account", L8
     "Strategic"; rep 1 achieved an objective on L8 on March 20 and called on the lead
-    L9 on March 12."""
+    L9 on March 12. Each check runs the scheduled job."""
+
+    by_scheduled_job = True
 
     @classmethod
     def setUpClass(cls):
@@ -351,92 +312,8 @@ class WatchCase(SalesObjectivesCase):
         cls.targets = targets
         cls._archive_other_targets(targets)
 
-    def figures(self):
-        self.env.flush_all()
-        self.env.cr.execute(
-            f"SELECT id, {', '.join(NAMES)} FROM sales_target WHERE id = ANY(%s) ORDER BY id",
-            [self.targets.ids],
-        )
-        return {
-            row[0]: [round(v, 6) if isinstance(v, float) else v for v in row[1:]]
-            for row in self.env.cr.fetchall()
-        }
 
-    def full(self):
-        self.env["sales.kpi.engine"].refresh(self.targets.exists(), complete=True)
-        return self.figures()
-
-    def scheduled(self):
-        """The scheduled job as the cron runs it between two daily full passes: an
-        incremental pass over the changes logged since."""
-        today = self.env["res.company"].search([])._sales_today()
-        state = {
-            "full_day": {str(company_id): str(day) for company_id, day in today.items()},
-            "full_start": "2999-01-01",
-            "since": "2999-01-01",
-        }
-        self.env["ir.config_parameter"].set_param(
-            "sales_objectives.refresh_state", json.dumps(state)
-        )
-        self.env["sales.target"]._cron_refresh_actuals()
-        self.assertEqual(
-            json.loads(self.env["ir.config_parameter"].get_param("sales_objectives.refresh_state"))[
-                "full_start"
-            ],
-            "2999-01-01",
-            "an incremental pass, not a full one",
-        )
-
-    def actual(self, kpi, owner, period="month"):
-        target = self.targets.filtered(
-            lambda t: t.kpi_id == kpi
-            and t.period_type == period
-            and (
-                t.user_id
-                if owner._name == "res.users"
-                else t.team_id
-                if owner._name == "crm.team"
-                else t.company_id
-            )
-            == owner
-            and (
-                owner._name == "res.users"
-                or t.owner_type == ("team" if owner._name == "crm.team" else "company")
-            )
-        )
-        target.ensure_one()
-        return target.actual_value
-
-    def check(self, change):
-        """Full pass, scheduled job (it consumes the changes made so far), ``change``
-        (through the ORM, as a user), scheduled job: the figures of a full refresh, and
-        the change moved some of them."""
-        before = self.full()
-        self.scheduled()
-        self.assertFalse(self.env["sales.kpi.change"].search_count([]), "the log is consumed")
-        self.assertEqual(self.figures(), before)
-        change()
-        self.scheduled()
-        scheduled = self.figures()
-        self.assertTrue(scheduled != before, "the change should move some figure")
-        expected = self.full()
-        differences = [
-            (
-                self.env["sales.target"].browse(target_id).display_name,
-                name,
-                scheduled[target_id][i],
-                value[i],
-            )
-            for target_id, value in expected.items()
-            for i, name in enumerate(NAMES)
-            if scheduled[target_id][i] != value[i]
-        ]
-        self.assertFalse(differences, "the scheduled pass and a full refresh disagree")
-        self.assertFalse(self.env["sales.kpi.change"].search_count([]), "the log is consumed")
-        self.env.invalidate_all()
-
-
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
 @freeze_time("2026-03-20 12:00:00")
 class TestIncrementalWatch(WatchCase):
     """What a KPI's filter or its metric reads beyond the records counted: a change of
@@ -517,23 +394,14 @@ class TestIncrementalWatch(WatchCase):
         self.assertEqual(self.actual(self.kpi["new_customers"], self.rep1), 1)
 
 
-@tagged("post_install", "-at_install", "sales_objectives", "is_query_count")
+@tagged("post_install", "-at_install", "sales_objectives", "is_query_count", "so_refresh")
 @freeze_time("2026-03-20 12:00:00")
-class TestWatchQueries(WatchCase):
+class TestWatchQueries(QueryCountsMixin, WatchCase):
     """Watching costs nothing where no KPI reads: a write of a field no KPI reads adds
     no query; one that a KPI reads adds one statement when the transaction ends,
     whatever the number of records written."""
 
-    def queries(self, func):
-        """Queries of ``func``, the ORM's writes and the end of the transaction's
-        change log included."""
-        self.env.flush_all()
-        self.env.cr.flush()
-        before = self.cr.sql_log_count
-        func()
-        self.env.flush_all()
-        self.env.cr.flush()
-        return self.cr.sql_log_count - before
+    queries_until_commit = True
 
     def test_unwatched_writes_add_no_query(self):
         partner = self.p2.with_user(self.rep1)

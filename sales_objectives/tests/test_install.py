@@ -1,7 +1,7 @@
 from odoo.tests import TransactionCase, tagged
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "so_demo")
 class TestInstall(TransactionCase):
     def test_module_installed_with_its_dependencies(self):
         modules = self.env["ir.module.module"].search(

@@ -14,7 +14,7 @@ from odoo.tools.safe_eval import safe_eval
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_leaderboard")
 @freeze_time("2026-03-16 12:00:00")
 class TestLeaderboard(SalesObjectivesCase):
     @classmethod
@@ -240,7 +240,7 @@ class TestLeaderboard(SalesObjectivesCase):
         self.assertFalse(manager_search.xpath("//filter[@name='filter_my_teams']"))
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_leaderboard", "so_tours")
 class TestLeaderboardTour(HttpCase):
     """As a salesperson: the leaderboard opens on this month's ranking of their team,
     names, photos and positions at once; the list has the rows open; the forecast opens
@@ -314,7 +314,7 @@ class TestLeaderboardTour(HttpCase):
         )
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_strip")
 @freeze_time("2026-03-16 12:00:00")
 class TestStrip(SalesObjectivesCase):
     def test_strip_shows_my_current_targets_in_constant_queries(self):

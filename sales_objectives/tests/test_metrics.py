@@ -4,24 +4,12 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import SalesObjectivesCase
+from .common import ActualsMixin, SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_metrics")
 @freeze_time("2026-04-15 12:00:00")
-class TestMetrics(SalesObjectivesCase):
-    def measure(self, kpi, owner, **kwargs):
-        target = self._target(kpi, owner, **kwargs)
-        target.action_refresh()
-        return target
-
-    def assertActual(self, kpi, owner, expected, sample=None, **kwargs):
-        target = self.measure(kpi, owner, **kwargs)
-        self.assertAlmostEqual(target.actual_value, expected, places=2, msg=target.display_name)
-        if sample is not None:
-            self.assertEqual(target.actual_sample, sample, target.display_name)
-        return target
-
+class TestMetrics(ActualsMixin, SalesObjectivesCase):
     def test_won_revenue(self):
         # March in Brussels: L1 1000 + L2 2000 (won at 23:30 local on March 31);
         # L3 was won at 00:30 local on April 1, so it is April's.

@@ -9,7 +9,7 @@ from odoo.tests import RecordCapturer, tagged
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_news")
 @freeze_time("2026-03-16 12:00:00")  # half of March's 22 working days have elapsed
 class TestNews(SalesObjectivesCase):
     @classmethod

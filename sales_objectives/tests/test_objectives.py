@@ -63,7 +63,7 @@ class ObjectivesCase(SalesObjectivesCase):
         return self.schedule(user, **values)
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_objectives")
 @freeze_time("2026-03-16 12:00:00")
 class TestSmart(ObjectivesCase):
     def smart(self, objective):
@@ -182,7 +182,7 @@ class TestSmart(ObjectivesCase):
         self.assertFalse(relationship.is_smart)
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_objectives")
 @freeze_time("2026-03-16 12:00:00")
 class TestActivityFlow(ObjectivesCase):
     def test_schedule_with_objective_then_done_with_outcome(self):
@@ -465,7 +465,7 @@ class TestActivityFlow(ObjectivesCase):
         self.assertNotIn(lead, Lead.search(domain))
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_objectives")
 class TestObjectiveKpis(ObjectivesCase):
     def close(self, day, state, **values):
         with freeze_time(f"{day} 12:00:00"):
@@ -527,7 +527,7 @@ class TestObjectiveKpis(ObjectivesCase):
         self.assertEqual(rep.status, "behind")
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_objectives")
 @freeze_time("2026-03-16 12:00:00")
 class TestObjectiveRightsAndBadInput(ObjectivesCase):
     def test_salespeople_manage_their_own_and_read_their_team(self):
@@ -594,7 +594,7 @@ class TestObjectiveRightsAndBadInput(ObjectivesCase):
             open_objective._record_outcome("partly", -5)
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_objectives")
 @freeze_time("2026-03-16 12:00:00")
 class TestObjectiveHistory(ObjectivesCase):
     """A closed objective is history: its outcome counts in the achievement rate and
@@ -736,7 +736,7 @@ class TestObjectiveHistory(ObjectivesCase):
         self.assertTrue(message.exists())
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_objectives", "so_tours")
 class TestObjectiveTour(HttpCase):
     def test_call_objective_tour(self):
         """A salesperson's flow in Chromium: schedule a call with a SMART objective on an

@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_targets")
 class TestPace(SalesObjectivesCase):
     def refreshed(self, kpi, owner, **kwargs):
         target = self._target(kpi, owner, **kwargs)

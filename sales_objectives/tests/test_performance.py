@@ -2,13 +2,11 @@
 that does not depend on the number of targets (timings are for the benchmark in
 bench/, not for tests)."""
 
-from datetime import date, timedelta
-
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import SalesObjectivesCase
+from .common import QueryCountsMixin, SalesObjectivesCase
 
 # 5 KPIs, 1 company calendar: per KPI a savepoint and one grouped query (whatever the
 # number of targets, periods and time zones), the pipeline and the 12-month history for
@@ -20,46 +18,20 @@ REFRESH_QUERIES = 32
 KPIS = ("won_revenue", "win_rate", "new_leads", "calls_done", "new_customers")
 
 
-@tagged("post_install", "-at_install", "sales_objectives", "is_query_count")
+@tagged("post_install", "-at_install", "sales_objectives", "is_query_count", "so_performance")
 @freeze_time("2026-03-16 12:00:00")
-class TestQueryCounts(SalesObjectivesCase):
-    @classmethod
-    def make_targets(cls, per_kpi, owner):
-        """``per_kpi`` custom-period targets per KPI for ``owner`` (distinct ranges)."""
-        vals = []
-        for kpi in KPIS:
-            for index in range(per_kpi):
-                start = date(2026, 3, 1) - timedelta(days=index)
-                vals.append(
-                    {
-                        "kpi_id": cls.kpi[kpi].id,
-                        "period_type": "custom",
-                        "date_from": start,
-                        "date_to": date(2026, 3, 31),
-                        "target_value": 10.0 + index,
-                        **owner,
-                    }
-                )
-        return cls.env["sales.target"].create(vals)
-
+class TestQueryCounts(QueryCountsMixin, SalesObjectivesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         team = {"owner_type": "team", "team_id": cls.team1.id, "company_id": cls.company_a.id}
         rep = dict(team, owner_type="user", user_id=cls.rep1.id)
-        cls.small = cls.make_targets(1, team) | cls.make_targets(1, rep)  # 10 targets
-        cls.large = cls.make_targets(20, dict(team, team_id=cls.team2.id)) | cls.make_targets(
-            20, dict(rep, user_id=cls.rep3.id, team_id=cls.team2.id)
-        )  # 200 targets
+        cls.small = cls.make_targets(KPIS, 1, team) | cls.make_targets(KPIS, 1, rep)  # 10 targets
+        cls.large = cls.make_targets(KPIS, 20, dict(team, team_id=cls.team2.id)) | cls.make_targets(
+            KPIS, 20, dict(rep, user_id=cls.rep3.id, team_id=cls.team2.id)
+        )
+        # 200 targets
         cls.env.flush_all()
-
-    def queries(self, func):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.cr.sql_log_count
-        func()
-        self.env.flush_all()
-        return self.cr.sql_log_count - before
 
     def test_refresh_queries_do_not_depend_on_the_number_of_targets(self):
         self.assertEqual((len(self.small), len(self.large)), (10, 200))

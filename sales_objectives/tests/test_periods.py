@@ -49,7 +49,7 @@ EXPECTED = {
 LANGS = ("en_US", "fa_IR", "zh_CN", "nl_NL")
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_periods")
 class TestPeriodWords(SalesObjectivesCase):
     @classmethod
     def setUpClass(cls):
@@ -196,7 +196,7 @@ class TestPeriodWords(SalesObjectivesCase):
         self.assertEqual(plan.name, "SO Team 1 · 2026")
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_periods")
 @freeze_time("2026-03-16 12:00:00")
 class TestPeriodHeaders(SalesObjectivesCase):
     """Group headers as the web client gets them (web_read_group), for a team leader:

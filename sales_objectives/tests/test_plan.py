@@ -13,7 +13,7 @@ from odoo.addons.sales_objectives.tools.figures import allocate
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_plans")
 @freeze_time("2026-09-15 12:00:00")
 class TestPlan(SalesObjectivesCase):
     def plan(self, horizon="quarter", date_from="2026-10-01", lines=(), **values):

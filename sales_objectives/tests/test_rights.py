@@ -10,7 +10,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_rights")
 @freeze_time("2026-04-15 12:00:00")
 class TestRights(SalesObjectivesCase):
     @classmethod
@@ -306,7 +306,7 @@ class TestRights(SalesObjectivesCase):
         return self.env["sales.target"].with_user(user).create(vals)
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_rights", "so_tours")
 class TestRulesTours(HttpCase):
     """The screens of targets, walked in Chromium: what the user may not do is not
     offered."""

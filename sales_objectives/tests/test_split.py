@@ -7,7 +7,7 @@ from odoo.tests import Form, RecordCapturer, tagged
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_targets")
 @freeze_time("2026-04-15 12:00:00")
 class TestSplit(SalesObjectivesCase):
     def split(self, target, method="equal", weights=None, remainder=None, **values):

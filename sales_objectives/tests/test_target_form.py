@@ -14,7 +14,7 @@ from .common import SalesObjectivesCase
 ONCHANGE_LOGGER = "odoo.tests.form.onchange"
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_targets")
 @freeze_time("2026-09-15 12:00:00")
 class TestTargetPeriodForm(SalesObjectivesCase):
     """Typing a day in a period's form gives the period that contains it, on screen
@@ -77,7 +77,7 @@ class TestTargetPeriodForm(SalesObjectivesCase):
         )
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_targets")
 @freeze_time("2026-04-15 12:00:00")
 class TestNothingToReach(SalesObjectivesCase):
     """A confirmed target of 0 (higher is better) would be achieved before anything is
@@ -187,7 +187,7 @@ class TestNothingToReach(SalesObjectivesCase):
         self.assertEqual(action["params"]["type"], "warning")
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_targets")
 @freeze_time("2026-04-15 12:00:00")
 class TestValueFarFromHistory(SalesObjectivesCase):
     """A value far from the owner's record over the 12 months before the period is
@@ -239,7 +239,7 @@ class TestValueFarFromHistory(SalesObjectivesCase):
             form.target_value = 1_000_000_000
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_targets")
 @freeze_time("2026-04-15 12:00:00")
 class TestRefusalsInTheTargetsUnits(SalesObjectivesCase):
     def test_stretch_below_the_target_in_the_targets_units(self):
@@ -255,7 +255,7 @@ class TestRefusalsInTheTargetsUnits(SalesObjectivesCase):
             self._target("cycle_days", self.team1, value=30, stretch_value=40)
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_targets", "so_tours")
 class TestTargetFormTours(HttpCase):
     """The target form walked in Chromium: the dates on screen are those saved."""
 

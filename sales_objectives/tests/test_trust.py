@@ -21,7 +21,7 @@ def broken(*args, **kwargs):
     raise ValueError("simulated failure: relation so_secret does not exist")
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_targets")
 class TestFigures(SalesObjectivesCase):
     def uneven_calendar(self):
         """Company A works Monday-Thursday 8 h, Friday 4 h (Brussels)."""
@@ -315,7 +315,7 @@ class TestFigures(SalesObjectivesCase):
         self.assertTrue(deals.split_mismatch)
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
 class TestRefresh(SalesObjectivesCase):
     @freeze_time("2026-04-15 12:00:00")
     def test_11_refresh_button_keeps_what_it_measured(self):
@@ -415,7 +415,7 @@ class TestRefresh(SalesObjectivesCase):
             self.kpi["win_rate"].with_user(self.rep1).read(["last_error"])
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_targets")
 @freeze_time("2026-04-15 12:00:00")
 class TestIntegrity(SalesObjectivesCase):
     def closed_team_target(self):

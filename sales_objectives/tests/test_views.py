@@ -75,7 +75,7 @@ WALK = """
 """
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_screens", "so_tours")
 class TestEveryView(HttpCase):
     """Opens every window action of the add-ons in every view as each demo role."""
 

@@ -1,23 +1,22 @@
 """The incremental refresh sees every change of orders and invoices made through
 Odoo: after each, an incremental pass gives exactly the figures of a full pass."""
 
-import json
-
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.sales_objectives.tools.refresh_state import STORED_FIGURES
+from odoo.addons.sales_objectives.tests.common import (
+    IncrementalEqualsFullMixin,
+    QueryCountsMixin,
+)
 
 from .common import SALE_KPIS, SaleObjectivesCase
 
-NAMES = [name for name, _type in STORED_FIGURES]
 
-
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
 @freeze_time("2026-03-20 12:00:00")
-class TestSaleIncremental(SaleObjectivesCase):
+class TestSaleIncremental(IncrementalEqualsFullMixin, SaleObjectivesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -38,37 +37,6 @@ class TestSaleIncremental(SaleObjectivesCase):
                 )
         cls.targets = targets
         cls._archive_other_targets(targets)
-
-    def figures(self):
-        self.env.flush_all()
-        self.env.cr.execute(
-            f"SELECT id, {', '.join(NAMES)} FROM sales_target WHERE id = ANY(%s) ORDER BY id",
-            [self.targets.ids],
-        )
-        return {
-            row[0]: [round(v, 6) if isinstance(v, float) else v for v in row[1:]]
-            for row in self.env.cr.fetchall()
-        }
-
-    def full(self):
-        self.env["sales.kpi.engine"].refresh(self.targets.exists(), complete=True)
-        return self.figures()
-
-    def check(self, change):
-        before = self.full()
-        change()
-        self.env["sales.kpi.refresh"]._incremental_pass("2999-01-01")
-        incremental = self.figures()
-        self.assertTrue(incremental != before, "the change should move some figure")
-        expected = self.full()
-        differences = [
-            (target_id, name, incremental[target_id][i], value[i])
-            for target_id, value in expected.items()
-            for i, name in enumerate(NAMES)
-            if incremental[target_id][i] != value[i]
-        ]
-        self.assertFalse(differences, "incremental and full refresh disagree")
-        self.assertFalse(self.env["sales.kpi.change"].search_count([]), "the log is consumed")
 
     def test_order_confirmed(self):
         # P4 orders again (O9 in February): a repeat customer, retained, cross-sold
@@ -119,7 +87,7 @@ class TestSaleIncremental(SaleObjectivesCase):
         )
 
 
-class SaleWatchCase(SaleObjectivesCase):
+class SaleWatchCase(IncrementalEqualsFullMixin, SaleObjectivesCase):
     """Sales KPIs whose filters and categories read beyond the orders and invoices.
     P2 is in France. Office is a category of its own; Furniture and Services are not
     under it."""
@@ -194,79 +162,8 @@ class SaleWatchCase(SaleObjectivesCase):
         cls.targets = targets
         cls._archive_other_targets(targets)
 
-    def figures(self):
-        self.env.flush_all()
-        self.env.cr.execute(
-            f"SELECT id, {', '.join(NAMES)} FROM sales_target WHERE id = ANY(%s) ORDER BY id",
-            [self.targets.ids],
-        )
-        return {
-            row[0]: [round(v, 6) if isinstance(v, float) else v for v in row[1:]]
-            for row in self.env.cr.fetchall()
-        }
 
-    def full(self):
-        self.env["sales.kpi.engine"].refresh(self.targets.exists(), complete=True)
-        return self.figures()
-
-    def scheduled(self):
-        """The scheduled job as the cron runs it between two daily full passes: an
-        incremental pass over the changes logged since."""
-        today = self.env["res.company"].search([])._sales_today()
-        state = {
-            "full_day": {str(company_id): str(day) for company_id, day in today.items()},
-            "full_start": "2999-01-01",
-            "since": "2999-01-01",
-        }
-        Param = self.env["ir.config_parameter"]
-        Param.set_param("sales_objectives.refresh_state", json.dumps(state))
-        self.env["sales.target"]._cron_refresh_actuals()
-        state = json.loads(Param.get_param("sales_objectives.refresh_state"))
-        self.assertEqual(state["full_start"], "2999-01-01", "an incremental pass")
-
-    def actual(self, kpi, owner, month="2026-03-01", period="month"):
-        field = {"res.users": "user_id", "crm.team": "team_id", "res.company": "company_id"}
-        owner_type = {"res.users": "user", "crm.team": "team", "res.company": "company"}
-        target = self.targets.filtered(
-            lambda t: t.kpi_id == kpi
-            and t.period_type == period
-            and str(t.date_from) == month
-            and t.owner_type == owner_type[owner._name]
-            and t[field[owner._name]] == owner
-        )
-        target.ensure_one()
-        return target.actual_value
-
-    def check(self, change):
-        """Full pass, scheduled job (it consumes the changes made so far), ``change``
-        (through the ORM, as a user), scheduled job: the figures of a full refresh, and
-        the change moved some of them."""
-        before = self.full()
-        self.scheduled()
-        self.assertFalse(self.env["sales.kpi.change"].search_count([]), "the log is consumed")
-        self.assertEqual(self.figures(), before)
-        change()
-        self.scheduled()
-        scheduled = self.figures()
-        self.assertTrue(scheduled != before, "the change should move some figure")
-        expected = self.full()
-        differences = [
-            (
-                self.env["sales.target"].browse(target_id).display_name,
-                name,
-                scheduled[target_id][i],
-                value[i],
-            )
-            for target_id, value in expected.items()
-            for i, name in enumerate(NAMES)
-            if scheduled[target_id][i] != value[i]
-        ]
-        self.assertFalse(differences, "the scheduled pass and a full refresh disagree")
-        self.assertFalse(self.env["sales.kpi.change"].search_count([]), "the log is consumed")
-        self.env.invalidate_all()
-
-
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
 @freeze_time("2026-03-20 12:00:00")
 class TestSaleIncrementalWatch(SaleWatchCase):
     """What the filters and categories of the sales KPIs read beyond the orders and
@@ -363,21 +260,14 @@ class TestSaleIncrementalWatch(SaleWatchCase):
         self.assertEqual(self.actual(self.kpi["customers_served"], self.company_a), 0)
 
 
-@tagged("post_install", "-at_install", "sales_objectives", "is_query_count")
+@tagged("post_install", "-at_install", "sales_objectives", "is_query_count", "so_refresh")
 @freeze_time("2026-03-20 12:00:00")
-class TestSaleWatchQueries(SaleWatchCase):
+class TestSaleWatchQueries(QueryCountsMixin, SaleWatchCase):
     """A write of a product field no KPI reads adds no query, nor does the watch add
     any to the writes of order lines; a product moved to another category adds one
     statement when the transaction ends."""
 
-    def queries(self, func):
-        self.env.flush_all()
-        self.env.cr.flush()
-        before = self.cr.sql_log_count
-        func()
-        self.env.flush_all()
-        self.env.cr.flush()
-        return self.cr.sql_log_count - before
+    queries_until_commit = True
 
     def test_unwatched_writes_add_no_query(self):
         template = self.consulting.product_tmpl_id.with_user(self.manager)

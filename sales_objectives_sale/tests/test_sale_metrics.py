@@ -6,30 +6,14 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
+from odoo.addons.sales_objectives.tests.common import ActualsMixin
+
 from .common import SaleObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_metrics")
 @freeze_time("2026-04-15 12:00:00")
-class TestSaleMetrics(SaleObjectivesCase):
-    def measure(self, kpi, owner, **kwargs):
-        target = self._target(kpi, owner, **kwargs)
-        target.action_refresh()
-        return target
-
-    def assertActual(self, kpi, owner, expected, sample=None, **kwargs):
-        target = self.measure(kpi, owner, **kwargs)
-        self.assertAlmostEqual(target.actual_value, expected, places=2, msg=target.display_name)
-        if sample is not None:
-            self.assertEqual(target.actual_sample, sample, target.display_name)
-        # the scheduled full pass measures it with scans of whole tables, where the
-        # Refresh of a salesperson's or team's targets probes each order: same figures
-        self.env["sales.kpi.engine"].refresh(target, complete=True)
-        self.assertAlmostEqual(target.actual_value, expected, places=2, msg=target.display_name)
-        if sample is not None:
-            self.assertEqual(target.actual_sample, sample, target.display_name)
-        return target
-
+class TestSaleMetrics(ActualsMixin, SaleObjectivesCase):
     def kpi_with(self, metric, **values):
         return self.env["sales.kpi"].create({"name": f"SO {metric}", "metric": metric, **values})
 

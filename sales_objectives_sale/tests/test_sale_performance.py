@@ -1,11 +1,11 @@
 """Hot path: refreshing targets on the bridge's metrics takes a number of queries that
 does not depend on the number of targets."""
 
-from datetime import date, timedelta
-
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+
+from odoo.addons.sales_objectives.tests.common import QueryCountsMixin
 
 from .common import SALE_KPIS, SaleObjectivesCase
 
@@ -19,44 +19,21 @@ from .common import SALE_KPIS, SaleObjectivesCase
 REFRESH_QUERIES = 39
 
 
-@tagged("post_install", "-at_install", "sales_objectives", "is_query_count")
+@tagged("post_install", "-at_install", "sales_objectives", "is_query_count", "so_performance")
 @freeze_time("2026-03-16 12:00:00")
-class TestSaleQueryCounts(SaleObjectivesCase):
-    @classmethod
-    def make_targets(cls, per_kpi, owner):
-        vals = []
-        for kpi in SALE_KPIS:
-            for index in range(per_kpi):
-                vals.append(
-                    {
-                        "kpi_id": cls.kpi[kpi].id,
-                        "period_type": "custom",
-                        "date_from": date(2026, 3, 1) - timedelta(days=index),
-                        "date_to": date(2026, 3, 31),
-                        "target_value": 10.0 + index,
-                        **owner,
-                    }
-                )
-        return cls.env["sales.target"].create(vals)
-
+class TestSaleQueryCounts(QueryCountsMixin, SaleObjectivesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         team = {"owner_type": "team", "team_id": cls.team1.id, "company_id": cls.company_a.id}
         rep = dict(team, owner_type="user", user_id=cls.rep1.id)
-        cls.small = cls.make_targets(1, team) | cls.make_targets(1, rep)  # 20 targets
-        cls.large = cls.make_targets(20, dict(team, team_id=cls.team2.id)) | cls.make_targets(
-            20, dict(rep, user_id=cls.rep3.id, team_id=cls.team2.id)
-        )  # 400 targets
+        kpis = SALE_KPIS
+        cls.small = cls.make_targets(kpis, 1, team) | cls.make_targets(kpis, 1, rep)  # 20 targets
+        cls.large = cls.make_targets(kpis, 20, dict(team, team_id=cls.team2.id)) | cls.make_targets(
+            kpis, 20, dict(rep, user_id=cls.rep3.id, team_id=cls.team2.id)
+        )
+        # 400 targets
         cls.env.flush_all()
-
-    def queries(self, func):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.cr.sql_log_count
-        func()
-        self.env.flush_all()
-        return self.cr.sql_log_count - before
 
     def test_refresh_queries_do_not_depend_on_the_number_of_targets(self):
         self.assertEqual((len(self.small), len(self.large)), (20, 400))

@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from .common import SaleObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_rights")
 @freeze_time("2026-04-15 12:00:00")
 class TestSaleRights(SaleObjectivesCase):
     @classmethod

@@ -12,7 +12,7 @@ from odoo.tests import tagged
 from .common import SaleObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_screens")
 @freeze_time("2026-03-16 12:00:00")
 class TestTeamCard(SaleObjectivesCase):
     def test_one_invoicing_figure_per_team_card(self):

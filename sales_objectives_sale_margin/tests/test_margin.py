@@ -5,12 +5,13 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from odoo.addons.sales_objectives.tests.common import ActualsMixin
 from odoo.addons.sales_objectives_sale.tests.common import SaleObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_metrics")
 @freeze_time("2026-04-15 12:00:00")
-class TestMargin(SaleObjectivesCase):
+class TestMargin(ActualsMixin, SaleObjectivesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -22,12 +23,6 @@ class TestMargin(SaleObjectivesCase):
         for product, cost in ((cls.desk, 60), (cls.chair, 30), (cls.consulting, 120)):
             product.with_company(company or cls.company_a).standard_price = cost
         return super()._order(user, team, partner, confirmed, lines, pricelist, company)
-
-    def assertActual(self, kpi, owner, expected, **kwargs):
-        target = self._target(kpi, owner, **kwargs)
-        target.action_refresh()
-        self.assertAlmostEqual(target.actual_value, expected, places=2, msg=target.display_name)
-        return target
 
     def test_margin(self):
         # O2: desk 450 - 60 + consulting 300 - 120 = 570; O4: 300 EUR - 120 USD cost
