@@ -24,6 +24,7 @@ from . import (
     test_screens,
     test_split,
     test_target_form,
+    test_tools,
     test_trust,
     test_views,
 )
