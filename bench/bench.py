@@ -1,4 +1,4 @@
-"""Benchmark of the target refresh (README, "Performance").
+"""Benchmark of the target refresh (docs/performance.md).
 
 For a full refresh of every target of the database it prints: wall time (median of 5
 runs after a warm-up), SQL query count and peak memory of

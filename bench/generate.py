@@ -2,7 +2,7 @@
 seeded sales organisation, fast: users, teams and targets through the ORM, opportunities,
 customers and done-activity messages with COPY, rows as the ORM would write them.
 
-Workloads (README, "Performance"):
+Workloads (docs/performance.md):
   W1: 200 salespeople in 20 teams, 1,000,000 opportunities over 3 years (a third won,
       a third lost, a third open) in two companies and currencies, 3,000,000
       done-activity messages, targets for every salesperson and team for the 12 months,

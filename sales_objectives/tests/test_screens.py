@@ -16,7 +16,7 @@ from odoo.tools import format_amount, formatLang
 from .common import SalesObjectivesCase
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_screens")
 class TestScreens(SalesObjectivesCase):
     def arch(self, user, view_type):
         return etree.fromstring(
@@ -42,8 +42,8 @@ class TestScreens(SalesObjectivesCase):
             ).execute()
 
     def test_02b_thresholds_are_checked_as_typed(self):
-        """The README says the thresholds are checked as typed: a warning at once (and
-        still a refusal on save)."""
+        """docs/configuration.md says the thresholds are checked as typed: a warning at
+        once (and still a refusal on save)."""
         form = Form(self.env["res.config.settings"].with_company(self.company_a))
         with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logged:
             form.sales_target_on_track = 50
@@ -429,7 +429,7 @@ class TestScreens(SalesObjectivesCase):
         self.assertEqual(archived.actual_value, 3000)
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_objectives", "so_screens")
 @freeze_time("2026-03-16 12:00:00")
 class TestObjectiveScreens(SalesObjectivesCase):
     @classmethod
@@ -544,7 +544,7 @@ class TestObjectiveScreens(SalesObjectivesCase):
                 self.assertIn(word, objective.product_id.name, xmlid)
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_screens", "so_tours")
 class TestRoleTours(HttpCase):
     """The screens walked in Chromium by a salesperson and by a team leader."""
 
@@ -665,17 +665,17 @@ class TestRoleTours(HttpCase):
         )
 
 
-@tagged("post_install", "-at_install", "sales_objectives")
+@tagged("post_install", "-at_install", "sales_objectives", "so_docs")
 class TestReadmeScreenshots(TransactionCase):
     """Every screenshot the README shows is taken by scripts/screenshots (as a named
-    demo user), and the script takes no picture the README does not show."""
+    demo user), and the script takes no picture the README does not show. The guides
+    in docs/ show some of them again, each as the login it names too."""
 
     def test_screenshot_script_covers_the_readme(self):
         root = Path(__file__).resolve().parents[2]
         readme, script = root / "README.md", root / "scripts" / "screenshots.py"
         if not (readme.exists() and script.exists()):
             self.skipTest("not run from the repository (an installed package)")
-        shown = set(re.findall(r"\(docs/images/([\w.-]+\.png)\)", readme.read_text()))
         shots = next(
             node.value
             for node in ast.parse(script.read_text()).body
@@ -685,12 +685,16 @@ class TestReadmeScreenshots(TransactionCase):
         for shot in shots.elts:
             name, login = (ast.literal_eval(element) for element in shot.elts[:2])
             taken[name] = login
+        picture = re.compile(r"\((?:docs/)?images/([\w.-]+\.png)\)")
+        shown = set(picture.findall(readme.read_text()))
         self.assertTrue(shown)
         self.assertEqual(shown, set(taken), "README images and scripts/screenshots.py differ")
-        text = readme.read_text()
-        for name, login in taken.items():
-            self.assertTrue((root / "docs" / "images" / name).exists(), name)
-            # the login the picture was taken as is named just before it
-            before = text[: text.index(f"(docs/images/{name})")][-1500:]
-            named = re.findall(r"[Ll]ogin `(\w+)`", before)
-            self.assertEqual(named[-1:], [login], f"{name}: taken as {login}")
+        for page in [readme, *sorted((root / "docs").glob("*.md"))]:
+            text = page.read_text()
+            for match in picture.finditer(text):
+                name = match.group(1)
+                self.assertIn(name, taken, f"{page.name} shows a picture no script takes")
+                self.assertTrue((root / "docs" / "images" / name).exists(), name)
+                # the login the picture was taken as is named just before it
+                named = re.findall(r"[Ll]ogin `(\w+)`", text[: match.start()][-1500:])
+                self.assertEqual(named[-1:], [taken[name]], f"{page.name}, {name}")
