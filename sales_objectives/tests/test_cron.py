@@ -7,8 +7,8 @@ from psycopg2 import errors
 from odoo import fields
 from odoo.tests import tagged
 
+from ..engine.state import STORED_FIGURES
 from ..tools.job import MAX_TRIES, run_again_on_conflict
-from ..tools.refresh_state import STORED_FIGURES
 from .common import SalesObjectivesCase
 
 NAMES = [name for name, _type in STORED_FIGURES]

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from odoo.addons.sales_objectives.tools.refresh_state import STORED_FIGURES
+from odoo.addons.sales_objectives.engine.state import STORED_FIGURES
 
 from .common import SalesObjectivesCase
 

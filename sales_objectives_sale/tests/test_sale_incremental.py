@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.sales_objectives.tools.refresh_state import STORED_FIGURES
+from odoo.addons.sales_objectives.engine.state import STORED_FIGURES
 
 from .common import SALE_KPIS, SaleObjectivesCase
 
