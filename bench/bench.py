@@ -27,7 +27,7 @@ import time
 from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# the figures the engine stores (same order as tools/refresh_state.py)
+# the figures the engine stores (same order as sales_objectives/engine/state.py)
 STORED_FIGURES = [
     ("actual_value", "float8"),
     ("actual_sample", "int4"),

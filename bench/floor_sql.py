@@ -23,7 +23,7 @@ and every opportunity has a company, so nothing is converted; KPI filters are em
   ``DISTINCT ON``; the customers of each owner x month (one scan, grouped by customer
   too, shared by customers served, retention and churn), their union over a target's
   months in Python, retention and churn against the previous period's.
-- The derived figures with the same pure function as the engine (tools/figures.py),
+- The derived figures with the same pure function as the engine (engine/figures.py),
   and one UPDATE of the targets whose figures changed, each column sent as one text
   array literal.
 """
@@ -34,9 +34,9 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo.addons.sales_objectives.tools import figures
-from odoo.addons.sales_objectives.tools.buckets import _utc, previous_period
-from odoo.addons.sales_objectives.tools.refresh_state import STORED_FIGURES
+from odoo.addons.sales_objectives.engine import figures
+from odoo.addons.sales_objectives.engine.buckets import _utc, previous_period
+from odoo.addons.sales_objectives.engine.state import STORED_FIGURES
 
 HISTORY_DAYS = 365
 
@@ -540,7 +540,7 @@ class Floor:
                 continue
             first = min(t[6] for t in mine)
             last = max(t[7] for t in mine)
-            days = sorted(engine._working_days(calendar_id, cid, first, last))
+            days = sorted(engine.working_days(calendar_id, cid, first, last))
             today = self.today[cid]
             for t in mine:
                 if today < t[6]:

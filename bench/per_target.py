@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytz
 
-from odoo.addons.sales_objectives.tools.buckets import previous_period
+from odoo.addons.sales_objectives.engine.buckets import previous_period
 from odoo.addons.sales_objectives.tools.periods import local_day_start_utc
 
 SALE_METRICS = {

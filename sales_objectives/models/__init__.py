@@ -16,7 +16,6 @@ from . import (
     sales_kpi_change,
     sales_kpi_engine,
     sales_kpi_incremental,
-    sales_kpi_metric,
     sales_kpi_watch,
     sales_objective,
     sales_objective_team,

@@ -184,7 +184,7 @@ class SalesContest(models.Model):
         engine = self.env["sales.kpi.engine"].sudo()
         for contest in self.sudo():
             users = contest.participant_ids
-            measured = engine._measure_users(
+            measured = engine.measure_users(
                 contest, users, contest.date_from, contest.date_to, with_sample=True
             )
             additive = contest.kpi_id._metric_definition()["additive"]

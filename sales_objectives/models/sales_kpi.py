@@ -1,4 +1,5 @@
 import ast
+import dataclasses
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -14,37 +15,6 @@ DIRECTIONS = [
     ("higher", "Higher is better"),
     ("lower", "Lower is better"),
 ]
-# how a metric's sums combine into its actual: a sum, a ratio of two sums, a share (in
-# percent) of one sum in another, a rate 100 c0 / (c0 + c1); or, for the metrics of
-# distinct customers, their number, their retention from the previous period (percent)
-# or the number lost since it
-DISTINCT_COMBINES = ("distinct", "retention", "churn")
-
-
-def metric_definition(
-    unit,
-    combine="sum",
-    money=(),
-    direction="higher",
-    pipeline=None,
-    customers=False,
-    model="crm.lead",
-    is_date=False,
-):
-    """The definition of a base metric (see ``SalesKpi._metric_definitions``)."""
-    return dict(
-        unit=unit,
-        direction=direction,
-        combine=combine,
-        money=money,
-        additive=combine in ("sum", "distinct"),
-        pipeline=pipeline,
-        customers=customers,
-        model=model,
-        distinct=combine in DISTINCT_COMBINES,
-        lookback=combine in ("retention", "churn"),
-        is_date=is_date,
-    )
 
 
 class SalesKpi(models.Model):
@@ -133,8 +103,8 @@ class SalesKpi(models.Model):
         for kpi in self:
             definition = definitions.get(kpi.metric)
             if definition and (kpi.metric != "manual" or not kpi.unit):
-                kpi.unit = definition["unit"]
-                kpi.direction = definition["direction"]
+                kpi.unit = definition.unit
+                kpi.direction = definition.direction
 
     @api.depends("metric")
     def _compute_is_manual(self):
@@ -182,7 +152,7 @@ class SalesKpi(models.Model):
     def _check_unit(self):
         definitions = self._metric_definitions()
         for kpi in self:
-            if kpi.metric != "manual" and kpi.unit != definitions[kpi.metric]["unit"]:
+            if kpi.metric != "manual" and kpi.unit != definitions[kpi.metric].unit:
                 raise ValidationError(
                     self.env._(
                         "The KPI “%(kpi)s” measures %(metric)s, whose unit cannot be changed.",
@@ -221,7 +191,7 @@ class SalesKpi(models.Model):
         """The model the KPI's filter applies to: the records its metric counts."""
         self.ensure_one()
         definition = self._metric_definitions().get(self.metric)
-        return definition["model"] if definition else "crm.lead"
+        return definition.model if definition else "crm.lead"
 
     def _get_filter_domain(self):
         """The KPI's filter as a domain on the records its metric counts (leads and
@@ -257,47 +227,18 @@ class SalesKpi(models.Model):
 
     @api.model
     def _metric_definitions(self):
-        """How each base metric is measured and combined.
-
-        - unit and direction: what the KPI shows, and whether lower is better;
-        - combine: ``sum`` (the first component), ``ratio`` (c0 / c1),
-          ``percent`` (100 c0 / c1) or ``rate`` (100 c0 / (c0 + c1)) of the sums
-          measured per owner and day;
-        - money: indexes of the components that are amounts (converted);
-        - additive: the value grows over the period (pace and run-rate apply): the sums;
-        - pipeline: ``amount`` or ``count`` when the open pipeline projects it;
-        - customers: whether a deal counts depends on its customer's other deals (the
-          incremental refresh then re-measures the customer's deals too);
-        - model: the records counted, which the KPI's filter applies to; ``is_date``:
-          they are dated by a date (an invoice date), not a moment in time;
-        - distinct (combines ``distinct``, ``retention``, ``churn``): the metric counts
-          distinct customers (its query names them), not sums; ``lookback``: it compares
-          them with the previous period of the same length.
-
-        Another add-on adds a metric by extending this method (``metric_definition``),
-        the ``metric`` selection and the engine (a ``_query_<metric>`` method).
-        """
-        metric = metric_definition
-        return {
-            "won_revenue": metric("money", money=(0,), pipeline="amount"),
-            "won_count": metric("count", pipeline="count"),
-            "new_leads": metric("count"),
-            "new_opportunities": metric("count"),
-            "pipeline_created": metric("money", money=(0,)),
-            "win_rate": metric("percent", "rate"),
-            "avg_deal_size": metric("money", "ratio", money=(0,)),
-            "cycle_days": metric("days", "ratio", direction="lower"),
-            "activities_done": metric("count"),
-            "new_customers": metric("count", customers=True),
-            "repeat_revenue_share": metric("percent", "percent", money=(0, 1), customers=True),
-            "objective_achievement_rate": metric("percent", "percent"),
-            "smart_coverage": metric("percent", "percent"),
-            "manual": metric("count"),
-        }
+        """{metric: MetricDefinition} (engine/metrics.py) of every base metric: those
+        registered with their query builder in the engine (``@metric``), and
+        ``manual``. An add-on adds a metric there, and to the ``metric`` selection
+        (docs/extending.md)."""
+        return self.env["sales.kpi.engine"].metric_definitions()
 
     def _metric_definition(self):
+        """The MetricDefinition of the KPI's metric; a manual KPI adds up over the
+        period when it counts or sums (money, count) and higher is better."""
         self.ensure_one()
-        definition = dict(self._metric_definitions()[self.metric])
+        definition = self._metric_definitions()[self.metric]
         if self.metric == "manual":
-            definition["additive"] = self.unit in ("money", "count") and self.direction == "higher"
+            additive = self.unit in ("money", "count") and self.direction == "higher"
+            definition = dataclasses.replace(definition, additive=additive)
         return definition

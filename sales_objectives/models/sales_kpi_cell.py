@@ -141,15 +141,12 @@ class SalesKpiCellSource(models.Model):
 
     @api.model
     def _set(self, name, signature):
-        """Records ``signature`` for ``name`` (None: the source is not kept)."""
+        """Records ``signature`` for ``name``."""
         self.env.cr.execute(SQL("DELETE FROM sales_kpi_cell_source WHERE name = %s", name))
-        if signature is None:
-            self.env.cr.execute(SQL("DELETE FROM sales_kpi_cell WHERE source = %s", name))
-        else:
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO sales_kpi_cell_source (name, signature) VALUES (%s, %s)",
-                    name,
-                    signature,
-                )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO sales_kpi_cell_source (name, signature) VALUES (%s, %s)",
+                name,
+                signature,
             )
+        )

@@ -1,7 +1,8 @@
 """The refresh engine: measures and stores the figures of many targets at once.
 
 Per KPI, one grouped SQL statement reads the CRM records over the span of the
-targets being refreshed (the metric's query, sales_kpi_metric.py), dates each record
+targets being refreshed (the metric's query: the builder registered for it with
+``@metric``, at the end of this file), dates each record
 once in its company's time zone and sums its components per owner (sales team,
 salesperson, company) and bucket: local months when every period is made of whole
 months, else local days (tools/buckets.py). Team and company totals are added up from
@@ -11,6 +12,13 @@ local day. The open pipeline takes one scan per KPI filter, the owners' 12-month
 history two buckets per owner (before this month, and this month). Only the targets
 whose figures changed are written. The number of queries depends on the KPIs, not on
 the number of targets or periods.
+
+The plain parts live in the ``engine`` package (no ORM): the per-run state and the
+rows (engine/state.py), buckets, cells, rates, figures, news and the metric registry
+(engine/metrics.py). Other code calls only the public methods of this model (names
+without an underscore): ``refresh``, ``measure_kpi``, ``measure_users``, ``burnup``,
+``counted_records``, ``metric_definitions``, ``working_days``, ``kpi_fields``;
+``scripts/check_engine_api.py`` (run by ``scripts/test`` with the linters) says so.
 """
 
 import bisect
@@ -22,15 +30,20 @@ import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.lru import LRU
 
-from ..tools import figures
-from ..tools.buckets import BucketPlan, Series, previous_period, scaled
-from ..tools.rates import RateTable
-from ..tools.refresh_state import (
+from ..engine import figures, metrics
+from ..engine.buckets import BucketPlan, previous_period
+from ..engine.cells import DistinctSets, Measured, owner_key, ranges
+from ..engine.metrics import MetricDefinition, MetricQuery, metric
+from ..engine.news import milestone_news, same_figures, status_news
+from ..engine.rates import RateTable
+from ..engine.state import (
     STORED_FIGURES,
     CompanyClock,
+    OwnerPeriod,
     RefreshState,
     TargetRow,
 )
@@ -38,17 +51,15 @@ from ..tools.refresh_state import (
 _logger = logging.getLogger(__name__)
 
 HISTORY_DAYS = 365
-# how bad each status is: a target turning worse, to at risk or behind, is announced
-STATUS_RANK = {"achieved": 0, "on_track": 1, "at_risk": 2, "behind": 3}
-# milestones of the actual, in percent of the target; the stretch value is 101
-MILESTONES = (50, 90, 100)
-STRETCH = 101
+DAY = timedelta(days=1)
+# which logged moment of a lead dates it, by the field that dates it
+LEAD_MOMENTS = {"create_date": 1, "date_conversion": 2, "date_closed": 3, "date_deadline": 4}
 # A refresh of at most this many owners reads only their records; a larger one reads
 # every record of the span (filtering on hundreds of owners costs more than it saves).
 OWNER_FILTER_MAX = 64
 # Up to this many targets are written through the primary key (_write_figures).
 FEW_ROWS = 10000
-# The working days of a calendar over a span, per process (_working_days).
+# The working days of a calendar over a span, per process (working_days).
 WORKING_DAYS = LRU(256)
 # Figures compared to decide whether a target is written again.
 FIGURE_NAMES = [name for name, _type in STORED_FIGURES]
@@ -56,112 +67,6 @@ FIGURE_NAMES = [name for name, _type in STORED_FIGURES]
 FLOAT_FIGURES = FIGURE_NAMES[2:-3]
 # no figure (nothing measured: a rate without deals) is stored as NULL, not 0
 NULLABLE_FIGURES = frozenset({"attainment"})
-
-
-def _ranges(numbers):
-    """Consecutive runs of sorted ``numbers``: [(first, last)]."""
-    runs = []
-    for number in numbers:
-        if runs and number == runs[-1][1] + 1:
-            runs[-1][1] = number
-        else:
-            runs.append([number, number])
-    return [tuple(run) for run in runs]
-
-
-def _owner_key(row, period=False):
-    """What a target's owner-level figures depend on: its owner, company and currency
-    (and its period): targets with the same key share them."""
-    key = (row.owner_type, row.team_id, row.user_id, row.company_id, row.currency_id)
-    return (*key, row.date_from, row.date_to) if period else key
-
-
-class Measured:
-    """The cells of one metric query (components summed per team, salesperson,
-    company and bucket of a plan), as running totals per owner and company."""
-
-    def __init__(self, plan, width, rows, kinds):
-        self.plan = plan
-        self.width = width
-        size = len(plan.labels)
-        self.size = size
-        self.cells = cells = defaultdict(dict)  # (kind, owner, company) -> {bucket: comps}
-        self.team_companies = defaultdict(set)
-        self.raw = raw = []  # (team, user, company, bucket, comps) in the plan
-        by_team, by_user, by_company = ("team" in kinds, "user" in kinds, "company" in kinds)
-
-        def add(key, bucket, comps):
-            by_bucket = cells[key]
-            current = by_bucket.get(bucket)
-            by_bucket[bucket] = (
-                comps if current is None else [a + b for a, b in zip(current, comps)]
-            )
-
-        for team, user, company, bucket, *comps in rows:
-            if not bucket or not 1 <= bucket <= size:
-                continue
-            raw.append((team, user, company, bucket, comps))
-            if team and by_team:
-                add(("team", team, company), bucket, comps)
-                self.team_companies[team].add(company)
-            if user and by_user:
-                add(("user", user, company), bucket, comps)
-            if company and by_company:
-                add(("company", company, company), bucket, comps)
-        self._series = {}
-
-    def series(self, key, convert=None):
-        """Running totals of ``key``'s cells; ``convert`` = (money indexes, factor of a
-        bucket, cache key) converts the amounts bucket by bucket."""
-        cache = (key, convert[2] if convert else None)
-        found = self._series.get(cache)
-        if found is None:
-            cells = self.cells.get(key, {})
-            if convert:
-                cells = scaled(cells, convert[0], convert[1])
-            found = self._series[cache] = Series(cells, self.size, self.width)
-        return found
-
-    def keys_of(self, row):
-        """The cell keys of ``row``'s owner: a team's records in any company, a
-        salesperson's and a company's in the target's company."""
-        if row.owner_type == "team":
-            return [("team", row.team_id, c) for c in sorted(self.team_companies[row.team_id])]
-        if row.owner_type == "user":
-            return [("user", row.user_id, row.company_id)]
-        return [("company", row.company_id, row.company_id)]
-
-
-class DistinctSets:
-    """The customers of one metric query per owner, company and bucket of a plan: the
-    customers of a target are the union over its buckets (a customer ordering in two
-    months of a quarter counts once)."""
-
-    def __init__(self, plan, rows):
-        self.plan = plan
-        self.sets = defaultdict(lambda: defaultdict(set))  # key -> {bucket: customers}
-        self.team_companies = defaultdict(set)
-        size = len(plan.labels)
-        for team, user, company, bucket, customer in rows:
-            if not bucket or not 1 <= bucket <= size or not customer:
-                continue
-            if team:
-                self.sets[("team", team, company)][bucket].add(customer)
-                self.team_companies[team].add(company)
-            if user:
-                self.sets[("user", user, company)][bucket].add(customer)
-            if company:
-                self.sets[("company", company, company)][bucket].add(customer)
-
-    def customers(self, row, date_from, date_to):
-        """The customers of ``row``'s owner from ``date_from`` to ``date_to``."""
-        i, j = self.plan.index_range(date_from, date_to)
-        found = set()
-        for key in Measured.keys_of(self, row):
-            by_bucket = self.sets.get(key, {})
-            for bucket in range(i, j + 1):
-                found |= by_bucket.get(bucket, set())
-        return found
 
 
 # a Refresh reading at most this many salespeople's or teams' records uses the
@@ -212,17 +117,13 @@ class SalesKpiEngine(models.AbstractModel):
             state.periods = periods if periods is not None else self._open_periods()
         # the metric queries share the companies of the teams and users, and their
         # commit probabilities
-        teams, users, commits = self._owner_maps()
-        self = self.with_context(
-            sales_objectives_owner_companies=(teams, users),
-            sales_objectives_commit_thresholds=commits,
-            sales_objectives_few_owners=self._few_owners(rows, state),
-        )
+        state.owner_maps = self._owner_maps()
+        state.few_owners = self._few_owners(rows, state)
         groups = defaultdict(list)
         for row in rows:
             groups[row.kpi_id].append(row)
         kpis = env["sales.kpi"].with_context(active_test=False).browse(list(groups))
-        kpis.fetch(self._kpi_fields())
+        kpis.fetch(self.kpi_fields())
         results, failed = {}, {}
         self._share_distinct(kpis, groups, state)
 
@@ -251,7 +152,7 @@ class SalesKpiEngine(models.AbstractModel):
             )
         # the open pipeline and the owners' history, for the KPIs that project with it
         pipeline_kpis = kpis.filtered(
-            lambda k: k.id not in failed and k._metric_definition()["pipeline"]
+            lambda k: k.id not in failed and k._metric_definition().pipeline
         )
         if pipeline_kpis:
             pipeline_rows = [r for k in pipeline_kpis for r in groups[k.id]]
@@ -275,15 +176,16 @@ class SalesKpiEngine(models.AbstractModel):
     def _few_owners(self, rows, state):
         """Whether this refresh reads the records of a few salespeople or teams only (a
         Refresh of their targets): metrics may then prefer indexed probes per record to
-        scans of whole tables (context key ``sales_objectives_few_owners``)."""
+        scans of whole tables (``RefreshState.few_owners``)."""
         if state.mode != "direct" or any(row.owner_type == "company" for row in rows):
             return False
         owners = {(row.owner_type, row.user_id or row.team_id) for row in rows}
         return len(owners) <= FEW_OWNERS
 
     @api.model
-    def _kpi_fields(self):
-        """The fields of the KPIs that their measures read (fetched at once)."""
+    def kpi_fields(self):
+        """The fields of the KPIs that their measures read (fetched at once); an add-on
+        whose measures read another field of the KPI adds it."""
         return ["metric", "domain", "unit", "direction", "activity_type_ids", "name"]
 
     def _record_outcome(self, rows, failed, state, complete):
@@ -348,7 +250,18 @@ class SalesKpiEngine(models.AbstractModel):
         )
         return [
             TargetRow(
-                *row[:11], stored=(row[16:], bool(row[11]), row[12], row[13], row[14], row[15])
+                id=row[0],
+                kpi_id=row[1],
+                owner_type=row[2],
+                team_id=row[3],
+                user_id=row[4],
+                company_id=row[5],
+                date_from=row[6],
+                date_to=row[7],
+                currency_id=row[8],
+                target_value=row[9],
+                manual_value=row[10],
+                stored=(row[16:], bool(row[11]), row[12], row[13], row[14], row[15]),
             )
             for row in self.env.cr.fetchall()
         ]
@@ -416,7 +329,7 @@ class SalesKpiEngine(models.AbstractModel):
             clock = state.companies[company_id]
             first = min(r.date_from for r in group)
             last = max(r.date_to for r in group)
-            days = sorted(self._working_days(clock.calendar_id, company_id, first, last))
+            days = sorted(self.working_days(clock.calendar_id, company_id, first, last))
             day = clock.today
             for row in group:
                 if day < row.date_from:
@@ -434,7 +347,8 @@ class SalesKpiEngine(models.AbstractModel):
                     ratios[row.id] = ((day - row.date_from).days + 1) / length
         return ratios
 
-    def _working_days(self, calendar_id, company_id, first, last):
+    @api.model
+    def working_days(self, calendar_id, company_id, first, last):
         """The local days from ``first`` to ``last`` with working time in the calendar,
         public holidays of ``company_id`` (or of no company) removed. Kept per process
         while the calendar, its working hours and those holidays stay the same (their
@@ -491,12 +405,12 @@ class SalesKpiEngine(models.AbstractModel):
                 row.id: {"actual_value": row.manual_value or 0.0, "actual_sample": 1}
                 for row in rows
             }
-        if definition["distinct"]:
+        if definition.distinct:
             return self._measure_distinct(kpi, rows, state, definition)
-        plan = self._plan(("kpi", kpi.id), rows, state, is_date=definition["is_date"])
+        plan = self._plan(("kpi", kpi.id), rows, state, is_date=definition.is_date)
 
         def query(plan):
-            mq = self._metric_query(kpi, *plan.span())
+            mq = self._metric_query(kpi, *plan.span(), state)
             # the last component counts the records measured
             return mq._replace(components=[*mq.components, SQL("1")])
 
@@ -507,12 +421,12 @@ class SalesKpiEngine(models.AbstractModel):
             plan,
             rows,
             state,
-            customers=definition.get("customers", False),
+            customers=definition.customers,
         )
-        comps = self._sums(query, plan, rows, definition["money"], state, measured=measured)
+        comps = self._sums(query, plan, rows, definition.money, state, measured=measured)
         values = {}
         for row in rows:
-            actual, sample = self._combine(definition["combine"], comps[row.id])
+            actual, sample = metrics.combine(definition.combine, comps[row.id])
             values[row.id] = {"actual_value": actual, "actual_sample": sample}
         return values
 
@@ -521,9 +435,9 @@ class SalesKpiEngine(models.AbstractModel):
         their number (the sample too); or, against the customers of the previous period
         of the same length (the sample), the share in percent who came back
         (``retention``) or the number who did not (``churn``)."""
-        combine = definition["combine"]
+        combine = definition.combine
         previous = {}
-        if definition["lookback"]:
+        if definition.lookback:
             previous = {row.id: previous_period(row.date_from, row.date_to) for row in rows}
         periods = [(r.date_from, r.date_to) for r in rows] + list(previous.values())
         shared = state.distinct_shared.get(kpi.id)
@@ -561,9 +475,9 @@ class SalesKpiEngine(models.AbstractModel):
         probe = datetime(2000, 1, 1)
         for kpi in kpis:
             definition = kpi._metric_definition()
-            if kpi.metric == "manual" or not definition["distinct"]:
+            if kpi.metric == "manual" or not definition.distinct:
                 continue
-            mq = self._metric_query(kpi, probe, probe + timedelta(days=1))
+            mq = self._metric_query(kpi, probe, probe + timedelta(days=1), state)
             select = mq.query.select(mq.team, mq.user, mq.company, mq.moment, mq.distinct)
             by_key[(select.code, repr(select.params), mq.is_date)].append(kpi)
         for key, same in by_key.items():
@@ -571,7 +485,7 @@ class SalesKpiEngine(models.AbstractModel):
                 continue
             rows, periods = [], set()
             for kpi in same:
-                lookback = kpi._metric_definition()["lookback"]
+                lookback = kpi._metric_definition().lookback
                 for row in groups[kpi.id]:
                     rows.append(row)
                     periods.add((row.date_from, row.date_to))
@@ -585,10 +499,10 @@ class SalesKpiEngine(models.AbstractModel):
         """DistinctSets of ``kpi`` over ``periods``, for the owners of ``rows``: one
         statement, grouped by owner, bucket and customer."""
         plan = BucketPlan.for_periods(periods, set(state.zone_of().values()))
-        mq = self._metric_query(kpi, *plan.span())
+        mq = self._metric_query(kpi, *plan.span(), state)
         if mq.is_date:
             plan = BucketPlan.for_periods(periods, (), is_date=True)
-            mq = self._metric_query(kpi, *plan.span())
+            mq = self._metric_query(kpi, *plan.span(), state)
         self._filter_owners(mq, rows)
         inner = mq.query.select(
             SQL("%s AS so_team", mq.team),
@@ -630,22 +544,6 @@ class SalesKpiEngine(models.AbstractModel):
                     ),
                 )
             )
-
-    @api.model
-    def _combine(self, combine, comps):
-        """(actual, sample) from summed components; the last component is the number
-        of records measured (the sample)."""
-        sample = round(comps[-1])
-        if combine == "sum":
-            return comps[0], sample
-        if combine == "ratio":
-            return (comps[0] / comps[1] if comps[1] else 0.0), sample
-        if combine == "percent":
-            return (100.0 * comps[0] / comps[1] if comps[1] else 0.0), sample
-        if combine == "rate":
-            total = comps[0] + comps[1]
-            return (100.0 * comps[0] / total if total else 0.0), sample
-        raise ValueError(combine)
 
     def _sums(self, query, plan, rows, money, state, at_today=False, measured=None):
         """{target id: summed components} of the MetricQuery ``query(plan)`` over each
@@ -772,21 +670,21 @@ class SalesKpiEngine(models.AbstractModel):
             # the targets of the same owner, period and currency share their pipeline
             by_key, shared = {}, {}  # owner key -> its row; target id -> that row's id
             for row in rows:
-                key = _owner_key(row, period=True)
+                key = owner_key(row, period=True)
                 if key not in by_key:
-                    by_key[key] = row._replace(id=-len(by_key) - 1)
+                    by_key[key] = row.replace(id=-len(by_key) - 1)
                 shared[row.id] = by_key[key].id
             unique = list(by_key.values())
             plan = self._plan(("pipeline", domain), rows, state, is_date=True)
-            kind = {kpi.id: kpi._metric_definition()["pipeline"] for kpi in same}
+            kind = {kpi.id: kpi._metric_definition().pipeline for kpi in same}
 
             def query(plan, kpi=same[0]):
                 first, stop = plan.span()
-                return self._pipeline_query(kpi, first, stop - timedelta(days=1))
+                return self._pipeline_query(kpi, first, stop - timedelta(days=1), state)
 
             measured = self._measured(
                 f"pipeline:{domain}",
-                f"pipeline|{self._commit_thresholds()}|{domain}",
+                f"pipeline|{self._commit_thresholds(state)}|{domain}",
                 query,
                 plan,
                 unique,
@@ -830,10 +728,10 @@ class SalesKpiEngine(models.AbstractModel):
         # one history per owner (and currency), shared by all the owner's targets
         by_owner, shared = {}, {}  # owner key -> its row; target id -> that row's id
         for row in rows:
-            key = _owner_key(row)
+            key = owner_key(row)
             if key not in by_owner:
                 today = state.today(row.company_id)
-                by_owner[key] = row._replace(
+                by_owner[key] = row.replace(
                     id=-len(by_owner) - 1,
                     date_from=today - timedelta(days=HISTORY_DAYS - 1),
                     date_to=today,
@@ -848,10 +746,10 @@ class SalesKpiEngine(models.AbstractModel):
         )
 
         def closed_query(p):
-            return self._closed_query(*p.span())
+            return self._closed_query(*p.span(), state)
 
         def meeting_query(p):
-            return self._meeting_query(*p.span())
+            return self._meeting_query(*p.span(), state)
 
         closed = self._sums(
             closed_query,
@@ -925,7 +823,7 @@ class SalesKpiEngine(models.AbstractModel):
             edited.update(ids or ())
             periods[("kpi", kpi_id)] = (first, last, months)
             kpi = kpis.browse(kpi_id)
-            if kpi._metric_definition()["pipeline"]:
+            if kpi._metric_definition().pipeline:
                 key = ("pipeline", str(kpi._get_filter_domain()))
                 known = periods.get(key)
                 if known:
@@ -1060,7 +958,7 @@ class SalesKpiEngine(models.AbstractModel):
                 keys = {owner: owner for owner in keys}
             owner_ids, starts, stops = [], [], []
             for owner, buckets in by_owner.items():
-                for first, last in _ranges(sorted(buckets)):
+                for first, last in ranges(sorted(buckets)):
                     start, stop = plan.utc_span(first, last)
                     owner_ids.append(keys[owner])
                     starts.append(start)
@@ -1118,8 +1016,8 @@ class SalesKpiEngine(models.AbstractModel):
                     target=row.target_value or 0.0,
                     unit=units[row.kpi_id][0],
                     direction=units[row.kpi_id][1],
-                    additive=definition["additive"],
-                    pipeline_kind=definition["pipeline"],
+                    additive=definition.additive,
+                    pipeline_kind=definition.pipeline,
                     actual=measured["actual_value"],
                     sample=measured["actual_sample"],
                     elapsed=measured["elapsed_ratio"],
@@ -1148,12 +1046,15 @@ class SalesKpiEngine(models.AbstractModel):
                 measured.get("status") or None,
             )
             old_figures, was_failed, never, milestone, stretch, bonus = row.stored
-            if write_all or never or was_failed or not self._same(old_figures, values):
+            if write_all or never or was_failed or not same_figures(old_figures, values):
                 changed.append((row.id, values))
                 if bonus:
                     bonuses.append(row.id)
-                news = self._news(row, units[row.kpi_id][1], old_figures, values, never)
-                news.update(self._milestone(row, units[row.kpi_id], values, milestone, stretch))
+                unit, direction = units[row.kpi_id]
+                news = status_news(old_figures, values, never)
+                news.update(
+                    milestone_news(row.target_value, unit, direction, values[0], milestone, stretch)
+                )
                 if news:
                     # a first measure sets where the target stands, and announces nothing
                     events[row.id] = dict(news, silent=never)
@@ -1164,49 +1065,6 @@ class SalesKpiEngine(models.AbstractModel):
         if events:
             # a refresh asked for announces at once; a scheduled pass queues its news
             self.env["sales.target"]._so_queue_news(events, send=state.mode == "direct")
-
-    @api.model
-    def _news(self, row, direction, old_figures, values, never):
-        """{"status": (old, new)} when the target turned at risk or behind since its
-        last refresh (a target measured for the first time has no news: it was not
-        anything before)."""
-        if never or not old_figures:
-            return {}
-        old, new = old_figures[-1], values[-1]
-        if new in ("at_risk", "behind") and STATUS_RANK.get(new) > STATUS_RANK.get(old, -1):
-            return {"status": (old, new)}
-        return {}
-
-    @api.model
-    def _milestone(self, row, unit_direction, values, reached, stretch):
-        """{"milestone": level} when the actual passed a milestone (50, 90, 100 % of
-        the target, then the stretch value: 101) higher than any reached before. For
-        the KPIs where higher is better; each milestone is announced once."""
-        unit, direction = unit_direction
-        if direction != "higher" or not row.target_value or unit == "percent":
-            return {}
-        actual = values[0]
-        level = 0
-        for milestone in MILESTONES:
-            if actual >= row.target_value * milestone / 100.0 - 1e-9:
-                level = milestone
-        if stretch and stretch > row.target_value and actual >= stretch - 1e-9:
-            level = STRETCH
-        return {"milestone": level} if level > reached else {}
-
-    @api.model
-    def _same(self, stored, values):
-        """Whether the stored figures equal ``values`` (exactly, most often: the same
-        computation gives the same floats; else within rounding)."""
-        if stored == values:
-            return True
-        for old, new in zip(stored, values):
-            if new is None or isinstance(new, str):
-                if old != new:
-                    return False
-            elif old is None or abs(old - new) > 1e-9 * max(1.0, abs(new)):
-                return False
-        return True
 
     def _write_figures(self, changed, now):
         """One UPDATE of the changed targets; each column travels as one text array
@@ -1253,64 +1111,205 @@ class SalesKpiEngine(models.AbstractModel):
         self.env["sales.target"].invalidate_model([*FIGURE_NAMES, "refreshed_at", "refresh_failed"])
 
     # ------------------------------------------------------------------
-    # Ad-hoc measures
+    # Public API: measures asked for (nothing stored)
     # ------------------------------------------------------------------
 
-    def _measure_users(self, target, users, date_from, date_to, with_sample=False):
-        """{user id: actual} of ``target``'s KPI for each of ``users`` (in the target's
-        team, company and currency) over ``date_from``-``date_to``; nothing is stored.
-        ``with_sample``: {user id: (actual, records measured)}."""
+    @api.model
+    def metric_definitions(self):
+        """{metric: MetricDefinition} of every base metric registered (``@metric``) by
+        the add-ons installed, and ``manual``."""
+        return {name: m.definition for name, m in metrics.registry(type(self)).items()}
+
+    @api.model
+    def measure_kpi(self, kpi, owner_periods):
+        """[(actual, records measured)] of ``kpi`` for each OwnerPeriod of
+        ``owner_periods`` (engine/state.py), in its order; nothing is stored. The
+        records changed in this transaction count too."""
         self = self.sudo()
-        target = target.sudo()
-        if not users:
-            return {}
-        self.env.flush_all()  # the records changed in this transaction count too
+        if not owner_periods:
+            return []
+        self.env.flush_all()
         rows = [
             TargetRow(
-                -index,
-                target.kpi_id.id,
-                "user",
-                target.team_id.id,
-                user.id,
-                target.company_id.id,
-                date_from,
-                date_to,
-                target.currency_id.id,
-                0.0,
-                0.0,
-                None,
+                id=-index,
+                kpi_id=kpi.id,
+                owner_type=owner.owner_type,
+                team_id=owner.team_id,
+                user_id=owner.user_id,
+                company_id=owner.company_id,
+                date_from=owner.date_from,
+                date_to=owner.date_to,
+                currency_id=owner.currency_id,
             )
-            for index, user in enumerate(users, start=1)
+            for index, owner in enumerate(owner_periods, start=1)
         ]
         state = self._load_state(rows)
-        values = self._measure_kpi(target.kpi_id, rows, state)
+        values = self._measure_kpi(kpi.sudo(), rows, state)
+        return [(values[row.id]["actual_value"], values[row.id]["actual_sample"]) for row in rows]
+
+    @api.model
+    def measure_users(self, subject, users, date_from, date_to, with_sample=False):
+        """{user id: actual} of ``subject``'s KPI (a target, a contest, a plan line:
+        anything with a ``kpi_id``, ``team_id``, ``company_id`` and ``currency_id``)
+        for each of ``users`` in its team, company and currency over
+        ``date_from``-``date_to``; nothing is stored. ``with_sample``: {user id:
+        (actual, records measured)}."""
+        subject = subject.sudo()
+        if not users:
+            return {}
+        measured = self.measure_kpi(
+            subject.kpi_id,
+            [
+                OwnerPeriod(
+                    owner_type="user",
+                    team_id=subject.team_id.id,
+                    user_id=user.id,
+                    company_id=subject.company_id.id,
+                    currency_id=subject.currency_id.id,
+                    date_from=date_from,
+                    date_to=date_to,
+                )
+                for user in users
+            ],
+        )
         if with_sample:
-            return {
-                row.user_id: (values[row.id]["actual_value"], values[row.id]["actual_sample"])
-                for row in rows
-            }
-        return {row.user_id: values[row.id]["actual_value"] for row in rows}
+            return dict(zip(users.ids, measured))
+        return {user_id: actual for user_id, (actual, _sample) in zip(users.ids, measured)}
 
     # ------------------------------------------------------------------
-    # The records behind one target's actual
+    # Public API: one target's burn-up and the records behind its actual
     # ------------------------------------------------------------------
 
-    def _counted_record_ids(self, target):
-        """(model, ids) of exactly the records counted in ``target``'s actual: dated in
-        their company's time zone on the target's days, of the target's owner."""
+    @api.model
+    def burnup(self, target):
+        """The burn-up of ``target`` (an open target of a KPI that adds up over the
+        period, higher is better): {days, actual, pace, by_day_from}, or {} for the
+        other targets. ``actual``: the cumulative actual at each day, None after today
+        and within a month kept as a total; ``pace``: the target spread over the
+        company's working days; ``by_day_from``: when the kept cells hold month totals
+        for part of the period, the first day they hold by day (None: none), else
+        False.
+
+        Read from the cells the scheduled refresh keeps (sales.kpi.cell), which are
+        those of the stored actual: the current month by day, the months before as month
+        totals. Measured with day buckets (one grouped query over the owner's records)
+        only when no cells are kept for the KPI's open periods yet, or when amounts must
+        be converted and the cells are whole months."""
         self = self.sudo()
+        target = target.sudo()
+        target.ensure_one()
+        definition = target.kpi_id._metric_definition()
+        if (
+            not definition.additive
+            or definition.distinct
+            or target.kpi_id.metric == "manual"
+            or target.kpi_id.direction != "higher"
+        ):
+            return {}
+        (row,) = self._read_targets(target.ids) or [None]
+        if row is None:  # a closed target: its period as it was
+            return {}
+        state = self._load_state([row])
+        measured = self._burnup_kept_cells(target.kpi_id, row, state, definition)
+        if measured is None:
+            measured = self._burnup_day_cells(target.kpi_id, row, state, definition)
+        plan = measured.plan
+        money = set(definition.money)
+        series = []
+        for key in measured.keys_of(row):
+            conversion = None
+            if money and state.currency(key[2]) != row.currency_id:
+                conversion = self._conversion(measured, money, key[2], row, state, False)
+            series.append(measured.series(key, conversion))
+        clock = state.companies[row.company_id]
+        days = [
+            row.date_from + timedelta(days=i) for i in range((row.date_to - row.date_from).days + 1)
+        ]
+        ends = plan.ends()
+        first, _last = plan.index_range(row.date_from, row.date_to)
+        actual = []
+        for day in days:
+            # the buckets of the period that end with this day
+            j = bisect.bisect_right(ends, day + DAY)
+            if day > clock.today or j < first or ends[j - 1] != day + DAY:
+                actual.append(None)
+                continue
+            comps = [0.0] * measured.width
+            for one in series:
+                comps = [a + b for a, b in zip(comps, one.sum(first, j))]
+            value, _sample = metrics.combine(definition.combine, comps)
+            actual.append(round(value, 2))
+        working = sorted(self.working_days(clock.calendar_id, row.company_id, days[0], days[-1]))
+        total = len(working) or len(days)
+        pace = []
+        for index, day in enumerate(days):
+            done = bisect.bisect_right(working, day) if working else index + 1
+            pace.append(round((row.target_value or 0.0) * done / total, 2))
+        by_day = plan.days[0] if plan.days else None
+        months = plan.granularity == "month" and (by_day is None or by_day > row.date_from)
+        return {
+            "days": days,
+            "actual": actual,
+            "pace": pace,
+            "by_day_from": (by_day or plan.end) if months else False,
+        }
+
+    def _burnup_kept_cells(self, kpi, row, state, definition):
+        """The cells the scheduled refresh keeps of the target's owner, in the plan they
+        were measured with; None when they are not kept for the KPI's open periods, or
+        when amounts must be converted at each record's day and some bucket of the
+        period is longer than a day."""
+        source = f"kpi:{kpi.id}"
+        state.periods = self._open_periods(kpi_ids=kpi.ids)
+        plan = self._plan(("kpi", kpi.id), [row], state, is_date=definition.is_date)
+        signature = self._kpi_cells_signature(kpi, plan)
+        if self.env["sales.kpi.cell.source"]._signature(source) != signature:
+            return None
+        measured = self._kept_cells(source, plan, None, [row])
+        if definition.money and plan.granularity != "day":
+            converted = any(
+                state.currency(key[2]) != row.currency_id for key in measured.keys_of(row)
+            )
+            first, last = plan.index_range(row.date_from, row.date_to)
+            ends = plan.ends()
+            if converted and any(
+                ends[k - 1] - plan.labels[k - 1] != DAY for k in range(first, last + 1)
+            ):
+                return None
+        return measured
+
+    def _burnup_day_cells(self, kpi, row, state, definition):
+        """The target's owner's records of the period, summed by local day."""
+        plan = BucketPlan.for_periods(
+            [(row.date_from, row.date_to)],
+            set(state.zone_of().values()),
+            granularity="day",
+            is_date=definition.is_date,
+        )
+        mq = self._metric_query(kpi, *plan.span(), state)
+        mq = mq._replace(components=[*mq.components, SQL("1")])
+        return self._cells(mq, plan, [row], state)
+
+    @api.model
+    def counted_records(self, target):
+        """(model, ids) of exactly the records counted in ``target``'s actual: dated in
+        their company's time zone on the target's days, of the target's owner; for a
+        metric of distinct customers, the customers (res.partner) counted; (None, [])
+        for a manual KPI."""
+        self = self.sudo()
+        target = target.sudo()
         target.ensure_one()
         kpi = target.kpi_id
         if kpi.metric == "manual":
             return None, []
         definition = kpi._metric_definition()
-        if definition["distinct"]:
+        if definition.distinct:
             return "res.partner", self._counted_customers(target, definition)
         state = self._load_state([])
         plan = BucketPlan.for_periods(
             [(target.date_from, target.date_to)], set(state.zone_of().values()), granularity="day"
         )
-        mq = self._metric_query(kpi, *plan.span())
+        mq = self._metric_query(kpi, *plan.span(), state)
         if mq.is_date:
             plan = BucketPlan.for_periods(
                 [(target.date_from, target.date_to)], (), granularity="day", is_date=True
@@ -1336,30 +1335,461 @@ class SalesKpiEngine(models.AbstractModel):
         if not row:  # a closed target: as it was measured
             row = [
                 TargetRow(
-                    target.id,
-                    target.kpi_id.id,
-                    target.owner_type,
-                    target.team_id.id,
-                    target.user_id.id,
-                    target.company_id.id,
-                    target.date_from,
-                    target.date_to,
-                    target.currency_id.id,
-                    0.0,
-                    0.0,
-                    None,
+                    id=target.id,
+                    kpi_id=target.kpi_id.id,
+                    owner_type=target.owner_type,
+                    team_id=target.team_id.id,
+                    user_id=target.user_id.id,
+                    company_id=target.company_id.id,
+                    date_from=target.date_from,
+                    date_to=target.date_to,
+                    currency_id=target.currency_id.id,
                 )
             ]
         (row,) = row
         state = self._load_state([])
         periods = [(row.date_from, row.date_to)]
         before = previous_period(row.date_from, row.date_to)
-        if definition["lookback"]:
+        if definition.lookback:
             periods.append(before)
         sets = self._distinct_sets(target.kpi_id, periods, [row], state)
         current = sets.customers(row, row.date_from, row.date_to)
-        if definition["combine"] == "retention":
+        if definition.combine == "retention":
             current &= sets.customers(row, *before)
-        elif definition["combine"] == "churn":
+        elif definition.combine == "churn":
             current = sets.customers(row, *before) - current
         return sorted(current)
+
+    # ------------------------------------------------------------------
+    # Metric queries
+    # ------------------------------------------------------------------
+
+    def _metric_query(self, kpi, start, stop, run):
+        """The MetricQuery of ``kpi`` for records dated in [start, stop) (UTC; a date
+        metric may read a few more days: only the targets' days are summed), built by
+        the query builder registered for its metric (``@metric``); ``run``: the
+        RefreshState of the run."""
+        found = metrics.registry(type(self)).get(kpi.metric)
+        if found is None or found.builder is None:
+            raise ValueError(f"no measure for metric {kpi.metric!r}")
+        return getattr(self, found.builder)(kpi, start, stop, run)
+
+    def _leads(self):
+        return self.env["crm.lead"].sudo().with_context(active_test=False)
+
+    def _lead_query(self, kpi, domain, date_fname, components, run, is_date=False):
+        """MetricQuery over crm.lead; ``components`` is a function of a column getter."""
+        leads = self._leads()
+        if kpi:
+            domain = expression.AND([kpi._get_filter_domain(), domain])
+        query = leads._search(domain)
+
+        def col(fname):
+            return leads._field_to_sql(query.table, fname, query)
+
+        return MetricQuery(
+            "crm.lead",
+            query,
+            col("team_id"),
+            col("user_id"),
+            self._lead_company(query, query.table, run),
+            col(date_fname) if date_fname else None,
+            is_date,
+            components(col, query),
+            "lead",
+            LEAD_MOMENTS.get(date_fname, 2),
+            col("user_id"),
+            "user",
+        )
+
+    @api.model
+    def _lead_company(self, query, lead, run):
+        """SQL: the company the lead ``lead`` (an alias of ``query``) counts in: its own,
+        else its sales team's, else its salesperson's, so that a lead without a company
+        counts once, and is converted from that company's currency. The teams' and
+        users' companies travel as constant arrays indexed by id (no join, no subquery:
+        the planner keeps its estimates and its parallel hash aggregation)."""
+        teams, users = self._owner_companies(run)
+        return SQL(
+            "COALESCE(%s, (%s::int4[])[%s], (%s::int4[])[%s])",
+            SQL.identifier(lead, "company_id"),
+            teams,
+            SQL.identifier(lead, "team_id"),
+            users,
+            SQL.identifier(lead, "user_id"),
+        )
+
+    @api.model
+    def _owner_companies(self, run):
+        """(teams, users): text array literals of the company of each sales team and
+        user, indexed by id; read once per run (``run.owner_maps``)."""
+        if run.owner_maps is None:
+            run.owner_maps = self._owner_maps()
+        return run.owner_maps[:2]
+
+    @api.model
+    def _owner_maps(self):
+        """(teams, users, commit probabilities): array literals of the company of each
+        sales team and user, and of each company's commit probability, indexed by id;
+        one query."""
+        self.env.cr.execute(
+            "SELECT 'team', id, company_id::float8 FROM crm_team"
+            " UNION ALL SELECT 'user', id, company_id FROM res_users"
+            " UNION ALL SELECT 'commit', id, sales_forecast_commit_probability FROM res_company"
+        )
+        values = {"team": {}, "user": {}, "commit": {}}
+        for kind, record_id, value in self.env.cr.fetchall():
+            values[kind][record_id] = value
+
+        def literal(by_id, text):
+            size = max(by_id, default=0)
+            items = ",".join(
+                text(by_id[i]) if by_id.get(i) is not None else "NULL" for i in range(1, size + 1)
+            )
+            return f"{{{items}}}"
+
+        return (
+            literal(values["team"], lambda v: str(int(v))),
+            literal(values["user"], lambda v: str(int(v))),
+            literal(values["commit"], repr),
+        )
+
+    @api.model
+    def _won_domain(self, start, stop):
+        return [
+            ("active", "=", True),
+            ("stage_id.is_won", "=", True),
+            ("date_closed", ">=", start),
+            ("date_closed", "<", stop),
+        ]
+
+    @api.model
+    def _closed_domain(self, start, stop):
+        """Won or lost (archived with probability 0), closed in [start, stop)."""
+        return [
+            ("date_closed", ">=", start),
+            ("date_closed", "<", stop),
+            "|",
+            "&",
+            ("active", "=", True),
+            ("stage_id.is_won", "=", True),
+            "&",
+            ("active", "=", False),
+            ("probability", "=", 0),
+        ]
+
+    @metric("won_revenue", MetricDefinition(unit="money", money=(0,), pipeline="amount"))
+    def _query_won_revenue(self, kpi, start, stop, run):
+        return self._lead_query(
+            kpi,
+            self._won_domain(start, stop),
+            "date_closed",
+            lambda col, q: [col("expected_revenue")],
+            run,
+        )
+
+    @metric("won_count", MetricDefinition(unit="count", pipeline="count"))
+    def _query_won_count(self, kpi, start, stop, run):
+        return self._lead_query(
+            kpi, self._won_domain(start, stop), "date_closed", lambda col, q: [SQL("1")], run
+        )
+
+    @metric("avg_deal_size", MetricDefinition(unit="money", combine="ratio", money=(0,)))
+    def _query_avg_deal_size(self, kpi, start, stop, run):
+        return self._lead_query(
+            kpi,
+            self._won_domain(start, stop),
+            "date_closed",
+            lambda col, q: [col("expected_revenue"), SQL("1")],
+            run,
+        )
+
+    @metric("cycle_days", MetricDefinition(unit="days", combine="ratio", direction="lower"))
+    def _query_cycle_days(self, kpi, start, stop, run):
+        return self._lead_query(
+            kpi,
+            self._won_domain(start, stop),
+            "date_closed",
+            lambda col, q: [col("day_close"), SQL("1")],
+            run,
+        )
+
+    @metric("win_rate", MetricDefinition(unit="percent", combine="rate"))
+    def _query_win_rate(self, kpi, start, stop, run):
+        return self._lead_query(
+            kpi,
+            self._closed_domain(start, stop),
+            "date_closed",
+            lambda col, q: [
+                SQL("CASE WHEN %s THEN 1 ELSE 0 END", col("active")),
+                SQL("CASE WHEN %s THEN 0 ELSE 1 END", col("active")),
+            ],
+            run,
+        )
+
+    @metric("new_leads", MetricDefinition(unit="count"))
+    def _query_new_leads(self, kpi, start, stop, run):
+        domain = [("create_date", ">=", start), ("create_date", "<", stop)]
+        return self._lead_query(kpi, domain, "create_date", lambda col, q: [SQL("1")], run)
+
+    def _opportunity_query(self, kpi, start, stop, components, run):
+        """Opportunities by the date they became one (conversion, else creation)."""
+        mq = self._lead_query(kpi, [("type", "=", "opportunity")], None, components, run)
+        leads = self._leads()
+        date = SQL(
+            "COALESCE(%s, %s)",
+            leads._field_to_sql(mq.query.table, "date_conversion", mq.query),
+            leads._field_to_sql(mq.query.table, "create_date", mq.query),
+        )
+        mq.query.add_where(SQL("%s >= %s AND %s < %s", date, start, date, stop))
+        return mq._replace(moment=date)
+
+    @metric("new_opportunities", MetricDefinition(unit="count"))
+    def _query_new_opportunities(self, kpi, start, stop, run):
+        return self._opportunity_query(kpi, start, stop, lambda col, q: [SQL("1")], run)
+
+    @metric("pipeline_created", MetricDefinition(unit="money", money=(0,)))
+    def _query_pipeline_created(self, kpi, start, stop, run):
+        return self._opportunity_query(
+            kpi, start, stop, lambda col, q: [col("expected_revenue")], run
+        )
+
+    @api.model
+    def _earlier_win(self, query, col):
+        """SQL: the customer (commercial entity) of the lead had won an earlier deal
+        in the same company."""
+        query.add_join(
+            "LEFT JOIN",
+            "so_partner",
+            "res_partner",
+            SQL("%s = %s", SQL.identifier("so_partner", "id"), col("partner_id")),
+        )
+        return SQL(
+            """EXISTS (
+                SELECT 1 FROM crm_lead so_prev
+                  JOIN crm_stage so_prev_stage
+                    ON so_prev_stage.id = so_prev.stage_id AND so_prev_stage.is_won
+                  JOIN res_partner so_prev_partner ON so_prev_partner.id = so_prev.partner_id
+                 WHERE so_prev.active
+                   AND so_prev_partner.commercial_partner_id = so_partner.commercial_partner_id
+                   AND so_prev.company_id IS NOT DISTINCT FROM %s
+                   AND (so_prev.date_closed, so_prev.id) < (%s, %s))""",
+            col("company_id"),
+            col("date_closed"),
+            col("id"),
+        )
+
+    @metric("new_customers", MetricDefinition(unit="count", customers=True))
+    def _query_new_customers(self, kpi, start, stop, run):
+        def components(col, query):
+            query.add_where(SQL("NOT %s", self._earlier_win(query, col)))
+            return [SQL("1")]
+
+        domain = self._won_domain(start, stop) + [("partner_id", "!=", False)]
+        return self._lead_query(kpi, domain, "date_closed", components, run)
+
+    @metric(
+        "repeat_revenue_share",
+        MetricDefinition(unit="percent", combine="percent", money=(0, 1), customers=True),
+    )
+    def _query_repeat_revenue_share(self, kpi, start, stop, run):
+        def components(col, query):
+            earlier = self._earlier_win(query, col)
+            revenue = col("expected_revenue")
+            return [SQL("CASE WHEN %s THEN %s ELSE 0 END", earlier, revenue), revenue]
+
+        return self._lead_query(kpi, self._won_domain(start, stop), "date_closed", components, run)
+
+    @metric("activities_done", MetricDefinition(unit="count"))
+    def _query_activities_done(self, kpi, start, stop, run):
+        return self._activity_query(kpi, start, stop, kpi.activity_type_ids, run)
+
+    def _activity_query(self, kpi, start, stop, activity_types, run):
+        """Activities marked done on leads and opportunities (never on other models): the
+        messages Odoo keeps for them, credited to their author, in the lead's team and
+        company. The KPI's filter on the lead narrows them."""
+        messages = self.env["mail.message"].sudo()
+        domain = [("model", "=", "crm.lead"), ("date", ">=", start), ("date", "<", stop)]
+        if activity_types:
+            domain.append(("mail_activity_type_id", "in", activity_types.ids))
+        else:
+            domain.append(("mail_activity_type_id", "!=", False))
+        query = messages._search(domain)
+        res_id = messages._field_to_sql(query.table, "res_id", query)
+        query.add_join(
+            "JOIN", "so_lead", "crm_lead", SQL("%s = %s", SQL.identifier("so_lead", "id"), res_id)
+        )
+        lead_filter = kpi._get_filter_domain()
+        if lead_filter:
+            query.add_where(
+                SQL(
+                    "%s IN %s",
+                    SQL.identifier("so_lead", "id"),
+                    self._leads()._search(lead_filter).subselect(),
+                )
+            )
+        query.add_join(
+            "LEFT JOIN",
+            "so_author",
+            SQL("(SELECT partner_id, MIN(id) AS user_id FROM res_users GROUP BY partner_id)"),
+            SQL(
+                "%s = %s",
+                SQL.identifier("so_author", "partner_id"),
+                messages._field_to_sql(query.table, "author_id", query),
+            ),
+        )
+        return MetricQuery(
+            "mail.message",
+            query,
+            SQL.identifier("so_lead", "team_id"),
+            SQL.identifier("so_author", "user_id"),
+            self._lead_company(query, "so_lead", run),
+            messages._field_to_sql(query.table, "date", query),
+            False,
+            [SQL("1")],
+            "message",
+            1,
+            messages._field_to_sql(query.table, "author_id", query),
+            "partner",
+        )
+
+    @metric("objective_achievement_rate", MetricDefinition(unit="percent", combine="percent"))
+    def _query_objective_achievement_rate(self, kpi, start, stop, run):
+        """Sales objectives achieved / closed (achieved, partly, missed), by the moment
+        their outcome was recorded, credited to the objective's owner, team and company."""
+        objectives = self.env["sales.objective"].sudo()
+        query = objectives._search(
+            [
+                ("objective_type", "=", "sales"),
+                ("state", "in", ("achieved", "partly", "missed")),
+                ("date_closed", ">=", start),
+                ("date_closed", "<", stop),
+            ]
+        )
+
+        def col(fname):
+            return objectives._field_to_sql(query.table, fname, query)
+
+        lead_filter = kpi._get_filter_domain()
+        if lead_filter:
+            query.add_where(
+                SQL("%s IN %s", col("lead_id"), self._leads()._search(lead_filter).subselect())
+            )
+        return MetricQuery(
+            "sales.objective",
+            query,
+            col("team_id"),
+            col("user_id"),
+            col("company_id"),
+            col("date_closed"),
+            False,
+            [SQL("CASE WHEN %s = 'achieved' THEN 1 ELSE 0 END", col("state")), SQL("1")],
+            "objective",
+            1,
+            col("user_id"),
+            "user",
+        )
+
+    @metric("smart_coverage", MetricDefinition(unit="percent", combine="percent"))
+    def _query_smart_coverage(self, kpi, start, stop, run):
+        """Done calls and meetings on leads and opportunities (the KPI's activity types,
+        if any) that pursued a sales objective meeting the specific, measurable and
+        time-bound rules."""
+        types = kpi.activity_type_ids or self.env["mail.activity.type"].sudo().search(
+            [("category", "in", ("phonecall", "meeting"))]
+        )
+        mq = self._activity_query(kpi, start, stop, types, run)
+        message_id = SQL.identifier(mq.query.table, "id")
+        smart = SQL(
+            "CASE WHEN EXISTS (SELECT 1 FROM sales_objective so_obj"
+            " WHERE so_obj.done_message_id = %s AND so_obj.is_smart"
+            " AND so_obj.objective_type = 'sales') THEN 1 ELSE 0 END",
+            message_id,
+        )
+        return mq._replace(components=[smart, SQL("1")])
+
+    def _pipeline_query(self, kpi, first, last, run):
+        """Open opportunities expected to close between ``first`` and ``last``."""
+        domain = [
+            ("active", "=", True),
+            ("type", "=", "opportunity"),
+            "|",
+            ("stage_id", "=", False),
+            ("stage_id.is_won", "=", False),
+            ("date_deadline", ">=", first),
+            ("date_deadline", "<=", last),
+        ]
+
+        def components(col, query):
+            amount, probability = col("expected_revenue"), col("probability")
+            committed = SQL(
+                "%s >= COALESCE((%s::float8[])[%s], 100)",
+                probability,
+                self._commit_thresholds(run),
+                self._lead_company(query, query.table, run),
+            )
+            return [
+                amount,
+                SQL("%s * %s / 100.0", amount, probability),
+                SQL("1"),
+                SQL("%s / 100.0", probability),
+                # the committed opportunities (forecast): in full, and weighted
+                SQL("CASE WHEN %s THEN %s ELSE 0 END", committed, amount),
+                SQL("CASE WHEN %s THEN %s * %s / 100.0 ELSE 0 END", committed, amount, probability),
+                SQL("CASE WHEN %s THEN 1 ELSE 0 END", committed),
+                SQL("CASE WHEN %s THEN %s / 100.0 ELSE 0 END", committed, probability),
+            ]
+
+        return self._lead_query(kpi, domain, "date_deadline", components, run, is_date=True)
+
+    @api.model
+    def _commit_thresholds(self, run):
+        """A float8 array literal of each company's commit probability, indexed by id;
+        read once per run (``run.owner_maps``)."""
+        if run.owner_maps is None:
+            run.owner_maps = self._owner_maps()
+        return run.owner_maps[2]
+
+    def _closed_query(self, start, stop, run):
+        return self._lead_query(
+            None,
+            self._closed_domain(start, stop),
+            "date_closed",
+            lambda col, q: [
+                SQL("CASE WHEN %s THEN %s ELSE 0 END", col("active"), col("expected_revenue")),
+                SQL("CASE WHEN %s THEN 1 ELSE 0 END", col("active")),
+                SQL("CASE WHEN %s THEN 0 ELSE 1 END", col("active")),
+            ],
+            run,
+        )
+
+    def _meeting_query(self, start, stop, run):
+        """Meetings held (calendar events linked to an opportunity)."""
+        events = self.env["calendar.event"].sudo()
+        query = events._search(
+            [("opportunity_id", "!=", False), ("start", ">=", start), ("start", "<", stop)]
+        )
+        query.add_join(
+            "JOIN",
+            "so_lead",
+            "crm_lead",
+            SQL(
+                "%s = %s",
+                SQL.identifier("so_lead", "id"),
+                events._field_to_sql(query.table, "opportunity_id", query),
+            ),
+        )
+        return MetricQuery(
+            "calendar.event",
+            query,
+            SQL.identifier("so_lead", "team_id"),
+            events._field_to_sql(query.table, "user_id", query),
+            self._lead_company(query, "so_lead", run),
+            events._field_to_sql(query.table, "start", query),
+            False,
+            [SQL("1")],
+            "event",
+            1,
+            events._field_to_sql(query.table, "user_id", query),
+            "user",
+        )

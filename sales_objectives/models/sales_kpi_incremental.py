@@ -22,8 +22,8 @@ import pytz
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools.buckets import previous_period
-from ..tools.refresh_state import ChangeState
+from ..engine.buckets import previous_period
+from ..engine.state import ChangeState
 
 _logger = logging.getLogger(__name__)
 
@@ -154,7 +154,15 @@ class SalesKpiRefresh(models.AbstractModel):
         )
         logged = cr.fetchall()
         states = [
-            ChangeState(kind, record_id, team, user, company, partner, tuple(moments))
+            ChangeState(
+                kind=kind,
+                record_id=record_id,
+                team_id=team,
+                user_id=user,
+                company_id=company,
+                partner_id=partner,
+                moments=tuple(moments),
+            )
             for _id, kind, record_id, team, user, company, partner, *moments, _t in logged
             if team or user or company or any(moments)
         ]
@@ -209,7 +217,15 @@ class SalesKpiRefresh(models.AbstractModel):
     @api.model
     def _states(self, kind, rows):
         return [
-            ChangeState(kind, row[0], row[1], row[2], row[3], row[4], tuple(row[5:9]))
+            ChangeState(
+                kind=kind,
+                record_id=row[0],
+                team_id=row[1],
+                user_id=row[2],
+                company_id=row[3],
+                partner_id=row[4],
+                moments=tuple(row[5:9]),
+            )
             for row in rows
         ]
 
@@ -308,13 +324,13 @@ class SalesKpiRefresh(models.AbstractModel):
             if kpi.metric == "manual":
                 continue
             definition = kpi._metric_definition()
-            mq = self._engine()._metric_query(kpi, now, now)
+            mq = self._engine()._metric_query(kpi, now, now, state)
             sources = [(mq.kind, mq.moment_index, True)]
-            if definition["pipeline"]:
+            if definition.pipeline:
                 # the open pipeline by expected closing; the history whatever the period
                 sources += [("lead", 4, True), ("lead", 3, False), ("event", 1, False)]
             found = [
-                source_marks(kind, index, dated, bool(definition.get("customers")))
+                source_marks(kind, index, dated, definition.customers)
                 for kind, index, dated in sources
             ]
             found = [m for m in found if m]
@@ -324,7 +340,7 @@ class SalesKpiRefresh(models.AbstractModel):
             for by_owner in found:
                 for owner_type, owner_id in by_owner:
                     owners[owner_type].add(owner_id)
-            if definition["lookback"]:
+            if definition.lookback:
                 lookback.add(kpi.id)
         if not marks:
             return set()
@@ -378,7 +394,7 @@ class SalesKpiRefresh(models.AbstractModel):
         return {
             kpi.id: (Source._signature(f"kpi:{kpi.id}"), self._distinct_signature(kpi))
             for kpi in kpis.with_context(active_test=False)
-            if kpi.metric != "manual" and kpi._metric_definition()["distinct"]
+            if kpi.metric != "manual" and kpi._metric_definition().distinct
         }
 
     def _record_distinct(self, signatures):
@@ -404,12 +420,12 @@ class SalesKpiRefresh(models.AbstractModel):
             .with_context(active_test=False)
             .browse([key[1] for key in state.periods if key[0] == "kpi"])
         )
-        thresholds = self._engine()._commit_thresholds()
+        thresholds = self._engine()._commit_thresholds(state)
         for kpi in kpis:
             definition = kpi._metric_definition()
             if kpi.metric == "manual":
                 continue  # typed
-            if definition["distinct"]:
+            if definition.distinct:
                 # measured for the targets concerned only (no cells): all of them when
                 # the KPI changed (its filter, its categories) since it was measured;
                 # none recorded yet (a full pass of the engine alone, before this
@@ -418,11 +434,11 @@ class SalesKpiRefresh(models.AbstractModel):
                 if known is not None and known != now:
                     stale.append(kpi.id)
                 continue
-            plan = self._engine()._plan(("kpi", kpi.id), [], state, is_date=definition["is_date"])
+            plan = self._engine()._plan(("kpi", kpi.id), [], state, is_date=definition.is_date)
             expected = self._engine()._kpi_cells_signature(kpi, plan)
             if Source._signature(f"kpi:{kpi.id}") != expected:
                 stale.append(kpi.id)
-            elif definition["pipeline"]:
+            elif definition.pipeline:
                 domain = str(kpi._get_filter_domain())
                 pipeline = self._engine()._plan(("pipeline", domain), [], state, is_date=True)
                 expected = f"pipeline|{thresholds}|{domain}|{pipeline.signature()}"

@@ -9,11 +9,11 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, format_date, get_lang
 
-from ..tools import figures
+from ..engine import figures
+from ..engine.state import OwnerPeriod
 from ..tools.job import run_again_on_conflict
 from ..tools.numbers import NumberFormat
 from ..tools.periods import is_aligned, period_bounds, period_label
-from ..tools.refresh_state import TargetRow
 
 _logger = logging.getLogger(__name__)
 
@@ -1013,33 +1013,30 @@ class SalesTarget(models.Model):
         period (in the target's currency), scaled to the period's length for an
         amount or a count; 0 when nothing was measured."""
         self.ensure_one()
-        engine = self.env["sales.kpi.engine"].sudo()
         last = self.date_from - timedelta(days=1)
         first = self.date_from - relativedelta(years=1)
         company = self.company_id or self.env.company
-        row = TargetRow(
-            -1,
-            self.kpi_id.id,
-            self.owner_type,
-            self.team_id.id if self.owner_type != "company" else False,
-            self.user_id.id if self.owner_type == "user" else False,
-            company.id,
-            first,
-            last,
-            (self.currency_id or company.currency_id).id,
-            0.0,
-            0.0,
-            None,
+        ((actual, sample),) = self.env["sales.kpi.engine"].measure_kpi(
+            self.kpi_id,
+            [
+                OwnerPeriod(
+                    owner_type=self.owner_type,
+                    team_id=self.team_id.id if self.owner_type != "company" else False,
+                    user_id=self.user_id.id if self.owner_type == "user" else False,
+                    company_id=company.id,
+                    currency_id=(self.currency_id or company.currency_id).id,
+                    date_from=first,
+                    date_to=last,
+                )
+            ],
         )
-        state = engine._load_state([row])
-        measured = engine._measure_kpi(self.kpi_id.sudo(), [row], state)[row.id]
-        if not measured["actual_sample"] and not measured["actual_value"]:
+        if not sample and not actual:
             return 0.0
         if not self.is_additive:
-            return measured["actual_value"]
+            return actual
         date_to = self.date_to or period_bounds(self.period_type, self.date_from)[1]
         days = (date_to - self.date_from).days + 1
-        return measured["actual_value"] * days / ((last - first).days + 1)
+        return actual * days / ((last - first).days + 1)
 
     # ------------------------------------------------------------------
     # CRUD
@@ -1386,7 +1383,7 @@ class SalesTarget(models.Model):
     def action_open_records(self):
         """The records counted in the actual, exactly."""
         self.ensure_one()
-        model, ids = self.env["sales.kpi.engine"]._counted_record_ids(self)
+        model, ids = self.env["sales.kpi.engine"].counted_records(self)
         if not model:
             raise UserError(self.env._("The actual of a manual KPI is typed, not counted."))
         return {

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools import figures
+from ..engine import figures
 
 PAYOUT_SQL = SQL(
     """LEAST(

@@ -17,10 +17,10 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, formatLang
 from odoo.tools.misc import format_date
 
-from ..tools import figures
+from ..engine import figures
+from ..engine.state import OwnerPeriod
 from ..tools.job import run_again_on_conflict
 from ..tools.periods import period_bounds
-from ..tools.refresh_state import TargetRow
 from .sales_target_news import NOTIFY_LATER
 
 ROLL_DAYS = 30
@@ -226,31 +226,24 @@ class SalesTargetPlan(models.Model):
         """Actuals of ``kpi`` for the plan's team (or ``user`` in it) over ``periods``,
         measured by the engine in the company's currency (``with_sample``: with the
         number of records measured)."""
-        engine = self.env["sales.kpi.engine"].sudo()
-        rows = [
-            TargetRow(
-                -index,
-                kpi.id,
-                owner_type,
-                self.team_id.id,
-                user.id if user else False,
-                self.company_id.id,
-                first,
-                last,
-                self.currency_id.id,
-                0.0,
-                0.0,
-                None,
-            )
-            for index, (first, last) in enumerate(periods, start=1)
-        ]
-        state = engine._load_state(rows)
-        values = engine._measure_kpi(kpi, rows, state)
+        measured = self.env["sales.kpi.engine"].measure_kpi(
+            kpi,
+            [
+                OwnerPeriod(
+                    owner_type=owner_type,
+                    team_id=self.team_id.id,
+                    user_id=user.id if user else False,
+                    company_id=self.company_id.id,
+                    currency_id=self.currency_id.id,
+                    date_from=first,
+                    date_to=last,
+                )
+                for first, last in periods
+            ],
+        )
         if with_sample:
-            return [
-                (values[row.id]["actual_value"], values[row.id]["actual_sample"]) for row in rows
-            ]
-        return [values[row.id]["actual_value"] for row in rows]
+            return measured
+        return [actual for actual, _sample in measured]
 
     def _last_12_months(self):
         start = self._bounds()[0]
@@ -365,7 +358,7 @@ class SalesTargetPlan(models.Model):
         elif self.split_method == "weights":
             base = {m: m.weight for m in members}
         else:
-            past = self.env["sales.kpi.engine"]._measure_users(
+            past = self.env["sales.kpi.engine"].measure_users(
                 line, members.user_id, *self._last_12_months()
             )
             base = {m: max(past.get(m.user_id.id, 0.0), 0.0) for m in members}

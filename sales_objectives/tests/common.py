@@ -44,7 +44,7 @@ from datetime import date, datetime, timedelta
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
-from odoo.addons.sales_objectives.tools.refresh_state import STORED_FIGURES
+from odoo.addons.sales_objectives.engine.state import STORED_FIGURES
 
 # the figures the refresh stores on a target, compared between two ways of refreshing
 STORED_NAMES = [name for name, _type in STORED_FIGURES]

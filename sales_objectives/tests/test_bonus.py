@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.sales_objectives.tools.figures import bonus_payout
+from odoo.addons.sales_objectives.engine.figures import bonus_payout
 
 from .common import SalesObjectivesCase
 

@@ -47,7 +47,7 @@ class TestQueryCounts(QueryCountsMixin, SalesObjectivesCase):
         # bridge's product categories) reads it with one more query
         Kpi = self.env["sales.kpi"]
         expected = REFRESH_QUERIES + sum(
-            Kpi._fields[name].type == "many2many" for name in engine._kpi_fields()[6:]
+            Kpi._fields[name].type == "many2many" for name in engine.kpi_fields()[6:]
         )
         for targets in (self.small, self.large):
             self.env.invalidate_all()

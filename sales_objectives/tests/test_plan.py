@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, RecordCapturer, tagged
 
-from odoo.addons.sales_objectives.tools.figures import allocate
+from odoo.addons.sales_objectives.engine.figures import allocate
 
 from .common import SalesObjectivesCase
 

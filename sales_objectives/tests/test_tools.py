@@ -13,14 +13,14 @@ from psycopg2 import errors
 
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.sales_objectives.tools.buckets import (
+from odoo.addons.sales_objectives.engine.buckets import (
     BucketPlan,
     Series,
     months_only,
     previous_period,
     scaled,
 )
-from odoo.addons.sales_objectives.tools.figures import (
+from odoo.addons.sales_objectives.engine.figures import (
     LOWER_IS_BETTER_CAP,
     allocate,
     bonus_payout,
@@ -37,7 +37,7 @@ from odoo.addons.sales_objectives.tools.periods import (
     period_label,
     period_words,
 )
-from odoo.addons.sales_objectives.tools.rates import RateTable
+from odoo.addons.sales_objectives.engine.rates import RateTable
 
 D = date.fromisoformat
 

@@ -1,1 +1,1 @@
-from . import figures, periods, rates
+from . import periods

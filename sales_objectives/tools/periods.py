@@ -7,8 +7,6 @@ import babel.dates
 import pytz
 from dateutil.relativedelta import relativedelta
 
-PERIOD_TYPES = ("week", "month", "quarter", "year", "custom")
-
 
 def period_bounds(period_type, day):
     """First and last day of the period of ``period_type`` that contains ``day``."""
@@ -31,15 +29,6 @@ def is_aligned(period_type, date_from, date_to):
     if period_type == "custom":
         return True
     return period_bounds(period_type, date_from) == (date_from, date_to)
-
-
-def next_period(period_type, date_from, date_to):
-    """The period that follows ``date_from``-``date_to`` (same length for custom)."""
-    if period_type == "custom":
-        length = date_to - date_from
-        start = date_to + timedelta(days=1)
-        return start, start + length
-    return period_bounds(period_type, date_to + timedelta(days=1))
 
 
 def local_day_start_utc(day, tz_name):

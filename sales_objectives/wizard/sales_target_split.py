@@ -179,7 +179,7 @@ class SalesTargetSplit(models.TransientModel):
             return {}
         if self.history_date_to < self.history_date_from:
             raise UserError(self.env._("The past period ends before it starts."))
-        return self.env["sales.kpi.engine"]._measure_users(
+        return self.env["sales.kpi.engine"].measure_users(
             self.target_id, self.line_ids.user_id, self.history_date_from, self.history_date_to
         )
 

@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from odoo.addons.sales_objectives.models.sales_kpi import metric_definition
-
 
 def _retire(kpis):
     """On uninstall, a KPI on a metric that goes away keeps its targets and their last
@@ -45,32 +43,6 @@ class SalesKpi(models.Model):
                 "sale.order",
                 "account.move",
             )
-
-    @api.model
-    def _metric_definitions(self):
-        """The metrics of sales orders (confirmed; by order date) and customer invoices
-        (posted, net of credit notes; by invoice date)."""
-        definitions = super()._metric_definitions()
-        order = {"model": "sale.order"}
-        definitions.update(
-            ordered_amount=metric_definition("money", money=(0,), **order),
-            orders_count=metric_definition("count", **order),
-            avg_order_value=metric_definition("money", "ratio", money=(0,), **order),
-            avg_discount=metric_definition(
-                "percent", "percent", money=(0, 1), direction="lower", **order
-            ),
-            invoiced_amount=metric_definition(
-                "money", money=(0,), model="account.move", is_date=True
-            ),
-            customers_served=metric_definition("count", "distinct", **order),
-            repeat_sales_share=metric_definition(
-                "percent", "percent", money=(0, 1), customers=True, **order
-            ),
-            retention_rate=metric_definition("percent", "retention", **order),
-            churned_customers=metric_definition("count", "churn", direction="lower", **order),
-            cross_sell_customers=metric_definition("count", "distinct", customers=True, **order),
-        )
-        return definitions
 
     def _category_ids(self):
         """Ids of the KPI's product categories and their subcategories (empty: all)."""

@@ -1,6 +1,6 @@
 """The measures of the sales bridge: one batched query per metric over confirmed sales
-orders or posted customer invoices, in the engine's registry (sales_objectives'
-sales_kpi_metric.py) without a change to the engine.
+orders or posted customer invoices, registered in the engine's metric registry
+(``@metric``: sales_objectives/engine/metrics.py) without a change to the engine.
 
 Amounts are in the company's currency: an order's untaxed amount divided by the rate
 Odoo stored on it at its order date, an invoice's signed untaxed amount (converted by
@@ -14,15 +14,15 @@ from odoo import api, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from odoo.addons.sales_objectives.models.sales_kpi_metric import MetricQuery
+from odoo.addons.sales_objectives.engine.metrics import MetricDefinition, MetricQuery, metric
 
 
 class SalesKpiEngine(models.AbstractModel):
     _inherit = "sales.kpi.engine"
 
     @api.model
-    def _kpi_fields(self):
-        return [*super()._kpi_fields(), "product_categ_ids"]
+    def kpi_fields(self):
+        return [*super().kpi_fields(), "product_categ_ids"]
 
     @api.model
     def _kpi_signature(self, kpi):
@@ -35,7 +35,7 @@ class SalesKpiEngine(models.AbstractModel):
     # Sales orders
     # ------------------------------------------------------------------
 
-    def _order_query(self, kpi, start, stop, components, distinct=False):
+    def _order_query(self, kpi, start, stop, components, run, distinct=False):
         """MetricQuery over the confirmed sales orders dated (order date) in
         [start, stop) matching the KPI's filter and, when it names product categories,
         having a line of such a product. ``components(o, lines)``: ``o`` gives a column
@@ -144,11 +144,11 @@ class SalesKpiEngine(models.AbstractModel):
         )
 
     @api.model
-    def _is_first_order(self, order_id):
+    def _is_first_order(self, order_id, run):
         """SQL: whether the confirmed order ``order_id`` is its customer's first in its
         company. For a few owners' orders (a Refresh), an indexed probe of the
         customer's earlier orders per order; else membership in ``_first_orders()``."""
-        if not self.env.context.get("sales_objectives_few_owners"):
+        if not run.few_owners:
             return SQL("%s IN %s", order_id, self._first_orders())
         return SQL(
             """NOT EXISTS (
@@ -161,20 +161,38 @@ class SalesKpiEngine(models.AbstractModel):
             order_id,
         )
 
-    def _query_ordered_amount(self, kpi, start, stop):
+    @metric(
+        "ordered_amount",
+        MetricDefinition(unit="money", money=(0,), model="sale.order"),
+    )
+    def _query_ordered_amount(self, kpi, start, stop, run):
         return self._order_query(
-            kpi, start, stop, lambda o, lines: [self._order_amount(kpi, o, lines)]
+            kpi, start, stop, lambda o, lines: [self._order_amount(kpi, o, lines)], run
         )
 
-    def _query_orders_count(self, kpi, start, stop):
-        return self._order_query(kpi, start, stop, lambda o, lines: [SQL("1")])
+    @metric(
+        "orders_count",
+        MetricDefinition(unit="count", model="sale.order"),
+    )
+    def _query_orders_count(self, kpi, start, stop, run):
+        return self._order_query(kpi, start, stop, lambda o, lines: [SQL("1")], run)
 
-    def _query_avg_order_value(self, kpi, start, stop):
+    @metric(
+        "avg_order_value",
+        MetricDefinition(unit="money", combine="ratio", money=(0,), model="sale.order"),
+    )
+    def _query_avg_order_value(self, kpi, start, stop, run):
         return self._order_query(
-            kpi, start, stop, lambda o, lines: [self._order_amount(kpi, o, lines), SQL("1")]
+            kpi, start, stop, lambda o, lines: [self._order_amount(kpi, o, lines), SQL("1")], run
         )
 
-    def _query_avg_discount(self, kpi, start, stop):
+    @metric(
+        "avg_discount",
+        MetricDefinition(
+            unit="percent", combine="percent", money=(0, 1), direction="lower", model="sale.order"
+        ),
+    )
+    def _query_avg_discount(self, kpi, start, stop, run):
         """Discount granted over the lines' undiscounted amount (unit price × quantity),
         both in the company's currency."""
 
@@ -186,33 +204,55 @@ class SalesKpiEngine(models.AbstractModel):
                 SQL("%s / %s", lines(gross), rate),
             ]
 
-        return self._order_query(kpi, start, stop, components)
+        return self._order_query(kpi, start, stop, components, run)
 
-    def _query_repeat_sales_share(self, kpi, start, stop):
+    @metric(
+        "repeat_sales_share",
+        MetricDefinition(
+            unit="percent", combine="percent", money=(0, 1), customers=True, model="sale.order"
+        ),
+    )
+    def _query_repeat_sales_share(self, kpi, start, stop, run):
         def components(o, lines):
             amount = self._order_amount(kpi, o, lines)
-            first = self._is_first_order(o("id"))
+            first = self._is_first_order(o("id"), run)
             return [SQL("CASE WHEN %s THEN 0 ELSE %s END", first, amount), amount]
 
-        return self._order_query(kpi, start, stop, components)
+        return self._order_query(kpi, start, stop, components, run)
 
-    def _query_customers_served(self, kpi, start, stop):
-        return self._order_query(kpi, start, stop, lambda o, lines: [SQL("1")], distinct=True)
+    @metric(
+        "customers_served",
+        MetricDefinition(unit="count", combine="distinct", model="sale.order"),
+    )
+    def _query_customers_served(self, kpi, start, stop, run):
+        return self._order_query(kpi, start, stop, lambda o, lines: [SQL("1")], run, distinct=True)
 
-    def _query_retention_rate(self, kpi, start, stop):
-        return self._query_customers_served(kpi, start, stop)
+    @metric(
+        "retention_rate",
+        MetricDefinition(unit="percent", combine="retention", model="sale.order"),
+    )
+    def _query_retention_rate(self, kpi, start, stop, run):
+        return self._query_customers_served(kpi, start, stop, run)
 
-    def _query_churned_customers(self, kpi, start, stop):
-        return self._query_customers_served(kpi, start, stop)
+    @metric(
+        "churned_customers",
+        MetricDefinition(unit="count", combine="churn", direction="lower", model="sale.order"),
+    )
+    def _query_churned_customers(self, kpi, start, stop, run):
+        return self._query_customers_served(kpi, start, stop, run)
 
-    def _query_cross_sell_customers(self, kpi, start, stop):
+    @metric(
+        "cross_sell_customers",
+        MetricDefinition(unit="count", combine="distinct", customers=True, model="sale.order"),
+    )
+    def _query_cross_sell_customers(self, kpi, start, stop, run):
         """Customers who had ordered before, ordering a product category (of the KPI's,
         if any) for the first time in the company."""
-        mq = self._query_customers_served(kpi, start, stop)
+        mq = self._query_customers_served(kpi, start, stop, run)
         categories = kpi._category_ids()
         order_id = SQL.identifier(mq.query.table, "id")
         in_categories = SQL("AND pt.categ_id = ANY(%s)", categories) if categories else SQL()
-        if self.env.context.get("sales_objectives_few_owners"):
+        if run.few_owners:
             # a few owners' orders: for each order, a line of a category that none of
             # the customer's earlier orders in the company had (indexed probes)
             first_in_category = SQL(
@@ -250,14 +290,20 @@ class SalesKpiEngine(models.AbstractModel):
                 order_id,
                 in_categories,
             )
-        mq.query.add_where(SQL("%s AND NOT %s", first_in_category, self._is_first_order(order_id)))
+        mq.query.add_where(
+            SQL("%s AND NOT %s", first_in_category, self._is_first_order(order_id, run))
+        )
         return mq
 
     # ------------------------------------------------------------------
     # Customer invoices
     # ------------------------------------------------------------------
 
-    def _query_invoiced_amount(self, kpi, start, stop):
+    @metric(
+        "invoiced_amount",
+        MetricDefinition(unit="money", money=(0,), model="account.move", is_date=True),
+    )
+    def _query_invoiced_amount(self, kpi, start, stop, run):
         """Posted customer invoices minus posted credit notes, untaxed, in the company's
         currency, by invoice date, for the invoice's salesperson and sales team."""
         moves = self.env["account.move"].sudo()

@@ -1,5 +1,12 @@
+"""The margin metrics: the margin of confirmed sales orders (sales price minus cost,
+as Odoo's sale_margin computes it), by order date, in amount and in percent of the
+untaxed amount. Each is a definition and a query builder registered with ``@metric``
+(docs/extending.md uses them as the worked example)."""
+
 from odoo import models
 from odoo.tools import SQL
+
+from odoo.addons.sales_objectives.engine.metrics import MetricDefinition, metric
 
 
 class SalesKpiEngine(models.AbstractModel):
@@ -11,12 +18,17 @@ class SalesKpiEngine(models.AbstractModel):
         margin = lines(SQL("l.margin")) if kpi.product_categ_ids else o("margin")
         return SQL("%s / %s", margin, self._order_rate(o))
 
-    def _query_margin(self, kpi, start, stop):
+    @metric("margin", MetricDefinition(unit="money", money=(0,), model="sale.order"))
+    def _query_margin(self, kpi, start, stop, run):
         return self._order_query(
-            kpi, start, stop, lambda o, lines: [self._order_margin(kpi, o, lines)]
+            kpi, start, stop, lambda o, lines: [self._order_margin(kpi, o, lines)], run
         )
 
-    def _query_margin_percent(self, kpi, start, stop):
+    @metric(
+        "margin_percent",
+        MetricDefinition(unit="percent", combine="percent", money=(0, 1), model="sale.order"),
+    )
+    def _query_margin_percent(self, kpi, start, stop, run):
         return self._order_query(
             kpi,
             start,
@@ -25,4 +37,5 @@ class SalesKpiEngine(models.AbstractModel):
                 self._order_margin(kpi, o, lines),
                 self._order_amount(kpi, o, lines),
             ],
+            run,
         )

@@ -1,20 +1,56 @@
 """What a refresh knows, as typed records: the targets being refreshed, each company's
-clock and currency, the rates, the share of each period elapsed, and the owners'
-12-month history. Built once per refresh by the engine and read by its steps."""
+clock and currency, the rates, the share of each period elapsed, the changes an
+incremental pass re-measures, and what the metric queries share. Built once per
+refresh by the engine (one RefreshState per run) and read by its steps and by the
+metrics' query builders."""
 
-from collections import namedtuple
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .rates import RateTable
 
-# One target as the engine sees it (read with one SQL statement), with the figures
-# currently stored on it (to write only what changed).
-TargetRow = namedtuple(
-    "TargetRow",
-    "id kpi_id owner_type team_id user_id company_id date_from date_to currency_id "
-    "target_value manual_value stored",
-)
+
+# not frozen: a run builds one row per target, and a frozen dataclass takes three
+# times as long to build (treat the rows as read-only: ``replace`` makes a copy)
+@dataclass(kw_only=True, slots=True)
+class TargetRow:
+    """One target as the engine sees it (read with one SQL statement), with the figures
+    currently stored on it (``stored``: to write only what changed). A measure asked
+    for (``OwnerPeriod``) is a row of no target: a negative id, no stored figures."""
+
+    id: int
+    kpi_id: int
+    owner_type: str
+    team_id: int | None
+    user_id: int | None
+    company_id: int
+    date_from: date
+    date_to: date
+    currency_id: int
+    target_value: float = 0.0
+    manual_value: float = 0.0
+    stored: tuple | None = None
+
+    def replace(self, **changes):
+        """A copy of the row with ``changes``."""
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OwnerPeriod:
+    """An owner and a period to measure a KPI for, outside any target (the engine's
+    ``measure_kpi``): a sales team (``team_id``), a salesperson (``user_id``, in
+    ``team_id`` if given) or a company; the figures in ``currency_id``."""
+
+    owner_type: str
+    company_id: int
+    currency_id: int
+    date_from: date
+    date_to: date
+    team_id: int | None = None
+    user_id: int | None = None
+
 
 # Figures the engine stores on sales.target, and their SQL types.
 STORED_FIGURES = [
@@ -55,11 +91,18 @@ class CompanyClock:
     min_share: float
 
 
-# A logged state of a changed record (sales.kpi.change): the owners it counted for and
-# the moments that dated it, before the change or now.
-ChangeState = namedtuple(
-    "ChangeState", "kind record_id team_id user_id company_id partner_id moments"
-)
+@dataclass(kw_only=True, slots=True)
+class ChangeState:
+    """A logged state of a changed record (sales.kpi.change): the owners it counted for
+    and the moments that dated it (1-4), before the change or now."""
+
+    kind: str
+    record_id: int
+    team_id: int | None
+    user_id: int | None
+    company_id: int | None
+    partner_id: int | None
+    moments: tuple
 
 
 @dataclass
@@ -85,9 +128,12 @@ class RefreshState:
     # and key -> the DistinctSets once measured
     distinct_shared: dict = field(default_factory=dict)
     distinct_sets: dict = field(default_factory=dict)
-
-    def zone(self, company_id):
-        return self.companies[company_id].tz
+    # what the metric queries share: (teams, users, commit probabilities) as array
+    # literals indexed by id (the engine's _owner_maps, read once per run when a query
+    # needs them), and whether the run reads the records of a few salespeople or teams
+    # only (a Refresh of their targets: queries may then prefer indexed probes)
+    owner_maps: tuple | None = None
+    few_owners: bool = False
 
     def zone_of(self):
         """{company id: time zone}"""
