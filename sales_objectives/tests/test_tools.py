@@ -27,6 +27,7 @@ from odoo.addons.sales_objectives.engine.figures import (
     derive,
     has_figure,
 )
+from odoo.addons.sales_objectives.engine.rates import RateTable
 from odoo.addons.sales_objectives.tools.job import MAX_TRIES, run_again_on_conflict
 from odoo.addons.sales_objectives.tools.numbers import NumberFormat
 from odoo.addons.sales_objectives.tools.periods import (
@@ -37,7 +38,6 @@ from odoo.addons.sales_objectives.tools.periods import (
     period_label,
     period_words,
 )
-from odoo.addons.sales_objectives.engine.rates import RateTable
 
 D = date.fromisoformat
 
