@@ -1,6 +1,6 @@
 from odoo.tools import SQL
 
-from . import models, wizard
+from . import models, report, wizard
 from .models.sales_kpi_change import INDEXES
 
 

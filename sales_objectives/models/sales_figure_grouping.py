@@ -18,7 +18,6 @@ each group is headed with the KPI's unit ("Won revenue (USD)", "Win rate (%)"), 
 whoever reads a figure knows its unit."""
 
 from odoo import api, models
-from odoo.tools import groupby as group_records
 
 KPI_UNIT = "kpi_unit"
 RECORDS = "records"
@@ -100,74 +99,3 @@ class SalesFigureGrouping(models.AbstractModel):
                     row[key] = False
         self._so_label_groups(domain, groupbys[:1] if lazy else groupbys, rows)
         return rows
-
-
-class SalesTargetGrouping(models.AbstractModel):
-    """Rows of sales targets (the targets, the leaderboard, the forecast): fields
-    ``kpi_id``, ``owner_type``, ``period_type``, ``period_id`` and ``currency_id``."""
-
-    _name = "sales.target.grouping"
-    _inherit = ["sales.figure.grouping"]
-    _description = "Sales target figures grouped without adding what does not add up"
-
-    @api.model
-    def _so_figures(self):
-        """{field: kind} of the figures of this model (see the module's docstring)."""
-        return {}
-
-    @api.model
-    def _so_grouping(self):
-        probes = {
-            "kpis": "count_distinct(kpi_id)",
-            "kpi": "max(kpi_id)",
-            "owners": "count_distinct(owner_type)",
-            "kinds": "count_distinct(period_type)",
-            "kind": "max(period_type)",
-            "periods": "count_distinct(period_id)",
-            "currencies": "count_distinct(currency_id)",
-        }
-        return self._so_figures(), probes
-
-    @api.model
-    def _so_addable(self, kind, facts):
-        if facts["rows"] <= 1:
-            return True
-        if kind == OWN_RATE:
-            return False
-        if kind == MONEY:
-            return facts["currencies"] == 1
-        one_kpi = facts["kpis"] == 1 and facts["owners"] == 1
-        # periods of one type never overlap, except custom ones
-        apart = facts["kinds"] == 1 and (facts["kind"] != "custom" or facts["periods"] == 1)
-        if not (one_kpi and apart):
-            return False
-        if kind == RECORDS:
-            return True
-        kpi = self.env["sales.kpi"].sudo().browse(facts["kpi"])
-        if not adds_up(kpi):
-            return False
-        return kpi.unit != "money" or facts["currencies"] == 1
-
-    @api.model
-    def _so_label_groups(self, domain, groupby, rows):
-        """Grouped by KPI: the KPI's unit after its name ("Won revenue (USD)", "Win rate
-        (%)", "Sales cycle (days)"); amounts in the currencies of its targets here."""
-        if "kpi_id" not in groupby or not rows:
-            return
-        kpis = (
-            self.env["sales.kpi"]
-            .sudo()
-            .browse({row["kpi_id"][0] for row in rows if row.get("kpi_id")})
-        )
-        currencies = {}
-        if any(kpi.unit == "money" for kpi in kpis):
-            money = kpis.filtered(lambda kpi: kpi.unit == "money")
-            pairs = self._read_group(
-                [*domain, ("kpi_id", "in", money.ids)], ["kpi_id", "currency_id"], []
-            )
-            for kpi, pairs_of_kpi in group_records(pairs, key=lambda pair: pair[0]):
-                currencies[kpi.id] = ", ".join(sorted(c.name for _k, c in pairs_of_kpi))
-        for row in rows:
-            if row.get("kpi_id"):
-                kpi = kpis.browse(row["kpi_id"][0])
-                row["kpi_id"] = (kpi.id, name_with_unit(kpi, currencies.get(kpi.id)))

@@ -242,3 +242,24 @@ class SalesKpi(models.Model):
             additive = self.unit in ("money", "count") and self.direction == "higher"
             definition = dataclasses.replace(definition, additive=additive)
         return definition
+
+    # ------------------------------------------------------------------
+    # A KPI created, deleted, archived, or whose filter, metric or categories change,
+    # changes what is watched (sales_kpi_watch.py)
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        kpis = super().create(vals_list)
+        self.env["sales.kpi.watch"]._invalidate(kpis)
+        return kpis
+
+    def write(self, vals):
+        result = super().write(vals)
+        if self.env["sales.kpi.watch"]._kpi_fields() & set(vals):
+            self.env["sales.kpi.watch"]._invalidate(self)
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env["sales.kpi.watch"]._invalidate(self.browse())
+        return result

@@ -345,27 +345,3 @@ class SalesKpiWatch(models.AbstractModel):
                 later.setdefault(watch, set()).update(ids)
         if immediate:
             Change._log_reached(immediate, flush=True)
-
-
-class SalesKpi(models.Model):
-    """A KPI created, deleted, archived, or whose filter, metric or categories change,
-    changes what is watched."""
-
-    _inherit = "sales.kpi"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        kpis = super().create(vals_list)
-        self.env["sales.kpi.watch"]._invalidate(kpis)
-        return kpis
-
-    def write(self, vals):
-        result = super().write(vals)
-        if self.env["sales.kpi.watch"]._kpi_fields() & set(vals):
-            self.env["sales.kpi.watch"]._invalidate(self)
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env["sales.kpi.watch"]._invalidate(self.browse())
-        return result

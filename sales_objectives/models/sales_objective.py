@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount, format_date
 
+from .sales_figure_grouping import MONEY
+
 OUTCOMES = ("achieved", "partly", "missed")
 # the outcomes offered: a sales objective's, and a relationship objective's (yes or no)
 OUTCOME_CHOICES = [("achieved", "Achieved"), ("partly", "Partly achieved"), ("missed", "Missed")]
@@ -46,7 +48,7 @@ class SalesObjective(models.Model):
 
     _name = "sales.objective"
     _description = "Sales objective"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sales.figure.grouping"]
     _order = "state_sequence, deadline, id desc"
     _check_company_auto = True
     _rec_name = "statement"
@@ -183,13 +185,18 @@ class SalesObjective(models.Model):
     # ------------------------------------------------------------------
     # SMART check (recomputed as the user types)
     # ------------------------------------------------------------------
-    smart_specific = fields.Boolean("Specific", compute="_compute_smart")
-    smart_measurable = fields.Boolean("Measurable", compute="_compute_smart")
-    smart_achievable = fields.Boolean("Achievable", compute="_compute_smart")
-    smart_relevant = fields.Boolean("Relevant", compute="_compute_smart")
-    smart_timebound = fields.Boolean("Time-bound", compute="_compute_smart")
-    smart_message = fields.Char("SMART check", compute="_compute_smart")
-    smart_html = fields.Html("SMART", compute="_compute_smart", sanitize=False)
+    # Worked out as the add-on (compute_sudo): salespeople read the objectives of their
+    # teams (the rules), not always the opportunities they are on (Odoo's "own documents
+    # only"); the check reads the opportunity's expected revenue and closing date, so
+    # the objective opens for the team (the opportunity is named, as Odoo names any
+    # record it links to, and not opened).
+    smart_specific = fields.Boolean("Specific", compute="_compute_smart", compute_sudo=True)
+    smart_measurable = fields.Boolean("Measurable", compute="_compute_smart", compute_sudo=True)
+    smart_achievable = fields.Boolean("Achievable", compute="_compute_smart", compute_sudo=True)
+    smart_relevant = fields.Boolean("Relevant", compute="_compute_smart", compute_sudo=True)
+    smart_timebound = fields.Boolean("Time-bound", compute="_compute_smart", compute_sudo=True)
+    smart_message = fields.Char("SMART check", compute="_compute_smart", compute_sudo=True)
+    smart_html = fields.Html("SMART", compute="_compute_smart", compute_sudo=True, sanitize=False)
     is_smart = fields.Boolean(
         "Specific, measurable and time-bound",
         compute="_compute_is_smart",
@@ -778,6 +785,32 @@ class SalesObjective(models.Model):
                 "activity_summary": activity.summary,
                 "activity_date": activity.date_deadline,
             }
+        )
+
+    # ------------------------------------------------------------------
+    # Which figures add up in a group (sales_figure_grouping.py): an objective's target
+    # and result are an amount (in its company's currency) or a quantity of its
+    # product: amounts of one currency add up; quantities of different products, or
+    # yes/no commitments, do not.
+    # ------------------------------------------------------------------
+    @api.model
+    def _so_grouping(self):
+        figures = dict.fromkeys(["target_value", "result_value"], MONEY)
+        probes = {
+            "measures": "count_distinct(measure)",
+            "measure": "max(measure)",
+            "companies": "recordset(company_id)",
+        }
+        return figures, probes
+
+    @api.model
+    def _so_addable(self, kind, facts):
+        if facts["rows"] <= 1:
+            return True
+        return (
+            facts["measures"] == 1
+            and facts["measure"] == "amount"
+            and len(facts["companies"].currency_id) == 1
         )
 
 

@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, float_compare, format_date, get_lang
 
 from ..engine import figures
@@ -14,6 +15,8 @@ from ..engine.state import OwnerPeriod
 from ..tools.job import run_again_on_conflict
 from ..tools.numbers import NumberFormat
 from ..tools.periods import is_aligned, period_bounds, period_label
+from . import sales_target_grouping  # noqa: F401 (the mixin sales.target inherits: defined first)
+from .sales_figure_grouping import KPI_UNIT, MONEY, OWN_RATE, RECORDS
 
 _logger = logging.getLogger(__name__)
 
@@ -81,12 +84,35 @@ CLOSED_EDITABLE = {"state", "active", "note"}
 # Who a target belongs to: after changing them, the user must still be allowed to
 # write the target (a team leader cannot move a target out of their teams).
 OWNER_FIELDS = {"owner_type", "team_id", "user_id", "company_id"}
+# Context key of an operation setting many targets (a plan, a split): it tells each
+# salesperson once, at its end, rather than once per target
+NOTIFY_LATER = "sales_target_notify_later"
+# the milestone of the stretch value (the others are % of the target: 50, 90, 100)
+STRETCH = 101
+# targets on the progress strip above the pipeline
+STRIP_SIZE = 8
+# The estimated bonus (tools/figures.py ``bonus_payout``), in SQL for the engine
+PAYOUT_SQL = SQL(
+    """LEAST(
+        CASE WHEN COALESCE(t.attainment, 0) < COALESCE(t.bonus_floor, 0) THEN 0
+             WHEN COALESCE(t.attainment, 0) <= 100 THEN t.bonus_base * t.attainment / 100
+             ELSE t.bonus_base * (1 + COALESCE(t.bonus_accelerator, 0)
+                                      * (t.attainment - 100) / 100)
+        END,
+        CASE WHEN t.bonus_cap > 0 THEN t.bonus_cap END)"""
+)
+
+
+def _number(number, value):
+    """A number in the user's language (``number``: a NumberFormat), without
+    decimals when it is whole."""
+    return number(value, 0 if value == int(value) else 2)
 
 
 class SalesTarget(models.Model):
     _name = "sales.target"
     _description = "Sales target"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.target.grouping"]
     _order = "date_from desc, kpi_id, owner_type desc, team_id, user_id, id"
     _check_company_auto = True
     _rec_names_search = ["kpi_id", "team_id", "user_id"]
@@ -1120,6 +1146,8 @@ class SalesTarget(models.Model):
         if chosen:
             chosen.currency_follows_company = False
         targets.filtered(lambda t: t.state == "confirmed")._refresh()
+        if not self.env.context.get(NOTIFY_LATER):
+            targets._so_notify_set()
         return targets
 
     def _check_no_measured_figures(self, vals):
@@ -1223,6 +1251,8 @@ class SalesTarget(models.Model):
                     target.currency_follows_company = follows
         if "manual_value" in vals:
             self.filtered(lambda t: t.is_manual)._refresh()
+        if vals.get("user_id") and not self.env.context.get(NOTIFY_LATER):
+            self._so_notify_set()
         return result
 
     def _differs(self, fname, value):
@@ -1632,3 +1662,472 @@ class SalesTarget(models.Model):
             name=self.user_id.name,
             opportunities=count,
         )
+
+    # ------------------------------------------------------------------
+    # Which figures add up in a group (sales_figure_grouping.py): the targets' pivot,
+    # graph and list group rows
+    # ------------------------------------------------------------------
+    @api.model
+    def _so_figures(self):
+        figures = dict.fromkeys(
+            [
+                "target_value",
+                "stretch_value",
+                "manual_value",
+                "actual_value",
+                "expected_value",
+                "projected_value",
+                "gap_value",
+                "pipeline_value",
+                "pipeline_weighted",
+                "pipeline_commit",
+                "pipeline_best",
+            ],
+            KPI_UNIT,
+        )
+        figures.update(
+            dict.fromkeys(["actual_sample", "opportunities_needed", "meetings_needed"], RECORDS)
+        )
+        figures.update(
+            dict.fromkeys(
+                [
+                    "elapsed_ratio",
+                    "history_win_rate",
+                    "history_avg_deal",
+                    "history_meetings_per_win",
+                    "bonus_floor",
+                    "bonus_accelerator",
+                ],
+                OWN_RATE,
+            )
+        )
+        figures.update(dict.fromkeys(["bonus_base", "bonus_cap", "bonus_payout"], MONEY))
+        return figures
+
+    # ------------------------------------------------------------------
+    # Incentives: optional bonus tiers on a salesperson's target and the estimated
+    # payout (tools/figures.py ``bonus_payout``), recomputed when the tiers change
+    # and, in SQL (``PAYOUT_SQL``), by the refresh engine when the attainment changes
+    # ------------------------------------------------------------------
+    bonus_base = fields.Monetary(
+        "Bonus at 100 %",
+        groups="sales_team.group_sale_manager",
+        currency_field="currency_id",
+        tracking=True,
+        help="What the salesperson earns when the target is reached exactly; leave "
+        "empty for no bonus.",
+    )
+    bonus_floor = fields.Float(
+        "No bonus below (%)",
+        groups="sales_team.group_sale_manager",
+        default=80.0,
+        tracking=True,
+        help="Below this attainment, no bonus; from it up to 100 %, the bonus grows with "
+        "the attainment (80 % of the target: 80 % of the bonus).",
+    )
+    bonus_accelerator = fields.Float(
+        "Accelerator above 100 %",
+        groups="sales_team.group_sale_manager",
+        default=1.0,
+        tracking=True,
+        help="Points of the bonus earned per point of attainment above 100 %: 2 pays "
+        "twice as fast beyond the target.",
+    )
+    bonus_cap = fields.Monetary(
+        "Bonus cap",
+        groups="sales_team.group_sale_manager",
+        currency_field="currency_id",
+        tracking=True,
+        help="The most the bonus can pay; leave empty for no cap.",
+    )
+    bonus_payout = fields.Monetary(
+        "Estimated bonus",
+        groups="sales_team.group_sale_manager",
+        currency_field="currency_id",
+        compute="_compute_bonus_payout",
+        store=True,
+        help="The bonus the current attainment would pay.",
+    )
+
+    # what a salesperson sees of their own bonus, and a team leader of their team's;
+    # nobody else but sales managers (who set the bonuses and analyse the payouts).
+    # The target names whose bonus it is: the labels say "the bonus", not "my bonus"
+    # (the team leader reads them too)
+    my_bonus_base = fields.Monetary(
+        "Bonus at 100 % of the target", currency_field="currency_id", compute="_compute_my_bonus"
+    )
+    my_bonus_payout = fields.Monetary(
+        "Estimated bonus so far", currency_field="currency_id", compute="_compute_my_bonus"
+    )
+    my_bonus_terms = fields.Char("Bonus terms", compute="_compute_my_bonus")
+
+    @api.depends_context("uid", "lang")
+    @api.depends("bonus_base", "bonus_payout", "user_id", "team_id.user_id")
+    def _compute_my_bonus(self):
+        uid = self.env.uid
+        number = self._number_format()
+        for target, sudo in zip(self, self.sudo()):
+            if sudo.bonus_base and uid in (sudo.user_id.id, sudo.team_id.user_id.id):
+                target.my_bonus_base = sudo.bonus_base
+                target.my_bonus_payout = sudo.bonus_payout
+                floor = _number(number, sudo.bonus_floor)
+                accelerator = _number(number, sudo.bonus_accelerator)
+                cap = ""
+                if sudo.bonus_cap:
+                    cap = self.env._(", at most %(cap)s", cap=sudo._format_money(sudo.bonus_cap))
+                target.my_bonus_terms = self.env._(
+                    "nothing below %(floor)s %% of the target, %(accelerator)s× above 100 %%"
+                    "%(cap)s",
+                    floor=floor,
+                    accelerator=accelerator,
+                    cap=cap,
+                )
+            else:
+                target.my_bonus_base = target.my_bonus_payout = 0.0
+                target.my_bonus_terms = False
+
+    def _format_money(self, amount):
+        return self._number_format().amount(amount, self.currency_id)
+
+    @api.depends("attainment", "bonus_base", "bonus_floor", "bonus_accelerator", "bonus_cap")
+    def _compute_bonus_payout(self):
+        for target in self:
+            target.bonus_payout = figures.bonus_payout(
+                target.attainment,
+                target.bonus_base,
+                target.bonus_floor,
+                target.bonus_accelerator,
+                target.bonus_cap,
+            )
+
+    @api.constrains(
+        "bonus_base", "bonus_floor", "bonus_accelerator", "bonus_cap", "owner_type", "currency_id"
+    )
+    def _check_bonus(self):
+        for target in self.sudo().filtered("bonus_base"):
+            if target.owner_type != "user":
+                raise ValidationError(
+                    self.env._(
+                        "A bonus is paid to a person: set it on a salesperson's target, "
+                        "not on “%(target)s”.",
+                        target=target.display_name,
+                    )
+                )
+            if target.currency_id != target.company_id.currency_id:
+                raise ValidationError(
+                    self.env._(
+                        "The bonus of “%(target)s” is paid in its company's currency "
+                        "(%(currency)s): give the target that currency.",
+                        target=target.display_name,
+                        currency=target.company_id.currency_id.name,
+                    )
+                )
+            if (
+                target.bonus_base < 0
+                or target.bonus_cap < 0
+                or target.bonus_accelerator < 0
+                or not 0 <= target.bonus_floor <= 100
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The bonus of “%(target)s” needs amounts and an accelerator of 0 "
+                        "or more, and a floor between 0 and 100 %%.",
+                        target=target.display_name,
+                    )
+                )
+            if target.bonus_cap and target.bonus_cap < target.bonus_base:
+                raise ValidationError(
+                    self.env._(
+                        "The bonus cap of “%(target)s” is below the bonus at 100 %%.",
+                        target=target.display_name,
+                    )
+                )
+
+    @api.model
+    def _so_write_payouts(self, ids):
+        """The payouts of the targets ``ids`` (with a bonus) after the engine wrote
+        their attainment: one statement."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sales_target t SET bonus_payout = ROUND((%s)::numeric,"
+                " c.decimal_places) FROM res_currency c"
+                " WHERE c.id = t.currency_id AND t.id = ANY(%s) AND t.bonus_base > 0",
+                PAYOUT_SQL,
+                list(ids),
+            )
+        )
+        self.invalidate_model(["bonus_payout"])
+
+    # ------------------------------------------------------------------
+    # Plans (sales_target_plan.py): the plan that generated the target
+    # ------------------------------------------------------------------
+    plan_id = fields.Many2one("sales.target.plan", string="Plan", readonly=True, index=True)
+
+    # ------------------------------------------------------------------
+    # News: what a refresh announces, once (sales_target_news.py): a target turning
+    # at risk or behind, the milestones of its actual; and, when targets are set,
+    # one message per salesperson and per operation
+    # ------------------------------------------------------------------
+    milestone_reached = fields.Integer(
+        "Milestone reached",
+        readonly=True,
+        copy=False,
+        help="The highest milestone of the actual announced so far: 50, 90 or 100 (% of "
+        "the target), 101 for the stretch value.",
+    )
+
+    # ------------------------------------------------------------------
+    # What was set: one message per salesperson and per operation
+    # ------------------------------------------------------------------
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        """The salesperson follows their target, without Odoo's "You have been assigned
+        to …" mail for each one: whoever sets targets sends one message per salesperson
+        saying what was set (``_so_notify_set``)."""
+        return [
+            (partner_id, subtypes, False)
+            for partner_id, subtypes, _template in super()._message_auto_subscribe_followers(
+                updated_values, default_subtype_ids
+            )
+        ]
+
+    def _so_notify_set(self, origin=None):
+        """Tells each salesperson, once, the targets of ``self`` that are theirs (an
+        operation setting many targets passes ``NOTIFY_LATER`` in the context and calls
+        this once with all of them): from whoever set them, in the salesperson's
+        language, posted on ``origin`` (a plan, a team target) or on the target."""
+        if (
+            not self.env.registry.ready  # installing: demo data
+            or self.env.context.get("tracking_disable")
+            or self.env.context.get("mail_auto_subscribe_no_notify")
+        ):
+            return
+        by_user = {}
+        for target in self:
+            user = target.user_id
+            if target.owner_type == "user" and user and user != self.env.user and not user.share:
+                by_user.setdefault(user, []).append(target.id)
+        for user, target_ids in by_user.items():
+            targets = self.browse(target_ids)
+            local = targets.with_context(lang=user.lang or self.env.lang)
+            if origin:
+                record = origin.with_context(lang=local.env.lang)
+                subject = local.env._("Your targets: %(origin)s", origin=record.display_name)
+            elif len(targets) == 1:
+                record = local
+                subject = local.env._("Your target: %(target)s", target=record.display_name)
+            else:
+                record = local[:1]
+                subject = local.env._("Your new targets (%(count)s)", count=len(targets))
+            items = Markup("").join(
+                Markup("<li>%s</li>")
+                % local.env._(
+                    "%(kpi)s · %(period)s: %(value)s",
+                    kpi=target.kpi_id.name,
+                    period=target.period_label,
+                    value=target._format_value(target.target_value),
+                )
+                for target in local.sorted(lambda t: (t.date_from, t.kpi_id.sequence, t.id))
+            )
+            author = self.env.user.name
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                local.env._(
+                    "%(author)s set your targets (%(count)s):", author=author, count=len(targets)
+                )
+                if len(targets) > 1
+                else local.env._("%(author)s set your target:", author=author),
+                items,
+            )
+            record.message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=subject,
+                body=body,
+                record_name=record.display_name,
+                email_layout_xmlid="mail.mail_notification_layout",
+                model_description=local.env["ir.model"]._get(record._name).display_name,
+            )
+
+    def _so_queue_news(self, events, send=False):
+        """Records the milestones reached and queues the news of ``events`` {target id:
+        {"status": (old, new), "milestone": level, "silent": bool}} found by the engine
+        (a silent event, the first measure of a target, only records its milestone).
+        ``send``: announce them now (a refresh asked for); else the news job is
+        triggered."""
+        milestones = {tid: e["milestone"] for tid, e in events.items() if "milestone" in e}
+        if milestones:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE sales_target t SET milestone_reached = v.level"
+                    " FROM unnest(%s::int4[], %s::int4[]) AS v(id, level) WHERE t.id = v.id",
+                    list(milestones),
+                    list(milestones.values()),
+                )
+            )
+            self.invalidate_model(["milestone_reached"])
+        loud = [(tid, e) for tid, e in events.items() if not e.get("silent")]
+        if not loud:
+            return
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO sales_target_news (target_id, status, milestone)
+                   SELECT * FROM unnest(%s::int4[], %s::varchar[], %s::int4[])
+                   RETURNING id""",
+                [tid for tid, _e in loud],
+                [e["status"][1] if "status" in e else None for _tid, e in loud],
+                [e.get("milestone") for _tid, e in loud],
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if send:
+            self.env["sales.target.news"].sudo().browse(ids)._send()
+        else:
+            cron = self.env.ref("sales_objectives.ir_cron_sales_target_news", False)
+            if cron:
+                cron.sudo()._trigger()
+
+    def _so_announce(self, events):
+        """``events`` {target id: [{"status": new status or None, "milestone": level or
+        0}, ...]}: the queued news of the targets ``self``, oldest first. The news are
+        the system's (OdooBot's), whoever pressed Refresh: Odoo notifies nobody of their
+        own messages, and "Ben has just assigned you…" would be untrue."""
+        self = self.with_user(self.env.ref("base.user_root")).with_context(
+            mail_notrack=True, tracking_disable=True
+        )
+        turned = [
+            (target, event["status"])
+            for target in self
+            for event in events[target.id]
+            if event["status"]
+        ]
+        if turned:
+            self._so_warn_turned(turned)
+        for target in self:
+            for event in events[target.id]:
+                if event["milestone"]:
+                    target._so_post_milestone(event["milestone"])
+
+    def _so_status_name(self, status):
+        return dict(self._fields["status"]._description_selection(self.env)).get(status)
+
+    def _so_warn_turned(self, turned):
+        """``turned`` [(target, new status)], oldest first: one activity for the team
+        leader (unless one is still open for the target) and one notification to the
+        salesperson per turn, in their own language; the open activities are read once."""
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        open_for = {
+            (activity.res_id, activity.user_id.id)
+            for activity in self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "sales.target"),
+                    ("res_id", "in", [target.id for target, _new in turned]),
+                    ("activity_type_id", "=", todo.id if todo else False),
+                ]
+            )
+        }
+        for target, new in turned:
+            leader = target.team_id.user_id
+            if leader and (target.id, leader.id) not in open_for:
+                open_for.add((target.id, leader.id))
+                local = target.with_context(lang=leader.lang)
+                # the summary follows the target's name in the mail's subject
+                # ("<target>: <summary>" assigned to you): it does not repeat it
+                target.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=leader.id,
+                    summary=local.env._("Now %(status)s", status=local._so_status_name(new)),
+                    note=local._so_news_note(),
+                )
+            rep = target.user_id if target.owner_type == "user" else None
+            if rep and rep.partner_id:
+                local = target.with_context(lang=rep.lang)
+                target.message_post(
+                    body=Markup("<p>%s</p>%s")
+                    % (
+                        local.env._(
+                            "This target is now %(status)s.",
+                            status=local._so_status_name(new),
+                        ),
+                        local._so_news_note(),
+                    ),
+                    partner_ids=rep.partner_id.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    def _so_news_note(self):
+        """The figures behind the news, in the reader's language."""
+        self.ensure_one()
+        return Markup("<p>%s</p>") % self.env._(
+            "Actual %(actual)s of %(target)s; expected by now: %(expected)s.",
+            actual=self._format_value(self.actual_value),
+            target=self._format_value(self.target_value),
+            expected=self._format_value(self.expected_value),
+        )
+
+    def _so_post_milestone(self, level):
+        """A note in the chatter, in the language of the salesperson (of the team leader
+        for a team target)."""
+        reader = self.user_id if self.owner_type == "user" else self.team_id.user_id
+        if reader.lang:
+            self = self.with_context(lang=reader.lang)
+        if level == STRETCH:
+            text = self.env._(
+                "Stretch value reached: %(actual)s (stretch %(stretch)s).",
+                actual=self._format_value(self.actual_value),
+                stretch=self._format_value(self.stretch_value),
+            )
+        else:
+            text = self.env._(
+                "%(level)s %% of the target reached: %(actual)s of %(target)s.",
+                level=level,
+                actual=self._format_value(self.actual_value),
+                target=self._format_value(self.target_value),
+            )
+        self.message_post(body=Markup("<p>%s</p>") % text, subtype_xmlid="mail.mt_note")
+
+    # ------------------------------------------------------------------
+    # The progress strip above the pipeline: the current user's salesperson targets
+    # of the current periods (each company's today), compact. One search and one
+    # batched read.
+    # ------------------------------------------------------------------
+    @api.model
+    def so_strip_data(self):
+        """[{id, kpi, period, value, attainment, status, measured, has_figure}] of the
+        current user's confirmed targets whose period contains today in their
+        company's time zone (``value``: "actual / target" in their unit, or "no
+        figure / target" when nothing could be measured: no bar then)."""
+        companies = self.env.user.company_ids
+        today = companies.sudo()._sales_today()
+        current = expression.OR(
+            [
+                [("company_id", "=", cid), ("date_from", "<=", day), ("date_to", ">=", day)]
+                for cid, day in today.items()
+            ]
+        )
+        targets = self.search(
+            expression.AND(
+                [
+                    [
+                        ("owner_type", "=", "user"),
+                        ("user_id", "=", self.env.uid),
+                        ("state", "=", "confirmed"),
+                    ],
+                    current,
+                ]
+            ),
+            limit=STRIP_SIZE,
+            order="date_to, kpi_id, id",
+        )
+        return [
+            {
+                "id": target.id,
+                "kpi": target.kpi_id.name,
+                "period": target.period_label,
+                "value": target.value_label,
+                "attainment": target.attainment or 0.0,
+                "status": target.status or False,
+                "measured": bool(target.refreshed_at),
+                "has_figure": target.has_figure,
+            }
+            for target in targets
+        ]

@@ -1,79 +1,79 @@
-"""Which figures of targets and objectives add up in a group (see
-sales_figure_grouping.py): the targets' pivot, graph and list group rows, and the
-objectives' analysis."""
+"""Rows of sales targets grouped on their KPI, owner type, period and currency: what adds
+up over them (sales_figure_grouping.py). The targets, the leaderboard and the forecast
+inherit it."""
 
 from odoo import api, models
+from odoo.tools import groupby as group_records
 
-from . import sales_objective, sales_target  # noqa: F401 (extended below: defined first)
-from .sales_figure_grouping import KPI_UNIT, MONEY, OWN_RATE, RECORDS
+from .sales_figure_grouping import MONEY, OWN_RATE, RECORDS, adds_up, name_with_unit
 
 
-class SalesTarget(models.Model):
-    _name = "sales.target"
-    _inherit = ["sales.target", "sales.target.grouping"]
+class SalesTargetGrouping(models.AbstractModel):
+    """Rows of sales targets (the targets, the leaderboard, the forecast): fields
+    ``kpi_id``, ``owner_type``, ``period_type``, ``period_id`` and ``currency_id``."""
+
+    _name = "sales.target.grouping"
+    _inherit = ["sales.figure.grouping"]
+    _description = "Sales target figures grouped without adding what does not add up"
 
     @api.model
     def _so_figures(self):
-        figures = dict.fromkeys(
-            [
-                "target_value",
-                "stretch_value",
-                "manual_value",
-                "actual_value",
-                "expected_value",
-                "projected_value",
-                "gap_value",
-                "pipeline_value",
-                "pipeline_weighted",
-                "pipeline_commit",
-                "pipeline_best",
-            ],
-            KPI_UNIT,
-        )
-        figures.update(
-            dict.fromkeys(["actual_sample", "opportunities_needed", "meetings_needed"], RECORDS)
-        )
-        figures.update(
-            dict.fromkeys(
-                [
-                    "elapsed_ratio",
-                    "history_win_rate",
-                    "history_avg_deal",
-                    "history_meetings_per_win",
-                    "bonus_floor",
-                    "bonus_accelerator",
-                ],
-                OWN_RATE,
-            )
-        )
-        figures.update(dict.fromkeys(["bonus_base", "bonus_cap", "bonus_payout"], MONEY))
-        return figures
-
-
-class SalesObjective(models.Model):
-    """An objective's target and result are an amount (in its company's currency) or a
-    quantity of its product: amounts of one currency add up; quantities of different
-    products, or yes/no commitments, do not."""
-
-    _name = "sales.objective"
-    _inherit = ["sales.objective", "sales.figure.grouping"]
+        """{field: kind} of the figures of this model (see sales_figure_grouping.py)."""
+        return {}
 
     @api.model
     def _so_grouping(self):
-        figures = dict.fromkeys(["target_value", "result_value"], MONEY)
         probes = {
-            "measures": "count_distinct(measure)",
-            "measure": "max(measure)",
-            "companies": "recordset(company_id)",
+            "kpis": "count_distinct(kpi_id)",
+            "kpi": "max(kpi_id)",
+            "owners": "count_distinct(owner_type)",
+            "kinds": "count_distinct(period_type)",
+            "kind": "max(period_type)",
+            "periods": "count_distinct(period_id)",
+            "currencies": "count_distinct(currency_id)",
         }
-        return figures, probes
+        return self._so_figures(), probes
 
     @api.model
     def _so_addable(self, kind, facts):
         if facts["rows"] <= 1:
             return True
-        return (
-            facts["measures"] == 1
-            and facts["measure"] == "amount"
-            and len(facts["companies"].currency_id) == 1
+        if kind == OWN_RATE:
+            return False
+        if kind == MONEY:
+            return facts["currencies"] == 1
+        one_kpi = facts["kpis"] == 1 and facts["owners"] == 1
+        # periods of one type never overlap, except custom ones
+        apart = facts["kinds"] == 1 and (facts["kind"] != "custom" or facts["periods"] == 1)
+        if not (one_kpi and apart):
+            return False
+        if kind == RECORDS:
+            return True
+        kpi = self.env["sales.kpi"].sudo().browse(facts["kpi"])
+        if not adds_up(kpi):
+            return False
+        return kpi.unit != "money" or facts["currencies"] == 1
+
+    @api.model
+    def _so_label_groups(self, domain, groupby, rows):
+        """Grouped by KPI: the KPI's unit after its name ("Won revenue (USD)", "Win rate
+        (%)", "Sales cycle (days)"); amounts in the currencies of its targets here."""
+        if "kpi_id" not in groupby or not rows:
+            return
+        kpis = (
+            self.env["sales.kpi"]
+            .sudo()
+            .browse({row["kpi_id"][0] for row in rows if row.get("kpi_id")})
         )
+        currencies = {}
+        if any(kpi.unit == "money" for kpi in kpis):
+            money = kpis.filtered(lambda kpi: kpi.unit == "money")
+            pairs = self._read_group(
+                [*domain, ("kpi_id", "in", money.ids)], ["kpi_id", "currency_id"], []
+            )
+            for kpi, pairs_of_kpi in group_records(pairs, key=lambda pair: pair[0]):
+                currencies[kpi.id] = ", ".join(sorted(c.name for _k, c in pairs_of_kpi))
+        for row in rows:
+            if row.get("kpi_id"):
+                kpi = kpis.browse(row["kpi_id"][0])
+                row["kpi_id"] = (kpi.id, name_with_unit(kpi, currencies.get(kpi.id)))

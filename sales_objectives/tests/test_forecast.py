@@ -4,6 +4,8 @@ other open opportunities due in the period, weighted) and the gap to commit, in 
 targets' words; its boards (a team's salespeople on one KPI and period) add up, nothing
 else does; it opens on the current period's boards of the user's teams, open."""
 
+from unittest.mock import patch
+
 from freezegun import freeze_time
 from lxml import etree
 
@@ -108,6 +110,23 @@ class TestForecast(SalesObjectivesCase):
         self.assertEqual(row.target_id.gap_label, "$\xa02,000.00 to go")
         exact = self.forecast("won_revenue", self.team1, value=8000)
         self.assertEqual(exact.gap_label, "on target")
+
+    def test_it_reads_the_metrics_of_now(self):
+        """The forecast is a query made when read (not a view made at install): the
+        metrics projected with the pipeline are those defined now, a bridge's too."""
+        row = self.forecast("won_revenue", self.rep1)
+        self.assertEqual(len(row), 1)
+        target = row.target_id
+        Kpi = self.registry["sales.kpi"]
+        defined = Kpi._metric_definitions
+
+        def without_pipeline(kpis):
+            definitions = defined(kpis)
+            return {**definitions, "won_revenue": {**definitions["won_revenue"], "pipeline": None}}
+
+        with patch.object(Kpi, "_metric_definitions", without_pipeline):
+            Forecast = self.env["sales.target.forecast"]
+            self.assertFalse(Forecast.search([("target_id", "=", target.id)]))
 
     def test_boards_add_up_and_nothing_else(self):
         """Rep 1 $12,000 and rep 2 $4,000 on won revenue in March (T1), rep 1 4 won

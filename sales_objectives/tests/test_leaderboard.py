@@ -9,6 +9,7 @@ from lxml import etree
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 from .common import SalesObjectivesCase
@@ -96,8 +97,11 @@ class TestLeaderboard(SalesObjectivesCase):
         )
         self.assertEqual(rows[0].rank, 1)
         self.env.cr.execute(
-            "SELECT count(rank) FROM sales_target_leaderboard WHERE target_id = ANY(%s)",
-            [targets.ids],
+            SQL(
+                "SELECT count(rank) FROM %s AS l WHERE target_id = ANY(%s)",
+                self.env["sales.target.leaderboard"]._table_sql,
+                targets.ids,
+            )
         )
         self.assertEqual(self.env.cr.fetchone()[0], 1)
         [(average, measured)] = (

@@ -6,7 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_round
 
-from ..models.sales_target_news import NOTIFY_LATER
+from ..models.sales_target import NOTIFY_LATER
 
 
 class SalesTargetSplit(models.TransientModel):
@@ -291,40 +291,3 @@ class SalesTargetSplit(models.TransientModel):
                 "next": close,
             },
         }
-
-
-class SalesTargetSplitLine(models.TransientModel):
-    _name = "sales.target.split.line"
-    _description = "Salesperson's part of a team target"
-
-    split_id = fields.Many2one("sales.target.split", required=True, ondelete="cascade")
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True)
-    weight = fields.Float(default=1.0)
-    past_result = fields.Float(
-        "Past results",
-        related="weight",
-        help="The salesperson's actual of this KPI over the past period: their share of "
-        "the team target follows it.",
-    )
-    share = fields.Float("Share (%)", compute="_compute_value")
-    value = fields.Float("Target", compute="_compute_value")
-    value_label = fields.Char("Target", compute="_compute_value")
-    past_result_label = fields.Char("Past results", compute="_compute_value")
-
-    @api.depends(
-        "weight",
-        "user_id",
-        "split_id.method",
-        "split_id.line_ids.weight",
-        "split_id.remainder_user_id",
-    )
-    @api.depends_context("lang")
-    def _compute_value(self):
-        for line in self:
-            split = line.split_id
-            weights = sum(split.line_ids.mapped("weight"))
-            line.share = 100.0 * line.weight / weights if weights else 0.0
-            line.value = split._allocate().get(line.id, 0.0) if split else 0.0
-            fmt = split.target_id._format_value if split.target_id else str
-            line.value_label = fmt(line.value)
-            line.past_result_label = fmt(line.past_result)

@@ -2,6 +2,7 @@ from . import (
     account_move,
     crm_team,
     sale_order,
+    sale_order_line,
     sales_kpi,
     sales_kpi_change,
     sales_kpi_engine,

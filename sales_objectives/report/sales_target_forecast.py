@@ -5,13 +5,15 @@ in the period at or above the company's commit probability, in full), the best c
 the commit to the target, per board (one KPI and period: a team's salespeople, or a
 company's teams): a board's figures add up, never those of different KPIs, currencies,
 owner types or periods (sales_figure_grouping.py). A view over sales_target: the engine
-measures the pipeline (sales_kpi_engine.py ``_measure_pipeline``); nothing is copied."""
+measures the pipeline (sales_kpi_engine.py ``_measure_pipeline``); nothing is copied. The
+query is made when read (``_table_query``): the metrics projected with the pipeline are
+those of the add-ons installed now, a bridge's too."""
 
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from .sales_figure_grouping import KPI_UNIT
-from .sales_target import PERIOD_TYPES
+from ..models.sales_figure_grouping import KPI_UNIT
+from ..models.sales_target import PERIOD_TYPES
 from .sales_target_board import board_id_sql
 
 
@@ -74,36 +76,36 @@ class SalesTargetForecast(models.Model):
             # by …" once the commit passes the target
             row.gap_label = target._gap_words(number, gap=row.gap_value, ahead=True)
 
-    def init(self):
+    @property
+    def _table_query(self):
+        # the metrics of the add-ons installed now, whenever they were installed
         metrics = sorted(
             metric
             for metric, definition in self.env["sales.kpi"]._metric_definitions().items()
             if definition["pipeline"]
         )
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE VIEW %(view)s AS (
-                    SELECT t.id, t.id AS target_id, t.kpi_id, t.period_type, t.period_name,
-                           t.period_id, t.date_from, t.date_to, t.owner_type, t.team_id,
-                           t.user_id, t.company_id, t.currency_id, t.state,
-                           %(board)s AS board_id,
-                           t.target_value,
-                           COALESCE(t.actual_value, 0) AS won_value,
-                           COALESCE(t.actual_value, 0) + COALESCE(t.pipeline_commit, 0)
-                               AS commit_value,
-                           COALESCE(t.actual_value, 0) + COALESCE(t.pipeline_best, 0)
-                               AS best_value,
-                           t.target_value - COALESCE(t.actual_value, 0)
-                               - COALESCE(t.pipeline_commit, 0) AS gap_value
-                      FROM sales_target t
-                      JOIN sales_kpi k ON k.id = t.kpi_id
-                     WHERE t.active AND t.refreshed_at IS NOT NULL AND k.metric = ANY(%(metrics)s)
-                )
-                """,
-                view=SQL.identifier(self._table),
-                board=board_id_sql("t"),
-                metrics=metrics,
-            )
+        return SQL(
+            """
+                SELECT t.id, t.id AS target_id, t.kpi_id, t.period_type, t.period_name,
+                       t.period_id, t.date_from, t.date_to, t.owner_type, t.team_id,
+                       t.user_id, t.company_id, t.currency_id, t.state,
+                       %(board)s AS board_id,
+                       t.target_value,
+                       COALESCE(t.actual_value, 0) AS won_value,
+                       COALESCE(t.actual_value, 0) + COALESCE(t.pipeline_commit, 0)
+                           AS commit_value,
+                       COALESCE(t.actual_value, 0) + COALESCE(t.pipeline_best, 0)
+                           AS best_value,
+                       t.target_value - COALESCE(t.actual_value, 0)
+                           - COALESCE(t.pipeline_commit, 0) AS gap_value
+                  FROM sales_target t
+                  JOIN sales_kpi k ON k.id = t.kpi_id
+                 WHERE t.active AND t.refreshed_at IS NOT NULL AND k.metric = ANY(%(metrics)s)
+            """,
+            board=board_id_sql("t"),
+            metrics=metrics,
         )
+
+    def init(self):
+        # the database view that releases up to 18.0.1.1.0 made (a _table_query now)
+        tools.drop_view_if_exists(self.env.cr, self._table)

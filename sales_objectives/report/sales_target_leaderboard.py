@@ -2,13 +2,14 @@
 attainment on their board (one KPI and period: salespeople within their team, and within
 their company; teams within their company), with the gap, the pipeline coverage and the
 trend versus the same owner's target of the previous period. A view over sales_target:
-no copy of any figure, one query whatever the number of rows."""
+no copy of any figure, one query whatever the number of rows (``_table_query``: the
+query is made when read, so that what the add-ons installed later add reaches it)."""
 
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from .sales_figure_grouping import KPI_UNIT
-from .sales_target import PERIOD_TYPES, STATUSES
+from ..models.sales_figure_grouping import KPI_UNIT
+from ..models.sales_target import PERIOD_TYPES, STATUSES
 from .sales_target_board import board_id_sql
 
 
@@ -73,49 +74,48 @@ class SalesTargetLeaderboard(models.Model):
     def _so_figures(self):
         return dict.fromkeys(["actual_value", "target_value", "gap_value"], KPI_UNIT)
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE VIEW %(view)s AS (
-                    SELECT t.id, t.id AS target_id, t.kpi_id, t.period_type, t.period_name,
-                           t.period_id, t.date_from, t.date_to, t.owner_type, t.team_id,
-                           t.user_id, t.company_id, t.currency_id, t.status,
-                           %(board)s AS board_id,
-                           t.attainment, t.attainment IS NOT NULL AS has_figure,
-                           t.actual_value, t.target_value, t.gap_value, t.coverage_ratio,
-                           CASE WHEN t.attainment IS NOT NULL
-                                THEN RANK() OVER ranked_in_team END AS rank,
-                           CASE WHEN t.attainment IS NOT NULL
-                                THEN RANK() OVER ranked_in_company END AS company_rank,
-                           COUNT(*) OVER in_team AS participants,
-                           p.attainment AS previous_attainment,
-                           t.attainment - p.attainment AS trend,
-                           t.attainment IS NOT NULL AND p.attainment IS NOT NULL
-                               AS has_previous
-                      FROM sales_target t
-                 LEFT JOIN sales_target p
-                        ON p.kpi_id = t.kpi_id AND p.owner_type = t.owner_type
-                       AND p.team_id IS NOT DISTINCT FROM t.team_id
-                       AND p.user_id IS NOT DISTINCT FROM t.user_id
-                       AND p.company_id = t.company_id AND p.period_type = t.period_type
-                       AND p.date_to = t.date_from - 1 AND p.active
-                       AND p.state IN ('confirmed', 'closed')
-                     WHERE t.active AND t.state IN ('confirmed', 'closed')
-                       AND t.owner_type IN ('team', 'user')
-                    WINDOW in_team AS (
-                               PARTITION BY t.kpi_id, t.owner_type, t.company_id, t.period_type,
-                                            t.date_from, t.date_to,
-                                            CASE WHEN t.owner_type = 'user' THEN t.team_id END),
-                           ranked_in_team AS (in_team ORDER BY t.attainment DESC NULLS LAST),
-                           ranked_in_company AS (
-                               PARTITION BY t.kpi_id, t.owner_type, t.company_id, t.period_type,
-                                            t.date_from, t.date_to
-                               ORDER BY t.attainment DESC NULLS LAST)
-                )
-                """,
-                view=SQL.identifier(self._table),
-                board=board_id_sql("t"),
-            )
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+                SELECT t.id, t.id AS target_id, t.kpi_id, t.period_type, t.period_name,
+                       t.period_id, t.date_from, t.date_to, t.owner_type, t.team_id,
+                       t.user_id, t.company_id, t.currency_id, t.status,
+                       %(board)s AS board_id,
+                       t.attainment, t.attainment IS NOT NULL AS has_figure,
+                       t.actual_value, t.target_value, t.gap_value, t.coverage_ratio,
+                       CASE WHEN t.attainment IS NOT NULL
+                            THEN RANK() OVER ranked_in_team END AS rank,
+                       CASE WHEN t.attainment IS NOT NULL
+                            THEN RANK() OVER ranked_in_company END AS company_rank,
+                       COUNT(*) OVER in_team AS participants,
+                       p.attainment AS previous_attainment,
+                       t.attainment - p.attainment AS trend,
+                       t.attainment IS NOT NULL AND p.attainment IS NOT NULL
+                           AS has_previous
+                  FROM sales_target t
+             LEFT JOIN sales_target p
+                    ON p.kpi_id = t.kpi_id AND p.owner_type = t.owner_type
+                   AND p.team_id IS NOT DISTINCT FROM t.team_id
+                   AND p.user_id IS NOT DISTINCT FROM t.user_id
+                   AND p.company_id = t.company_id AND p.period_type = t.period_type
+                   AND p.date_to = t.date_from - 1 AND p.active
+                   AND p.state IN ('confirmed', 'closed')
+                 WHERE t.active AND t.state IN ('confirmed', 'closed')
+                   AND t.owner_type IN ('team', 'user')
+                WINDOW in_team AS (
+                           PARTITION BY t.kpi_id, t.owner_type, t.company_id, t.period_type,
+                                        t.date_from, t.date_to,
+                                        CASE WHEN t.owner_type = 'user' THEN t.team_id END),
+                       ranked_in_team AS (in_team ORDER BY t.attainment DESC NULLS LAST),
+                       ranked_in_company AS (
+                           PARTITION BY t.kpi_id, t.owner_type, t.company_id, t.period_type,
+                                        t.date_from, t.date_to
+                           ORDER BY t.attainment DESC NULLS LAST)
+            """,
+            board=board_id_sql("t"),
         )
+
+    def init(self):
+        # the database view that releases up to 18.0.1.1.0 made (a _table_query now)
+        tools.drop_view_if_exists(self.env.cr, self._table)
