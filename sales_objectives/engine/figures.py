@@ -150,7 +150,7 @@ def bonus_payout(attainment, base, floor, accelerator, cap):
     """The estimated payout of a bonus on a target: nothing below the floor (in % of
     attainment), ``base`` × attainment / 100 from the floor up to 100 %, and above it
     ``accelerator`` points of the base per point of attainment; never more than ``cap``
-    (when set). The engine's SQL (sales_target_bonus.py) computes the same."""
+    (when set). The SQL of the payouts (PAYOUT_SQL in models/sales_target.py) computes the same."""
     if not base or base <= 0:
         return 0.0
     attainment = attainment or 0.0

@@ -1,5 +1,5 @@
 """What changed since the last scheduled refresh, so that the next pass re-measures
-only the owners and buckets concerned (models/sales_kpi_incremental.py).
+only the owners and buckets concerned (models/sales_kpi_refresh.py).
 
 A change row names a record that was created, changed or deleted through Odoo (a lead
 or opportunity, a done activity, an objective, a meeting) and, when the change may

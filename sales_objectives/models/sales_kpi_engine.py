@@ -90,7 +90,7 @@ class SalesKpiEngine(models.AbstractModel):
         figures and are flagged, the error is kept on the KPI; the other KPIs are
         refreshed. ``complete``: ``targets`` are every open target of their KPIs (a
         scheduled full pass), whose cells are kept; ``changes``: an incremental pass
-        (sales_kpi_incremental.py) re-measuring only what they touched (``periods``:
+        (sales_kpi_refresh.py) re-measuring only what they touched (``periods``:
         the pass's ``_open_periods()``, read once). Both move the
         KPIs' last refresh and write only the targets whose figures changed. Returns
         the ids of the KPIs that failed.

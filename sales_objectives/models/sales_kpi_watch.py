@@ -41,7 +41,7 @@ from collections import defaultdict, namedtuple
 from odoo import api, models, tools
 from odoo.osv import expression
 
-from .sales_kpi_incremental import GLOBAL_TABLES
+from .sales_kpi_refresh import GLOBAL_TABLES
 
 # A watched field: the records of ``kind`` (a kind of sales.kpi.change) reached from
 # the changed records: the records of ``source`` whose ``path`` (fields from them to

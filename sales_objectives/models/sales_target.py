@@ -1464,7 +1464,7 @@ class SalesTarget(models.Model):
     @api.model
     @run_again_on_conflict
     def _cron_refresh_actuals(self, batch_size=None):
-        """The scheduled refresh (models/sales_kpi_incremental.py): a full pass once a
+        """The scheduled refresh (models/sales_kpi_refresh.py): a full pass once a
         day and when rates, calendars or companies change, KPI by KPI in batches of
         about ``batch_size`` targets (the cron calls again while some remain); else an
         incremental pass over what changed since the last one. A failing KPI is tried
@@ -2131,3 +2131,39 @@ class SalesTarget(models.Model):
             }
             for target in targets
         ]
+
+    # The burn-up of a target: its cumulative actual by day against the pace line (the
+    # target spread over the company's working days) and the target, for the KPIs that
+    # add up over the period. The engine computes it (``sales.kpi.engine.burnup``); the
+    # target says it.
+
+    def so_burnup_data(self):
+        """{labels, actual, pace, target, unit, currency, note} of the target, or {}
+        when its KPI does not add up over the period (rates, averages, lower is
+        better). ``actual`` is None for the days after today and those whose
+        cumulative is not known (within a month kept as a total)."""
+        self.ensure_one()
+        self.check_access("read")
+        target = self.sudo()
+        burnup = self.env["sales.kpi.engine"].burnup(target)
+        if not burnup:
+            return {}
+        note = ""
+        if burnup["by_day_from"] is not False:
+            note = self.env._(
+                "The refresh keeps month totals before %(day)s: the actual is shown at"
+                " each month's end until then.",
+                day=format_date(self.env, burnup["by_day_from"]),
+            )
+        return {
+            "labels": [self._so_day_label(day) for day in burnup["days"]],
+            "actual": burnup["actual"],
+            "pace": burnup["pace"],
+            "target": target.target_value,
+            "unit": target.unit,
+            "currency": target.currency_id.symbol if target.unit == "money" else "",
+            "note": note,
+        }
+
+    def _so_day_label(self, day):
+        return format_date(self.env, day, date_format="d MMM")

@@ -6,6 +6,6 @@ from . import (
     sales_kpi,
     sales_kpi_change,
     sales_kpi_engine,
-    sales_kpi_incremental,
+    sales_kpi_refresh,
     sales_kpi_watch,
 )
