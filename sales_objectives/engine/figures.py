@@ -64,19 +64,20 @@ def derive(
     """Returns the derived figures of one target as a dict."""
     lower = direction == "lower"
     has_data = has_figure(additive=additive, direction=direction, sample=sample)
+    # a higher-is-better target of 0 (a draft: confirming one is refused) has nothing
+    # to reach: no attainment, no status, never "achieved" before anything is done
+    nothing_to_reach = not lower and target <= 0
 
     # attainment: none without a figure (not 0: averages and rankings leave it out)
-    if not has_data:
+    if not has_data or nothing_to_reach:
         attainment = None
     elif lower:
         if actual <= 0:
             attainment = LOWER_IS_BETTER_CAP
         else:
             attainment = min(100.0 * target / actual, LOWER_IS_BETTER_CAP)
-    elif target > 0:
-        attainment = 100.0 * actual / target
     else:
-        attainment = 100.0
+        attainment = 100.0 * actual / target
 
     # expected to date, projection
     if additive and not lower:
@@ -92,8 +93,8 @@ def derive(
         projected = actual
 
     # gap (positive: still to do), coverage, what must still be generated
-    if not has_data:
-        gap = 0.0  # nothing measured: nothing known to be missing
+    if not has_data or nothing_to_reach:
+        gap = 0.0  # nothing measured (or to reach): nothing known to be missing
     else:
         gap = actual - target if lower else target - actual
     coverage = pipeline_value / gap if pipeline_kind and gap > 0 else 0.0
@@ -111,7 +112,9 @@ def derive(
 
     # status
     achieved = (sample and actual <= target) if lower else (has_data and actual >= target)
-    if achieved:
+    if nothing_to_reach:
+        status = False
+    elif achieved:
         status = "achieved"
     elif ended:
         status = "behind"

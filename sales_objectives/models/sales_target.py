@@ -370,11 +370,19 @@ class SalesTarget(models.Model):
     gap_label = fields.Char("Gap (in words)", compute="_compute_value_label")
     pace_label = fields.Char("Pace (in words)", compute="_compute_value_label")
     period_label = fields.Char("Period (in words)", compute="_compute_period_label")
+    elapsed_label = fields.Char(
+        "Elapsed",
+        compute="_compute_elapsed_label",
+        help="Share of the period's working days (company calendar) up to today.",
+    )
     owner_name = fields.Char(
         "Owner name",
         compute="_compute_owner_name",
         store=True,
         help="The sales team, salesperson or company the target belongs to.",
+    )
+    team_leader_id = fields.Many2one(
+        related="team_id.user_id", string="Team leader", help="The leader of the sales team."
     )
     can_edit = fields.Boolean(
         compute="_compute_can_edit",
@@ -498,18 +506,29 @@ class SalesTarget(models.Model):
             target.is_additive = bool(definition.get("additive"))
             target.has_pipeline = bool(definition.get("pipeline"))
 
-    @api.depends("refreshed_at", "actual_sample", "kpi_id.metric", "kpi_id.direction")
+    @api.depends(
+        "refreshed_at", "actual_sample", "kpi_id.metric", "kpi_id.direction", "target_value"
+    )
     def _compute_has_figure(self):
         for target in self:
             target.has_figure = bool(
-                target.kpi_id
-                and target.refreshed_at
-                and figures.has_figure(
-                    additive=target.is_additive,
-                    direction=target.direction,
-                    sample=target.actual_sample,
-                )
+                target._actual_is_known()
+                # a higher-is-better target of 0 has nothing to reach: no attainment
+                and not (target.direction != "lower" and target.target_value <= 0)
             )
+
+    def _actual_is_known(self):
+        """Measured, with something to measure (see ``figures.has_figure``)."""
+        self.ensure_one()
+        return bool(
+            self.kpi_id
+            and self.refreshed_at
+            and figures.has_figure(
+                additive=self.is_additive,
+                direction=self.direction,
+                sample=self.actual_sample,
+            )
+        )
 
     @api.depends(
         "target_value",
@@ -584,6 +603,16 @@ class SalesTarget(models.Model):
         "currency_id",
         "refreshed_at",
     )
+    @api.depends("elapsed_ratio", "refreshed_at")
+    @api.depends_context("lang")
+    def _compute_elapsed_label(self):
+        """Rounded as the summary says it ("73 % of the period's working days")."""
+        number = self._number_format()
+        for target in self:
+            target.elapsed_label = target.refreshed_at and self.env._(
+                "%(value)s %%", value=number(100 * target.elapsed_ratio, 0)
+            )
+
     @api.depends_context("lang")
     def _compute_value_label(self):
         number = self._number_format()
@@ -600,7 +629,7 @@ class SalesTarget(models.Model):
                 target.value_label = self.env._(
                     "not measured yet / %(target)s", target=target.target_label
                 )
-            elif not known:
+            elif not target._actual_is_known():
                 target.actual_label = no_figure
                 target.value_label = self.env._(
                     "no figure / %(target)s", target=target.target_label
@@ -1139,6 +1168,7 @@ class SalesTarget(models.Model):
             if period_type != "custom" and vals.get("date_from") and not vals.get("date_to"):
                 day = fields.Date.to_date(vals["date_from"])
                 vals["date_from"] = period_bounds(period_type, day)[0]
+            self._check_may_set(vals.get("team_id"))
         targets = super().create(vals_list)
         chosen = targets.filtered(
             lambda t: t.currency_follows_company and t.currency_id != t.company_id.currency_id
@@ -1165,6 +1195,23 @@ class SalesTarget(models.Model):
 
     def _is_sales_manager(self):
         return self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+
+    def _check_may_set(self, team_id):
+        """Said plainly before the record rules refuse it in Odoo's words: a team's
+        targets are set by its leader or a sales manager; the company's by a manager."""
+        if self._is_sales_manager():
+            return
+        team = self.env["crm.team"].browse(team_id).sudo() if team_id else None
+        if not team:
+            raise AccessError(self.env._("Only a sales manager can set the company's targets."))
+        if team.user_id != self.env.user:
+            raise AccessError(
+                self.env._(
+                    "Only the leader of the sales team “%(team)s” or a sales manager can set "
+                    "its targets.",
+                    team=team.name,
+                )
+            )
 
     def _check_state_change(self, vals):
         """The target's life cycle holds whatever the path: draft -> confirmed ->
@@ -1241,6 +1288,8 @@ class SalesTarget(models.Model):
                     )
         result = super().write(vals)
         if OWNER_FIELDS & set(vals) and not self.env.su:
+            for target in self:
+                target._check_may_set(target.team_id.id)
             # the same rule as for create: the user must be allowed to write the
             # target where it now belongs
             self.check_access("write")
@@ -1523,13 +1572,21 @@ class SalesTarget(models.Model):
             return Markup("<p>%s</p>") % self.env._(
                 "Not measured yet: confirm the target or press Refresh."
             )
+        number = self._number_format()
+        fmt = functools.partial(self._format_value, number=number)
+        if self._actual_is_known() and not self.has_figure:
+            # a higher-is-better target of 0: nothing to reach, so no attainment
+            return Markup("<p>%s</p>") % self.env._(
+                "Actual %(actual)s. The target is %(target)s: there is nothing to reach, "
+                "so no attainment and no status; set the value to reach.",
+                actual=fmt(self.actual_value),
+                target=fmt(self.target_value),
+            )
         if not self.has_figure:
             return Markup("<p>%s</p>") % self.env._(
                 "No figure: nothing was measured for this KPI in the period (no record "
                 "counts yet), so there is no attainment and no status."
             )
-        number = self._number_format()
-        fmt = functools.partial(self._format_value, number=number)
         lines = [
             self.env._(
                 "Actual %(actual)s of %(target)s: %(attainment)s %% of the target.",

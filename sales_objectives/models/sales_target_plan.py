@@ -373,8 +373,10 @@ class SalesTargetPlan(models.Model):
             weights.append((member.user_id, weight))
         return weights
 
-    def _planned_values(self):
-        """{(kpi, team or user, period): value} of every target the plan sets."""
+    def _planned_values(self, notes=None):
+        """{(kpi, team or user, period): value} of every target the plan sets; what it
+        had to decide for the user (a history too thin to follow) is added to
+        ``notes``."""
         self.ensure_one()
         periods = self._periods()
         planned = {}
@@ -386,6 +388,20 @@ class SalesTargetPlan(models.Model):
                         (a - relativedelta(years=1), b - relativedelta(years=1)) for a, b in periods
                     ]
                     weights = self._measure(line.kpi_id, "team", year_ago)
+                    # a year with results in fewer than half of its periods is no
+                    # season to follow: the whole total would land in a month or two
+                    if 2 * sum(1 for w in weights if w > 0) < len(periods):
+                        if notes is not None:
+                            notes.append(
+                                self.env._(
+                                    "last year's %(kpi)s has results in %(known)s of %(count)s "
+                                    "periods only: spread equally instead",
+                                    kpi=line.kpi_id.name,
+                                    known=sum(1 for w in weights if w > 0),
+                                    count=len(periods),
+                                )
+                            )
+                        weights = [1.0] * len(periods)
                 elif line.spread == "ramp":
                     weights = [(1 + line.ramp / 100.0) ** i for i in range(len(periods))]
                 else:
@@ -428,7 +444,8 @@ class SalesTargetPlan(models.Model):
         self._lock_team()
         # each salesperson hears once what the plan set for them, at the end
         Target = self.env["sales.target"].with_context(active_test=False, **{NOTIFY_LATER: True})
-        planned = self._planned_values()
+        notes = []
+        planned = self._planned_values(notes)
         periods = self._periods()
         existing = Target.search(
             [
@@ -512,15 +529,17 @@ class SalesTargetPlan(models.Model):
                 "; %(count)s targets of 0 were created as drafts, since they would be "
                 "achieved before anything is done: %(names)s",
                 count=len(zero),
-                names=", ".join(t.display_name for t in zero[:10]),
+                names=self._so_some_names(zero),
             )
         if locked:
             report += self.env._(
                 " (reset them to draft to apply the plan): %(names)s",
-                names=", ".join(t.display_name for t in locked[:10]),
+                names=self._so_some_names(locked),
             )
         if not self.member_ids:
             report += self.env._(" (team targets only: the plan has no salespeople)")
+        for note in notes:
+            report += "; " + note
         self.last_report = report
         return {
             "type": "ir.actions.client",
@@ -528,11 +547,20 @@ class SalesTargetPlan(models.Model):
             "params": {
                 "title": self.env._("Plan generated"),
                 "message": report,
-                "type": "warning" if locked or zero else "success",
-                "sticky": bool(locked or zero),
+                "type": "warning" if locked or zero or notes else "success",
+                "sticky": bool(locked or zero or notes),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _so_some_names(self, targets, size=3):
+        """The first targets' names, and how many more: a message stays readable."""
+        names = ", ".join(target.display_name for target in targets[:size])
+        if len(targets) > size:
+            names = self.env._(
+                "%(names)s and %(count)s more", names=names, count=len(targets) - size
+            )
+        return names
 
     def action_open_targets(self):
         self.ensure_one()

@@ -4,6 +4,7 @@ other open opportunities due in the period, weighted) and the gap to commit, in 
 targets' words; its boards (a team's salespeople on one KPI and period) add up, nothing
 else does; it opens on the current period's boards of the user's teams, open."""
 
+import dataclasses
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -122,7 +123,10 @@ class TestForecast(SalesObjectivesCase):
 
         def without_pipeline(kpis):
             definitions = defined(kpis)
-            return {**definitions, "won_revenue": {**definitions["won_revenue"], "pipeline": None}}
+            return {
+                **definitions,
+                "won_revenue": dataclasses.replace(definitions["won_revenue"], pipeline=None),
+            }
 
         with patch.object(Kpi, "_metric_definitions", without_pipeline):
             Forecast = self.env["sales.target.forecast"]

@@ -818,3 +818,47 @@ class TestObjectiveTour(HttpCase):
         )
         self.assertFalse(objective.exists())
         self.assertEqual(lead.sales_objective_ids.mapped("state"), ["achieved"])
+
+    def test_done_without_outcome_and_twice(self):
+        """A salesperson marks a call done without choosing an outcome: the call is
+        done, its objective stays open (recorded later). Another call, achieved, is
+        marked done with a double click: done once, no error."""
+        rep = new_test_user(
+            self.env,
+            login="so_done_twice",
+            groups="sales_team.group_sale_salesman",
+            name="SO Done Twice Rep",
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "SO Done Twice Deal",
+                "type": "opportunity",
+                "user_id": rep.id,
+                "expected_revenue": 10000,
+            }
+        )
+        today = fields.Date.context_today(lead)
+        Activity = self.env["mail.activity"]
+        for summary, statement in (
+            ("First call", "Meet the buyer"),
+            ("Second call", "Meet the director"),
+        ):
+            Activity.create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                    "res_id": lead.id,
+                    "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                    "summary": summary,
+                    "date_deadline": today,
+                    "user_id": rep.id,
+                    "so_objective_type": "relationship",
+                    "so_statement": statement,
+                }
+            )
+        self.start_tour(
+            f"/odoo/crm/{lead.id}", "sales_objectives_done_twice_tour", login="so_done_twice"
+        )
+        objectives = lead.sales_objective_ids.sorted("statement")
+        self.assertEqual(objectives.mapped("statement"), ["Meet the buyer", "Meet the director"])
+        self.assertEqual(objectives.mapped("state"), ["open", "achieved"])
+        self.assertFalse(lead.activity_ids)

@@ -68,6 +68,20 @@ class TestPlan(SalesObjectivesCase):
         plan.action_generate()
         self.assertEqual(self.values(plan), [0.0, 3500.0, 6500.0])
 
+    def test_a_thin_history_is_not_followed(self):
+        """A year from January 2026: team 1 won in 2025 only in November (L11 700) and
+        December (L12 1,300): 2 of 12 months. Following them would put the year's
+        12,000 into two months: it is spread equally (1,000 a month), and the report
+        says why."""
+        plan = self.plan(
+            horizon="year",
+            date_from="2026-01-01",
+            lines=[self.line("won_revenue", 12000, spread="seasonality")],
+        )
+        plan.action_generate()
+        self.assertEqual(self.values(plan), [1000.0] * 12)
+        self.assertIn("has results in 2 of 12 periods only: spread equally", plan.last_report)
+
     def test_ramp(self):
         plan = self.plan(lines=[self.line("won_count", 31, spread="ramp", ramp=50)])
         plan.action_generate()

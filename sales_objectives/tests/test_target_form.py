@@ -6,7 +6,7 @@ target's own units (figures worked out by hand from common.py)."""
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import SalesObjectivesCase
@@ -118,6 +118,27 @@ class TestNothingToReach(SalesObjectivesCase):
         cycle = self._target("cycle_days", self.rep1, value=0, date_from="2026-05-01")
         cycle.action_confirm()
         self.assertEqual(cycle.state, "confirmed")
+
+    @freeze_time("2026-03-16 12:00:00")
+    def test_a_draft_of_zero_is_not_achieved(self):
+        """Team 1 won 3000 in March (L1, L2). A draft of 0 (a typo) has nothing to
+        reach: the actual is shown, but no attainment, no status, never "achieved";
+        once a value is typed, it is judged."""
+        zero = self._target("won_revenue", self.team1, value=0)
+        zero.with_user(self.leader).action_refresh()
+        target = zero.with_user(self.leader)
+        self.assertEqual(target.actual_value, 3000)
+        self.assertFalse(target.has_figure)
+        self.assertFalse(target.status)
+        self.assertIn("nothing to reach", target.summary)
+        self.assertNotIn("reached.", target.summary)
+        self.assertEqual(target.actual_label, "$\xa03,000.00")
+        self.assertFalse(target.gap_label)
+        target.write({"target_value": 2000})
+        target.action_refresh()
+        self.assertTrue(target.has_figure)
+        self.assertEqual(target.status, "achieved")
+        self.assertAlmostEqual(target.attainment, 150)
 
     def test_a_split_leaves_the_part_of_zero_as_a_draft(self):
         """2 deals over 3 people: 1 (rep 2, who gets the remainder), 1, 0. The part of
@@ -453,3 +474,30 @@ class TestTargetFormTours(HttpCase):
             "sales_objectives_burnup_note_tour",
             login="so_fig_rep",
         )
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "so_targets")
+class TestWhoSetsTargets(SalesObjectivesCase):
+    """A team leader sets his own team's targets; another team's, or the company's, are
+    refused in plain words, whatever the path (a new target, a target moved)."""
+
+    def test_a_leader_sets_his_own_teams_only(self):
+        Target = self.env["sales.target"].with_user(self.leader)
+        vals = {
+            "kpi_id": self.kpi["won_count"].id,
+            "owner_type": "team",
+            "date_from": "2026-05-01",
+            "target_value": 5,
+        }
+        with self.assertRaisesRegex(AccessError, "Only the leader of the sales team “SO Team 2”"):
+            Target.create({**vals, "team_id": self.team2.id})
+        with self.assertRaisesRegex(AccessError, "Only a sales manager can set the company"):
+            Target.create({**vals, "owner_type": "company", "company_id": self.company_a.id})
+        mine = Target.create({**vals, "team_id": self.team1.id})
+        self.assertEqual(mine.owner_name, "SO Team 1")
+        with self.assertRaisesRegex(AccessError, "Only the leader of the sales team “SO Team 2”"):
+            mine.write({"team_id": self.team2.id})
+        self.assertEqual(mine.team_id, self.team1)
+        # a salesperson sets none
+        with self.assertRaisesRegex(AccessError, "Only the leader of the sales team “SO Team 1”"):
+            self.env["sales.target"].with_user(self.rep1).create({**vals, "team_id": self.team1.id})

@@ -4,10 +4,14 @@ import { Activity } from "@mail/core/web/activity_model";
 import { _t } from "@web/core/l10n/translation";
 import { patch } from "@web/core/utils/patch";
 
+import { formatFigure } from "../target_progress/figures";
+
 /**
  * Marking done an activity that pursues an open sales objective asks for its outcome
  * (achieved / partly / missed, and the result), which the server records on the
- * objective and posts on the opportunity. "Done & Schedule Next" works as usual.
+ * objective and posts on the opportunity. "Done & Schedule Next" works as usual. Done
+ * without an outcome leaves the objective open (its outcome is recorded later, from the
+ * objective). A second click while the first is being saved does nothing.
  */
 patch(ActivityMarkAsDone.prototype, {
     get soHasOpenObjective() {
@@ -34,10 +38,31 @@ patch(ActivityMarkAsDone.prototype, {
     },
     get soTargetText() {
         const target = this.props.activity.so_target_value;
-        return target ? _t("target: %(target)s", { target }) : "";
+        if (!target) {
+            return "";
+        }
+        const digits = Number.isInteger(target) ? 0 : 2;
+        return _t("target: %(target)s", { target: formatFigure(target, digits) });
     },
     get soMissingOutcome() {
         return this.soHasOpenObjective && !this.props.activity.so_outcome_state;
+    },
+    async soOnce(run) {
+        if (this.soSaving) {
+            return;
+        }
+        this.soSaving = true;
+        try {
+            return await run();
+        } finally {
+            this.soSaving = false;
+        }
+    },
+    onClickDone() {
+        return this.soOnce(() => super.onClickDone(...arguments));
+    },
+    onClickDoneAndScheduleNext() {
+        return this.soOnce(() => super.onClickDoneAndScheduleNext(...arguments));
     },
     soSetOutcome(state) {
         const activity = this.props.activity;

@@ -282,3 +282,51 @@ registry.category("web_tour.tours").add("sales_objectives_rules_objective_tour",
         },
     ],
 });
+
+/**
+ * A call marked done without an outcome: done, its objective stays open. Another one
+ * achieved, with a double click on Done: saved once, no "Missing Record".
+ */
+registry.category("web_tour.tours").add("sales_objectives_done_twice_tour", {
+    steps: () => [
+        {
+            trigger: ".o-mail-Activity:contains('First call') .o-mail-Activity-markDone",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone .o_sales_objective_outcome:contains('the objective stays open')",
+            content: "No outcome chosen: said, and Done may be pressed",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone button[aria-label='Done']:enabled",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-Chatter:not(:has(.o-mail-Activity:contains('First call')))",
+            content: "The first call is done",
+        },
+        {
+            trigger: ".o-mail-Activity:contains('Second call') .o-mail-Activity-markDone",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone .o_sales_objective_outcome_achieved",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone button[aria-label='Done']:enabled",
+            content: "A double click on Done",
+            run() {
+                this.anchor.click();
+                this.anchor.click();
+            },
+        },
+        {
+            trigger: ".o-mail-Message:contains('Meet the director'):contains('Achieved')",
+        },
+        {
+            trigger: ".o-mail-Chatter:not(:has(.o-mail-Activity))",
+            content: "Both calls are done, no error",
+        },
+    ],
+});
