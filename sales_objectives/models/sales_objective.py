@@ -36,6 +36,9 @@ SMT_FIELDS = (
     "deadline",
 )
 
+# a result this many times the target is a typo, not a sale
+RESULT_FACTOR = 100
+
 
 class SalesObjective(models.Model):
     """What a call, a meeting or an opportunity aims to win, and what it won.
@@ -745,6 +748,16 @@ class SalesObjective(models.Model):
                     "%(result)s: choose “Partly achieved”, or correct the result.",
                     target=target,
                     result=self._format(value),
+                )
+            )
+        if value > RESULT_FACTOR * self.target_value:
+            raise ValidationError(
+                self.env._(
+                    "A result of %(result)s is more than %(factor)s times the target of "
+                    "%(target)s: correct the result (a digit too many?).",
+                    target=target,
+                    result=self._format(value),
+                    factor=RESULT_FACTOR,
                 )
             )
         if state in ("partly", "missed") and value >= self.target_value:

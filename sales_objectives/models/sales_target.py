@@ -1003,6 +1003,29 @@ class SalesTarget(models.Model):
         its date widget shows a date the server set back to its former value too)."""
         if self.period_type and self.period_type != "custom" and self.date_from:
             self.date_from, self.date_to = period_bounds(self.period_type, self.date_from)
+        if self.date_to and self.state == "draft" and self.date_to < self._company_today():
+            return {
+                "warning": {
+                    "title": self.env._("A past period"),
+                    "message": self.env._(
+                        "This period ended on %(day)s: the target is for the past. Check the "
+                        "dates before saving.",
+                        day=format_date(self.env, self.date_to),
+                    ),
+                    "type": "notification",
+                }
+            }
+        return None
+
+    @api.onchange("user_id")
+    def _onchange_user_id_team(self):
+        """A salesperson of one sales team: that team (the target counts in it)."""
+        if self.owner_type == "user" and self.user_id and not self.team_id:
+            teams = self.user_id.sudo().crm_team_ids.filtered(
+                lambda team: team.company_id in (self.company_id, self.env["res.company"])
+            )
+            if len(teams) == 1:
+                self.team_id = teams
 
     @api.onchange("target_value", "stretch_value", "kpi_id", "period_type", "date_from")
     def _onchange_values_history(self):

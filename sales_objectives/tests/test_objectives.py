@@ -303,6 +303,22 @@ class TestActivityFlow(ObjectivesCase):
             (objective.state, objective.result_value, objective.score), ("achieved", 22, 110)
         )
 
+    def test_a_result_a_hundred_times_the_target_is_refused(self):
+        """A call aiming at 20 licences, achieved with 1e15 (a typo): refused, the
+        call stays to do, the objective open; 2,000 (100 times) is still a result."""
+        activity = self.schedule_sales_call(self.rep1, measure="quantity", target_value=20)
+        objective = activity.sales_objective_id
+        with self.assertRaisesRegex(ValidationError, "more than 100 times the target"):
+            activity.with_user(self.rep1).with_context(
+                sales_objective_outcome={"state": "achieved", "result_value": 1e15}
+            ).action_done()
+        self.assertEqual(objective.state, "open")
+        self.assertTrue(activity.exists())
+        activity.with_user(self.rep1).with_context(
+            sales_objective_outcome={"state": "achieved", "result_value": 2000}
+        ).action_done()
+        self.assertEqual((objective.state, objective.result_value), ("achieved", 2000))
+
     def test_done_without_outcome_keeps_the_objective_open(self):
         activity = self.schedule_sales_call(self.rep1)
         objective = activity.sales_objective_id

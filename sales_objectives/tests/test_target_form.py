@@ -229,6 +229,19 @@ class TestValueFarFromHistory(SalesObjectivesCase):
         form.date_from = "2026-05-01"
         return form
 
+    def test_the_salespersons_team_and_a_past_period(self):
+        """Rep 1 is in team 1 only: choosing him fills the team. A period that has
+        already ended is questioned (not refused)."""
+        form = Form(self.env["sales.target"].with_user(self.leader))
+        form.kpi_id = self.kpi["won_revenue"]
+        form.owner_type = "user"
+        form.user_id = self.rep1
+        self.assertEqual(form.team_id, self.team1)
+        form.period_type = "month"
+        with self.assertLogs(ONCHANGE_LOGGER, "WARNING") as logged:
+            form.date_from = "2025-01-10"
+        self.assertIn("This period ended on 01/31/2025", "".join(logged.output))
+
     def test_a_digit_too_many_is_questioned(self):
         form = self.form("won_revenue", self.rep1)
         with self.assertLogs(ONCHANGE_LOGGER, "WARNING") as logged:

@@ -215,7 +215,7 @@ registry.category("web_tour.tours").add("sales_objectives_target_figures_tour", 
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=elapsed_ratio]",
+            trigger: ".o_form_view .o_field_widget[name=elapsed_label]:contains(' %')",
         },
         {
             trigger:
@@ -254,7 +254,7 @@ registry.category("web_tour.tours").add("sales_objectives_target_figures_tour", 
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=elapsed_ratio]",
+            trigger: ".o_form_view .o_field_widget[name=elapsed_label]:contains(' %')",
         },
         {
             trigger:
