@@ -30,14 +30,18 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
-from odoo.addons.sales_objectives.tests.common import ActualsMixin, SalesObjectivesCase
+from odoo.addons.sales_objectives.tests.common import (
+    ActualsMixin,
+    IncrementalEqualsFullMixin,
+    SalesObjectivesCase,
+)
 
 METRIC_FILES = ("models/sales_kpi_engine.py", "models/sales_kpi.py", "data/sales_kpi_data.xml")
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_metrics")
 @freeze_time("2026-03-16 12:00:00")
-class TestMetricFromAnAddon(ActualsMixin, SalesObjectivesCase):
+class TestMetricFromAnAddon(ActualsMixin, IncrementalEqualsFullMixin, SalesObjectivesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -95,6 +99,18 @@ class TestMetricFromAnAddon(ActualsMixin, SalesObjectivesCase):
         self.assertEqual((mine.actual_value, mine.attainment), (1000, 50))
         model, ids = self.env["sales.kpi.engine"].counted_records(target)
         self.assertEqual((model, ids), ("crm.lead", self.l1.ids))
+
+    def test_the_incremental_refresh_follows_it(self):
+        """R1 moves L1's expected closing to April 20: his March target loses its 1,000,
+        April's has 3,000 (L1 + L2); the change log reaches the metric, and the
+        incremental pass gives what a full refresh gives."""
+        kpi = self.kpi["won_by_deadline"]
+        self.targets = self.confirmed(self.rep1, 2000)
+        self.targets |= self.confirmed(self.rep1, 2000, date_from="2026-04-01")
+        self._archive_other_targets(self.targets)
+        self.check(lambda: self.l1.with_user(self.rep1).write({"date_deadline": "2026-04-20"}))
+        self.assertEqual(self.actual(kpi, self.rep1), 0)
+        self.assertEqual(self.actual(kpi, self.rep1, month="2026-04-01"), 3000)
 
     def test_a_plan_spreads_and_splits_it(self):
         """Q2 2026, 18,750, split by the last 12 months (April 2025 - March 2026): R1
