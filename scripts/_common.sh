@@ -17,12 +17,23 @@ die() { printf '\033[1;31mfatal:\033[0m %s\n' "$*" >&2; exit 2; }
 
 mkdir -p "$LOCAL_DIR"
 
-# The repo's addons: every top-level folder with a manifest.
+# The repo's addons: every top-level folder with a manifest, but the test add-ons.
 repo_addons() {
     local d
     for d in "$ROOT"/*/__manifest__.py; do
+        [ -f "$d" ] || continue
+        d=$(basename "$(dirname "$d")")
+        [[ $d == test_* ]] || echo "$d"
+    done
+}
+
+# The test add-ons (test_*: no product, no demo; scripts/test installs and tests them).
+test_addons() {
+    local d
+    for d in "$ROOT"/test_*/__manifest__.py; do
         [ -f "$d" ] && basename "$(dirname "$d")"
     done
+    return 0
 }
 
 # --------------------------------------------------------------------------

@@ -684,7 +684,7 @@ class SalesKpiEngine(models.AbstractModel):
 
             measured = self._measured(
                 f"pipeline:{domain}",
-                f"pipeline|{self._commit_thresholds(state)}|{domain}",
+                self._pipeline_signature(domain, state),
                 query,
                 plan,
                 unique,
@@ -791,11 +791,13 @@ class SalesKpiEngine(models.AbstractModel):
         """{("kpi", kpi id) and ("pipeline", filter): (first day, last day, whole
         months)} over every open target: the buckets a pass keeps do not depend on the
         targets it happens to refresh (``kpi_ids``: of those KPIs only)."""
-        return self._open_periods_and_edited(None, kpi_ids)[0]
+        return self.open_periods_and_edited(None, kpi_ids)[0]
 
-    def _open_periods_and_edited(self, since, kpi_ids=None):
-        """(``_open_periods()``, ids of the open targets never refreshed or edited since
-        ``since``), in one scan of the targets; ``since`` None: no ids (a full pass)."""
+    @api.private
+    def open_periods_and_edited(self, since, kpi_ids=None):
+        """(the periods of every open target, ``_open_periods()``: what a pass keeps;
+        ids of the open targets never refreshed or edited since ``since``), in one scan
+        of the targets; ``since`` None: no ids (a full pass)."""
         edited_ids = (
             SQL(
                 "ARRAY_AGG(t.id) FILTER (WHERE t.refreshed_at IS NULL OR t.write_date >= %s)",
@@ -861,6 +863,61 @@ class SalesKpiEngine(models.AbstractModel):
         """What the kept cells of ``kpi`` measured in ``plan`` are valid for (as
         ``_measured`` records it)."""
         return f"{self._kpi_signature(kpi)}|{plan.signature()}"
+
+    @api.model
+    def _pipeline_signature(self, domain, state):
+        """What the kept cells of the open pipeline of the KPI filter ``domain`` are
+        measured with, their plan's signature left out (``_measured`` adds it)."""
+        return f"pipeline|{self._commit_thresholds(state)}|{domain}"
+
+    @api.private
+    @api.model
+    def pass_state(self, periods):
+        """The RefreshState of a pass over every open target, whose periods are
+        ``periods`` (``open_periods_and_edited``): the companies' clocks, the kept
+        buckets."""
+        state = self._load_state([])
+        state.periods = periods
+        return state
+
+    @api.private
+    @api.model
+    def kept_signatures(self, kpi, state):
+        """{source: signature} that the cells kept of ``kpi`` (and of its open pipeline,
+        when it projects with it) must carry to be read by a pass over
+        ``state.periods`` (``pass_state``): another signature (a changed KPI, other
+        periods, another day for the history) means they must be measured again."""
+        definition = kpi._metric_definition()
+        plan = self._plan(("kpi", kpi.id), [], state, is_date=definition.is_date)
+        found = {f"kpi:{kpi.id}": self._kpi_cells_signature(kpi, plan)}
+        if definition.pipeline:
+            domain = str(kpi._get_filter_domain())
+            plan = self._plan(("pipeline", domain), [], state, is_date=True)
+            signature = self._pipeline_signature(domain, state)
+            found[f"pipeline:{domain}"] = f"{signature}|{plan.signature()}"
+        return found
+
+    @api.private
+    @api.model
+    def distinct_signature(self, kpi):
+        """What the figures of a KPI of distinct customers are measured with (they keep
+        no cells: they are measured again when it changes)."""
+        return f"distinct|{self._kpi_signature(kpi)}"
+
+    @api.private
+    @api.model
+    def record_sources(self, kpi, state):
+        """[(kind, moment index, dated)]: the records whose changes move the figures of
+        ``kpi`` (``sales.kpi.change``: their kind and the logged moment that dates
+        them); ``dated`` False: a change moves the figures of any period. A KPI that
+        projects with the open pipeline reads the opportunities by expected closing,
+        and the owner's history (closed deals, meetings) whatever the period."""
+        now = fields.Datetime.now()
+        mq = self._metric_query(kpi, now, now, state)
+        sources = [(mq.kind, mq.moment_index, True)]
+        if kpi._metric_definition().pipeline:
+            sources += [("lead", 4, True), ("lead", 3, False), ("event", 1, False)]
+        return sources
 
     def _measured(self, source, signature, query, plan, rows, state, customers=False):
         """The cells of a source for ``rows``: measured from the owners' records

@@ -19,7 +19,7 @@ from collections import defaultdict
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL
 
 from ..engine.buckets import previous_period
@@ -179,7 +179,7 @@ class SalesKpiRefresh(models.AbstractModel):
         customers = self._customer_states(states, touched)
         # the buckets every open target needs, read once for the whole pass, with the
         # targets edited since the last pass or never refreshed
-        periods, edited = self._engine()._open_periods_and_edited(since or "1970-01-01")
+        periods, edited = self._engine().open_periods_and_edited(since or "1970-01-01")
         ids = self._affected_targets(states, customers, periods) | edited
         distinct = self._distinct_signatures(
             self.env["sales.kpi"].browse([key[1] for key in periods if key[0] == "kpi"])
@@ -275,15 +275,13 @@ class SalesKpiRefresh(models.AbstractModel):
         """Ids of the open targets whose owner had a changed record dated in the
         target's period, for a KPI that counts that kind of record (any period for the
         KPIs projecting with the owner's history). ``periods``: the engine's
-        ``_open_periods()``."""
-        state = self._engine()._load_state([])
-        state.periods = periods
+        ``open_periods_and_edited()``."""
+        state = self._engine().pass_state(periods)
         kpis = (
             self.env["sales.kpi"]
             .with_context(active_test=False)
             .browse([key[1] for key in state.periods if key[0] == "kpi"])
         )
-        now = fields.Datetime.now()
 
         @functools.cache
         def local_day(moment, tz):
@@ -324,14 +322,9 @@ class SalesKpiRefresh(models.AbstractModel):
             if kpi.metric == "manual":
                 continue
             definition = kpi._metric_definition()
-            mq = self._engine()._metric_query(kpi, now, now, state)
-            sources = [(mq.kind, mq.moment_index, True)]
-            if definition.pipeline:
-                # the open pipeline by expected closing; the history whatever the period
-                sources += [("lead", 4, True), ("lead", 3, False), ("event", 1, False)]
             found = [
                 source_marks(kind, index, dated, definition.customers)
-                for kind, index, dated in sources
+                for kind, index, dated in self._engine().record_sources(kpi, state)
             ]
             found = [m for m in found if m]
             if not found:
@@ -385,7 +378,7 @@ class SalesKpiRefresh(models.AbstractModel):
 
     def _distinct_signature(self, kpi):
         """What the figures of a KPI of distinct customers were measured with."""
-        return f"distinct|{self._engine()._kpi_signature(kpi)}"
+        return self._engine().distinct_signature(kpi)
 
     def _distinct_signatures(self, kpis):
         """{kpi id: (signature recorded, signature now)} of the KPIs of distinct
@@ -409,10 +402,9 @@ class SalesKpiRefresh(models.AbstractModel):
         """KPIs whose kept cells no longer fit (a changed definition, targets over
         other periods, another time zone, a new day for the 12-month history), and
         KPIs of distinct customers changed since measured: all their targets are
-        measured again. ``periods``: the engine's ``_open_periods()``; ``distinct``:
-        ``_distinct_signatures()`` of their KPIs."""
-        state = self._engine()._load_state([])
-        state.periods = periods
+        measured again. ``periods``: the engine's ``open_periods_and_edited()``;
+        ``distinct``: ``_distinct_signatures()`` of their KPIs."""
+        state = self._engine().pass_state(periods)
         Source = self.env["sales.kpi.cell.source"]
         stale = []
         kpis = (
@@ -420,7 +412,6 @@ class SalesKpiRefresh(models.AbstractModel):
             .with_context(active_test=False)
             .browse([key[1] for key in state.periods if key[0] == "kpi"])
         )
-        thresholds = self._engine()._commit_thresholds(state)
         for kpi in kpis:
             definition = kpi._metric_definition()
             if kpi.metric == "manual":
@@ -434,14 +425,7 @@ class SalesKpiRefresh(models.AbstractModel):
                 if known is not None and known != now:
                     stale.append(kpi.id)
                 continue
-            plan = self._engine()._plan(("kpi", kpi.id), [], state, is_date=definition.is_date)
-            expected = self._engine()._kpi_cells_signature(kpi, plan)
-            if Source._signature(f"kpi:{kpi.id}") != expected:
+            expected = self._engine().kept_signatures(kpi, state)
+            if any(Source._signature(source) != sign for source, sign in expected.items()):
                 stale.append(kpi.id)
-            elif definition.pipeline:
-                domain = str(kpi._get_filter_domain())
-                pipeline = self._engine()._plan(("pipeline", domain), [], state, is_date=True)
-                expected = f"pipeline|{thresholds}|{domain}|{pipeline.signature()}"
-                if Source._signature(f"pipeline:{domain}") != expected:
-                    stale.append(kpi.id)
         return stale

@@ -3,9 +3,9 @@
 (the ``sales.kpi.engine`` model): other code goes through its public API (``refresh``,
 ``measure_kpi``, ``measure_users``, ``burnup``, ``counted_records``, ...).
 
-The engine is the ``engine`` package, the ``sales.kpi.engine`` model files
-(``models/sales_kpi_engine.py`` of each add-on, where a bridge registers its metrics)
-and the scheduled passes that drive it (``models/sales_kpi_refresh.py``). Elsewhere,
+The engine is the ``engine`` package and the ``sales.kpi.engine`` model files
+(``models/sales_kpi_engine.py`` of each add-on, where a bridge registers its metrics);
+the scheduled passes that drive it (``models/sales_kpi_refresh.py``) are not. Elsewhere,
 an expression is the engine when it is ``env["sales.kpi.engine"]`` (or
 ``registry[...]``), that with ``.sudo()`` / ``.with_context(...)`` ..., a name
 assigned from one in the same function, or a name ``engine``. Run by ``scripts/test``
@@ -19,7 +19,7 @@ import pathlib
 import sys
 
 ENGINE_MODEL = "sales.kpi.engine"
-ENGINE_FILES = ("models/sales_kpi_engine.py", "models/sales_kpi_refresh.py")
+ENGINE_FILES = ("models/sales_kpi_engine.py",)
 # recordset methods that return the same model
 SAME_MODEL = {"sudo", "with_context", "with_user", "with_company", "with_env", "browse"}
 

@@ -1,0 +1,1 @@
+from . import sales_kpi, sales_kpi_engine
