@@ -83,6 +83,7 @@ class SalesKpiEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    @api.private
     def refresh(self, targets, complete=False, changes=None, periods=None):
         """Measures and stores the figures of ``targets`` (closed ones are skipped).
 
@@ -183,6 +184,7 @@ class SalesKpiEngine(models.AbstractModel):
         return len(owners) <= FEW_OWNERS
 
     @api.model
+    @api.private
     def kpi_fields(self):
         """The fields of the KPIs that their measures read (fetched at once); an add-on
         whose measures read another field of the KPI adds it."""
@@ -348,6 +350,7 @@ class SalesKpiEngine(models.AbstractModel):
         return ratios
 
     @api.model
+    @api.private
     def working_days(self, calendar_id, company_id, first, last):
         """The local days from ``first`` to ``last`` with working time in the calendar,
         public holidays of ``company_id`` (or of no company) removed. Kept per process
@@ -1172,12 +1175,14 @@ class SalesKpiEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    @api.private
     def metric_definitions(self):
         """{metric: MetricDefinition} of every base metric registered (``@metric``) by
         the add-ons installed, and ``manual``."""
         return {name: m.definition for name, m in metrics.registry(type(self)).items()}
 
     @api.model
+    @api.private
     def measure_kpi(self, kpi, owner_periods):
         """[(actual, records measured)] of ``kpi`` for each OwnerPeriod of
         ``owner_periods`` (engine/state.py), in its order; nothing is stored. The
@@ -1205,6 +1210,7 @@ class SalesKpiEngine(models.AbstractModel):
         return [(values[row.id]["actual_value"], values[row.id]["actual_sample"]) for row in rows]
 
     @api.model
+    @api.private
     def measure_users(self, subject, users, date_from, date_to, with_sample=False):
         """{user id: actual} of ``subject``'s KPI (a target, a contest, a plan line:
         anything with a ``kpi_id``, ``team_id``, ``company_id`` and ``currency_id``)
@@ -1238,6 +1244,7 @@ class SalesKpiEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    @api.private
     def burnup(self, target):
         """The burn-up of ``target`` (an open target of a KPI that adds up over the
         period, higher is better): {days, actual, pace, by_day_from}, or {} for the
@@ -1348,6 +1355,7 @@ class SalesKpiEngine(models.AbstractModel):
         return self._cells(mq, plan, [row], state)
 
     @api.model
+    @api.private
     def counted_records(self, target):
         """(model, ids) of exactly the records counted in ``target``'s actual: dated in
         their company's time zone on the target's days, of the target's owner; for a

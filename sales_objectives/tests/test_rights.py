@@ -5,6 +5,7 @@ from lxml import etree
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
+from odoo.service.model import get_public_method
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SalesObjectivesCase
@@ -30,6 +31,29 @@ class TestRights(SalesObjectivesCase):
             .with_user(user)
             .search([("id", "in", (self.all_a | self.t_company_b).ids)])
         )
+
+    def test_the_engine_is_not_reached_over_rpc(self):
+        """The engine measures whatever it is asked, without record rules: its public
+        API is for the add-ons' code, never for a web client's call (a salesperson
+        would read anyone's figures)."""
+        engine = self.env["sales.kpi.engine"].with_user(self.rep1)
+        for name in (
+            "refresh",
+            "measure_kpi",
+            "measure_users",
+            "burnup",
+            "counted_records",
+            "metric_definitions",
+            "working_days",
+            "kpi_fields",
+            "pass_state",
+            "record_sources",
+            "kept_signatures",
+            "distinct_signature",
+            "open_periods_and_edited",
+        ):
+            with self.assertRaises(AccessError, msg=name):
+                get_public_method(engine, name)
 
     def test_salesperson_reads_own_and_own_team_targets(self):
         self.assertEqual(self.visible(self.rep1), self.t_team1 | self.t_rep1)

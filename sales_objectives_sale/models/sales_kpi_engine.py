@@ -20,6 +20,7 @@ from odoo.addons.sales_objectives.engine.metrics import MetricDefinition, Metric
 class SalesKpiEngine(models.AbstractModel):
     _inherit = "sales.kpi.engine"
 
+    @api.private
     @api.model
     def kpi_fields(self):
         return [*super().kpi_fields(), "product_categ_ids"]
