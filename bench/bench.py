@@ -27,27 +27,11 @@ import time
 from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# the figures the engine stores (same order as sales_objectives/engine/state.py)
-STORED_FIGURES = [
-    ("actual_value", "float8"),
-    ("actual_sample", "int4"),
-    ("elapsed_ratio", "float8"),
-    ("pipeline_value", "float8"),
-    ("pipeline_weighted", "float8"),
-    ("pipeline_commit", "float8"),
-    ("pipeline_best", "float8"),
-    ("history_win_rate", "float8"),
-    ("history_avg_deal", "float8"),
-    ("history_meetings_per_win", "float8"),
-    ("attainment", "float8"),
-    ("expected_value", "float8"),
-    ("projected_value", "float8"),
-    ("gap_value", "float8"),
-    ("coverage_ratio", "float8"),
-    ("opportunities_needed", "int4"),
-    ("meetings_needed", "int4"),
-    ("status", "varchar"),
-]
+def stored_figure_names():
+    """The figures the engine stores, from the engine (once Odoo's addons path is set)."""
+    from odoo.addons.sales_objectives.engine.state import STORED_FIGURES  # noqa: PLC0415
+
+    return STORED_FIGURES
 # the settings the engine uses for a refresh (sales.kpi.engine), given to the floor too
 SESSION_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"
 # the moment the workloads are measured at: the last day of their records
@@ -117,7 +101,7 @@ def phase_prepare(env, args):
 
 
 def stored_figures(env, ids):
-    names = ", ".join(name for name, _type in STORED_FIGURES)
+    names = ", ".join(name for name, _type in stored_figure_names())
     env.cr.execute(f"SELECT id, {names} FROM sales_target WHERE id = ANY(%s)", [ids])
     return {row[0]: list(row[1:]) for row in env.cr.fetchall()}
 
@@ -609,7 +593,7 @@ def main():
 
     mismatches = defaultdict(int)
     examples = []
-    names = [name for name, _type in STORED_FIGURES]
+    names = [name for name, _type in stored_figure_names()]
     for target_id, values in engine["values"].items():
         other = floor["values"].get(target_id)
         if other is None:
