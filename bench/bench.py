@@ -593,6 +593,10 @@ def main():
 
     mismatches = defaultdict(int)
     examples = []
+    # the parent process reads the engine's list too: Odoo's addons path first
+    import odoo  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     names = [name for name, _type in stored_figure_names()]
     for target_id, values in engine["values"].items():
         other = floor["values"].get(target_id)

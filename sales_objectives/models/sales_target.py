@@ -371,7 +371,7 @@ class SalesTarget(models.Model):
     pace_label = fields.Char("Pace (in words)", compute="_compute_value_label")
     period_label = fields.Char("Period (in words)", compute="_compute_period_label")
     elapsed_label = fields.Char(
-        "Elapsed",
+        "Elapsed (in words)",
         compute="_compute_elapsed_label",
         help="Share of the period's working days (company calendar) up to today.",
     )
