@@ -27,11 +27,15 @@ import time
 from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
 def stored_figure_names():
     """The figures the engine stores, from the engine (once Odoo's addons path is set)."""
     from odoo.addons.sales_objectives.engine.state import STORED_FIGURES  # noqa: PLC0415
 
     return STORED_FIGURES
+
+
 # the settings the engine uses for a refresh (sales.kpi.engine), given to the floor too
 SESSION_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"
 # the moment the workloads are measured at: the last day of their records
