@@ -213,7 +213,7 @@ registry.category("web_tour.tours").add("sales_objectives_leader_tour", {
             content: "The parts are the salespeople's confirmed targets",
         },
         {
-            trigger: ".o_field_widget[name=children_target_sum]:visible:contains('2')",
+            trigger: ".o_field_widget[name=children_target_sum]:visible:contains('2'):not(:contains('2.0'))",
             content: "and they add up to the team target",
         },
     ],
