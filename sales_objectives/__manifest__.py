@@ -37,6 +37,10 @@
             "sales_objectives/static/src/target_form/*",
             "sales_objectives/static/src/target_board/*",
         ],
+        # with Odoo's graph view, loaded when a graph is first opened
+        "web.assets_backend_lazy": [
+            "sales_objectives/static/src/figure_graph/*",
+        ],
         "web.assets_tests": [
             "sales_objectives/static/tests/tours/*",
         ],

@@ -31,6 +31,10 @@ import math
 LOWER_IS_BETTER_CAP = 200.0
 
 
+# the largest number of opportunities or meetings still needed that is stored (an int4)
+NEEDED_MAX = 2**31 - 1
+
+
 def has_figure(*, additive, direction, sample):
     """Whether a measured target has a figure at all. A sum or a count that grows
     over the period (higher is better) has one from its first measure: nothing won
@@ -109,6 +113,12 @@ def derive(
             opportunities_needed = math.ceil(round(deals * 100.0 / win_rate, 6))
         if deals > 0 and meetings_per_win > 0:
             meetings_needed = math.ceil(round(deals * meetings_per_win, 6))
+        # beyond what a count holds (a target typed with digits too many, questioned
+        # on its form): nothing sensible to say of what is needed
+        if opportunities_needed > NEEDED_MAX:
+            opportunities_needed = 0
+        if meetings_needed > NEEDED_MAX:
+            meetings_needed = 0
 
     # status
     achieved = (sample and actual <= target) if lower else (has_data and actual >= target)

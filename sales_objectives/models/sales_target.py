@@ -152,7 +152,11 @@ class SalesTarget(models.Model):
         tracking=True,
     )
     team_id = fields.Many2one(
-        "crm.team", string="Sales team", index=True, tracking=True, check_company=True
+        "crm.team",
+        string="Sales team",
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     user_id = fields.Many2one(
         "res.users",
@@ -406,6 +410,12 @@ class SalesTarget(models.Model):
     )
     split_mismatch = fields.Boolean("Split no longer adds up", compute="_compute_children_sums")
     is_additive = fields.Boolean(compute="_compute_is_additive")
+    value_warning = fields.Char(
+        "Is the value right?",
+        compute="_compute_value_warning",
+        help="A draft's target or stretch value more than 10 times above or below the "
+        "owner's record over the 12 months before the period.",
+    )
     has_pipeline = fields.Boolean(
         compute="_compute_is_additive",
         help="The KPI is projected with the open pipeline and the owner's 12-month "
@@ -1017,6 +1027,29 @@ class SalesTarget(models.Model):
             }
         return None
 
+    @api.model
+    def _default_team_id(self):
+        """The team the user leads, when he leads one in the company: a team leader's
+        new targets are his team's."""
+        teams = self.env["crm.team"].search(
+            [("user_id", "=", self.env.uid), ("company_id", "in", (self.env.company.id, False))],
+            limit=2,
+        )
+        return teams if len(teams) == 1 else False
+
+    @api.onchange("owner_type")
+    def _onchange_owner_type(self):
+        """A company target has no team nor salesperson; a team leader's new targets
+        are his team's (as the form opens, and when the owner changes)."""
+        if self.owner_type == "company":
+            self.team_id = False
+            self.user_id = False
+            return
+        if self.owner_type == "team":
+            self.user_id = False
+        if not self.team_id and not self._origin:
+            self.team_id = self._default_team_id()
+
     @api.onchange("user_id")
     def _onchange_user_id_team(self):
         """A salesperson of one sales team: that team (the target counts in it)."""
@@ -1027,20 +1060,27 @@ class SalesTarget(models.Model):
             if len(teams) == 1:
                 self.team_id = teams
 
-    @api.onchange("target_value", "stretch_value", "kpi_id", "period_type", "date_from")
-    def _onchange_values_history(self):
-        """A warning (not a refusal) when a value is far from what the owner reached
-        before: a digit too many or too few."""
-        message = self._history_warning()
-        if message:
-            return {
-                "warning": {
-                    "title": self.env._("Is the value right?"),
-                    "message": message,
-                    "type": "notification",
-                }
-            }
-        return None
+    @api.depends(
+        "target_value",
+        "stretch_value",
+        "kpi_id",
+        "period_type",
+        "date_from",
+        "date_to",
+        "owner_type",
+        "team_id",
+        "user_id",
+        "currency_id",
+        "company_id",
+        "state",
+    )
+    @api.depends_context("lang")
+    def _compute_value_warning(self):
+        """A warning (not a refusal) on the form of a draft, as the value is typed and
+        after saving, when a value is far from what the owner reached before: a digit
+        too many or too few. Once confirmed, the value is the value."""
+        for target in self:
+            target.value_warning = target.state == "draft" and target._history_warning()
 
     def _history_warning(self):
         """Why the target or stretch value looks mistyped, from the owner's record
@@ -1074,7 +1114,7 @@ class SalesTarget(models.Model):
                         field=label.lower(),
                         value=self._format_value(value),
                         owner=self.owner_name or "",
-                        past=self._format_value(past),
+                        past=self._format_record(past),
                     )
                 return self.env._(
                     "The %(field)s %(value)s is far from the record of %(owner)s: %(past)s "
@@ -1085,6 +1125,13 @@ class SalesTarget(models.Model):
                     past=self._format_value(past),
                 )
         return False
+
+    def _format_record(self, past):
+        """The owner's record scaled to the period, in the target's unit: a count of
+        less than 10 keeps its decimal (0.4 deals a month, not 0)."""
+        if self.unit == "count" and past < 10:
+            return self._number_format()(past, 1)
+        return self._format_value(past)
 
     def _owner_record(self):
         """The owner's actual of the target's KPI over the 12 months before the

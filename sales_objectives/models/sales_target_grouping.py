@@ -56,24 +56,33 @@ class SalesTargetGrouping(models.AbstractModel):
 
     @api.model
     def _so_label_groups(self, domain, groupby, rows):
-        """Grouped by KPI: the KPI's unit after its name ("Won revenue (USD)", "Win rate
-        (%)", "Sales cycle (days)"); amounts in the currencies of its targets here."""
-        if "kpi_id" not in groupby or not rows:
+        """Grouped by KPI, or by board (one KPI's targets compared): the KPI's unit after
+        its name ("Won revenue (USD)", "Win rate (%)", "Sales cycle (days)", "Won
+        revenue (USD) · Q4 2026 · Direct Sales"); amounts in the currencies of the
+        targets here."""
+        if not rows:
             return
-        kpis = (
-            self.env["sales.kpi"]
-            .sudo()
-            .browse({row["kpi_id"][0] for row in rows if row.get("kpi_id")})
-        )
-        currencies = {}
-        if any(kpi.unit == "money" for kpi in kpis):
-            money = kpis.filtered(lambda kpi: kpi.unit == "money")
-            pairs = self._read_group(
-                [*domain, ("kpi_id", "in", money.ids)], ["kpi_id", "currency_id"], []
+        for field, kpi_of in (("kpi_id", None), ("board_id", "kpi_id")):
+            if field not in groupby or field not in self._fields:
+                continue
+            groups = (
+                self.env[self._fields[field].comodel_name]
+                .sudo()
+                .browse({row[field][0] for row in rows if row.get(field)})
             )
-            for kpi, pairs_of_kpi in group_records(pairs, key=lambda pair: pair[0]):
-                currencies[kpi.id] = ", ".join(sorted(c.name for _k, c in pairs_of_kpi))
-        for row in rows:
-            if row.get("kpi_id"):
-                kpi = kpis.browse(row["kpi_id"][0])
-                row["kpi_id"] = (kpi.id, name_with_unit(kpi, currencies.get(kpi.id)))
+            kpis = {group.id: group[kpi_of] if kpi_of else group for group in groups}
+            money = [gid for gid, kpi in kpis.items() if kpi.unit == "money"]
+            currencies = {}
+            if money:
+                pairs = self._read_group(
+                    [*domain, (field, "in", money)], [field, "currency_id"], []
+                )
+                for group, pairs_of_group in group_records(pairs, key=lambda pair: pair[0]):
+                    currencies[group.id] = ", ".join(sorted(c.name for _g, c in pairs_of_group))
+            for row in rows:
+                if row.get(field):
+                    gid = row[field][0]
+                    name = name_with_unit(kpis[gid], currencies.get(gid))
+                    if kpi_of:
+                        name = groups.browse(gid)._so_name(name)
+                    row[field] = (gid, name)

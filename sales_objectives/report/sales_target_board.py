@@ -58,13 +58,18 @@ class SalesTargetBoard(models.Model):
     @api.depends_context("lang")
     def _compute_display_name(self):
         for board in self:
-            among = {
-                "user": board.team_id.name,
-                "team": self.env._("Sales teams of %(company)s", company=board.company_id.name),
-                "company": board.company_id.name,
-            }.get(board.owner_type)
-            parts = [board.kpi_id.display_name, board.period_id.display_name, among]
-            board.display_name = " · ".join(part for part in parts if part)
+            board.display_name = board._so_name(board.kpi_id.display_name)
+
+    def _so_name(self, kpi_name):
+        """ "Won revenue · Q4 2026 · Direct Sales", with ``kpi_name`` for the KPI."""
+        self.ensure_one()
+        among = {
+            "user": self.team_id.name,
+            "team": self.env._("Sales teams of %(company)s", company=self.company_id.name),
+            "company": self.company_id.name,
+        }.get(self.owner_type)
+        parts = [kpi_name, self.period_id.display_name, among]
+        return " · ".join(part for part in parts if part)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

@@ -154,9 +154,9 @@ class TestForecast(SalesObjectivesCase):
         self.assertEqual(
             figures,
             {
-                "Won revenue · Mar 2026 · SO Team 1": (16000, 3000),
-                "Won deals · Mar 2026 · SO Team 1": (4, 2),
-                "Won revenue · Mar 2026 · Sales teams of SO Company A": (20000, 3000),
+                "Won revenue (USD) · Mar 2026 · SO Team 1": (16000, 3000),
+                "Won deals (count) · Mar 2026 · SO Team 1": (4, 2),
+                "Won revenue (USD) · Mar 2026 · Sales teams of SO Company A": (20000, 3000),
             },
         )
         by_kpi = Forecast.read_group(domain, ["target_value:sum"], ["kpi_id"])

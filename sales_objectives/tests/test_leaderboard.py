@@ -196,10 +196,10 @@ class TestLeaderboard(SalesObjectivesCase):
             boards,
             {
                 # 80 + 80 + 50: the board's actuals add up (a count of units)
-                "Manual KPI · mrt. 2026 · SO Team 1": (3, 210),
-                "Manual KPI · mrt. 2026 · SO Team 2": (1, 90),
-                "Manual KPI · mrt. 2026 · Verkoopteams van SO Company A": (2, 160),
-                "Manual KPI · feb. 2026 · SO Team 1": (1, 60),
+                "Manual KPI (aantal) · mrt. 2026 · SO Team 1": (3, 210),
+                "Manual KPI (aantal) · mrt. 2026 · SO Team 2": (1, 90),
+                "Manual KPI (aantal) · mrt. 2026 · Verkoopteams van SO Company A": (2, 160),
+                "Manual KPI (aantal) · feb. 2026 · SO Team 1": (1, 60),
             },
         )
         # the same ranks as the board says: ranked on it, the others never mixed in

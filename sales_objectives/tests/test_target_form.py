@@ -244,33 +244,40 @@ class TestValueFarFromHistory(SalesObjectivesCase):
 
     def test_a_digit_too_many_is_questioned(self):
         form = self.form("won_revenue", self.rep1)
-        with self.assertLogs(ONCHANGE_LOGGER, "WARNING") as logged:
-            form.target_value = 1_000_000_000_000_000
-        self.assertIn("far from the record of", logged.output[0])
-        self.assertIn("$\xa0314.25", logged.output[0])
+        form.target_value = 1_000_000_000_000_000
+        self.assertIn("far from the record of", form.value_warning)
+        self.assertIn("$\xa0314.25", form.value_warning)
         # a tenth of it is questioned too; close to it is not
-        with self.assertLogs(ONCHANGE_LOGGER, "WARNING"):
-            form.target_value = 30
-        with self.assertNoLogs(ONCHANGE_LOGGER, "WARNING"):
-            form.target_value = 600
-        # a warning, not a refusal
+        form.target_value = 30
+        self.assertTrue(form.value_warning)
+        form.target_value = 600
+        self.assertFalse(form.value_warning)
+        # a warning, not a refusal; still said on the saved draft, not once confirmed
         form.target_value = 1_000_000_000_000_000
         target = form.save()
         self.assertEqual(target.target_value, 1_000_000_000_000_000)
+        self.assertIn("far from the record of", target.with_user(self.leader).value_warning)
+        target.with_user(self.leader).action_confirm()
+        self.assertFalse(target.with_user(self.leader).value_warning)
+
+    def test_a_count_below_one_a_period(self):
+        """Rep 1 won 3 deals over the 12 months: about 0.3 a month, not "about 0"."""
+        form = self.form("won_count", self.rep1)
+        form.target_value = 100_000
+        self.assertIn("about 0.3 over a period as long", form.value_warning)
 
     def test_a_rate_against_the_record(self):
         form = self.form("win_rate", self.rep1)
-        with self.assertLogs(ONCHANGE_LOGGER, "WARNING") as logged:
-            form.target_value = 5
-        self.assertIn("75.0 %", logged.output[0])
-        with self.assertNoLogs(ONCHANGE_LOGGER, "WARNING"):
-            form.target_value = 60
+        form.target_value = 5
+        self.assertIn("75.0 %", form.value_warning)
+        form.target_value = 60
+        self.assertFalse(form.value_warning)
 
     def test_no_record_no_warning(self):
         # rep 4 has no deal at all: nothing to compare with
         form = self.form("won_revenue", self.rep4)
-        with self.assertNoLogs(ONCHANGE_LOGGER, "WARNING"):
-            form.target_value = 1_000_000_000
+        form.target_value = 1_000_000_000
+        self.assertFalse(form.value_warning)
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_targets")
@@ -447,6 +454,17 @@ class TestTargetFormTours(HttpCase):
             login="so_fig_manager",
         )
 
+    def test_figure_graph_tour(self):
+        """Two salespeople's attainments on the targets analysis graph: side by side,
+        never stacked into a total."""
+        self._manager()
+        self._figures_setup()
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_target_action_analysis",
+            "sales_objectives_figure_graph_tour",
+            login="so_fig_manager",
+        )
+
     def test_read_only_for_the_salesperson_tour(self):
         """Their own draft target: the rep reads it, only the leader or a manager may
         change it, so the form offers nothing to type in."""
@@ -493,6 +511,17 @@ class TestTargetFormTours(HttpCase):
 class TestWhoSetsTargets(SalesObjectivesCase):
     """A team leader sets his own team's targets; another team's, or the company's, are
     refused in plain words, whatever the path (a new target, a target moved)."""
+
+    def test_a_leaders_new_target_is_his_teams(self):
+        """The leader of T1 opens a new target: T1 is filled in; a company target
+        has no team."""
+        form = Form(self.env["sales.target"].with_user(self.leader))
+        self.assertEqual(form.team_id, self.team1)
+        form.owner_type = "company"
+        self.assertFalse(form.team_id)
+        # a sales manager who leads no team chooses it
+        manager_form = Form(self.env["sales.target"].with_user(self.manager))
+        self.assertFalse(manager_form.team_id)
 
     def test_a_leader_sets_his_own_teams_only(self):
         Target = self.env["sales.target"].with_user(self.leader)

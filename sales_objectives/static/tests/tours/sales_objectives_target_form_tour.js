@@ -382,3 +382,56 @@ registry.category("web_tour.tours").add("sales_objectives_target_readonly_tour",
         ),
     ],
 });
+
+/**
+ * The targets analysis graph: attainments side by side, never stacked nor totalled on
+ * the screen (no "Stacked" nor "Cumulative" button, in bar and in line).
+ */
+registry.category("web_tour.tours").add("sales_objectives_figure_graph_tour", {
+    url: "/odoo/action-sales_objectives.sales_target_action_analysis",
+    steps: () => [
+        {
+            trigger: ".o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            trigger: ".o_graph_button[data-mode=bar].active",
+        },
+        {
+            trigger: ".o_graph_renderer canvas",
+            content: "Two salespeople's attainments: two bars, neither stacked nor totalled",
+            run() {
+                const charts = Object.values(window.Chart.instances);
+                if (charts.length !== 1) {
+                    throw new Error(`${charts.length} charts on the screen`);
+                }
+                const datasets = charts[0].config.data.datasets;
+                if (datasets.length < 2) {
+                    throw new Error("Expected one bar per salesperson");
+                }
+                if (datasets.some((dataset) => dataset.stack !== undefined)) {
+                    throw new Error("The attainments are stacked");
+                }
+                if (datasets.some((dataset) => dataset.type === "line")) {
+                    throw new Error("A total line is drawn over the attainments");
+                }
+            },
+        },
+        {
+            trigger: ".o_control_panel:not(:has(.o_graph_button[aria-label=Stacked]))",
+            content: "No Stacked button in bar mode",
+        },
+        {
+            trigger: ".o_graph_button[data-mode=line]",
+            run: "click",
+        },
+        {
+            trigger: ".o_graph_button[data-mode=line].active",
+        },
+        {
+            trigger:
+                ".o_control_panel:not(:has(.o_graph_button[aria-label=Stacked])):not(:has(.o_graph_button[aria-label=Cumulative]))",
+            content: "Neither Stacked nor Cumulative in line mode",
+        },
+    ],
+});
