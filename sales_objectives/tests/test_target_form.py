@@ -3,9 +3,11 @@ it saves, a target of 0 is not confirmed whatever the path, a value far from the
 owner's record is questioned (not refused), and what is refused is said in the
 target's own units (figures worked out by hand from common.py)."""
 
+from datetime import timedelta
+
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
@@ -464,6 +466,25 @@ class TestTargetFormTours(HttpCase):
             "sales_objectives_figure_graph_tour",
             login="so_fig_manager",
         )
+
+    def test_value_warning_tour(self):
+        """SO Fig Rep won 3,000 forty days ago: about 247 over this month's 30 days
+        (3,000 x 30 / 365); 50,000,000 is questioned, 300 is not."""
+        self._manager()
+        rep, targets = self._figures_setup()
+        targets.action_reset_draft()
+        targets.unlink()
+        company = self.env.company
+        today = company._sales_today()[company.id]
+        lead = self.env["crm.lead"].search([("name", "=", "SO Fig Deal")])
+        lead.date_closed = fields.Datetime.to_datetime(today) - timedelta(days=40)
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_target_action/new",
+            "sales_objectives_value_warning_tour",
+            login="so_fig_manager",
+        )
+        target = self.env["sales.target"].search([("user_id", "=", rep.id)])
+        self.assertEqual(target.target_value, 300)
 
     def test_read_only_for_the_salesperson_tour(self):
         """Their own draft target: the rep reads it, only the leader or a manager may

@@ -435,3 +435,70 @@ registry.category("web_tour.tours").add("sales_objectives_figure_graph_tour", {
         },
     ],
 });
+
+/**
+ * A value with digits too many, typed by a sales manager on a new target: the form
+ * questions it under the title as it is typed and after saving, not in a notification
+ * that fades; a value close to the salesperson's record is not questioned.
+ */
+registry.category("web_tour.tours").add("sales_objectives_value_warning_tour", {
+    steps: () => [
+        {
+            trigger: ".o_field_widget[name=kpi_id] input",
+            run: "edit SO Fig Revenue",
+        },
+        {
+            trigger: ".o_field_widget[name=kpi_id] .o-autocomplete--dropdown-item a:contains('SO Fig Revenue')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=user_id] input",
+            run: "edit SO Fig Rep",
+        },
+        {
+            trigger: ".o_field_widget[name=user_id] .o-autocomplete--dropdown-item a:contains('SO Fig Rep')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=team_id] input:value(SO Fig Team)",
+            content: "The salesperson's team is filled in",
+        },
+        {
+            trigger: ".o_form_view:not(:has(.o_sales_target_value_warning:visible))",
+        },
+        {
+            trigger: ".o_field_widget[name=target_value] input",
+            run: "edit 50000000 && press Tab",
+        },
+        {
+            trigger: ".o_sales_target_value_warning:visible:contains(is far from the record of SO Fig Rep)",
+            content: "Questioned as typed",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_form_saved",
+        },
+        {
+            trigger: ".o_sales_target_value_warning:visible:contains(is far from the record of SO Fig Rep)",
+            content: "Still questioned once saved: a warning, not a refusal",
+        },
+        {
+            trigger: ".o_field_widget[name=target_value] input",
+            run: "edit 300 && press Tab",
+        },
+        {
+            trigger: ".o_form_view:not(:has(.o_sales_target_value_warning:visible))",
+            content: "Close to the record: nothing said",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_form_saved",
+        },
+    ],
+});
