@@ -45,6 +45,12 @@ def has_figure(*, additive, direction, sample):
     return bool(sample) or (additive and direction != "lower")
 
 
+def nothing_to_reach(*, direction, target):
+    """A higher-is-better target of 0 (a draft: confirming one is refused) has nothing
+    to reach: no attainment, no status, never "achieved" before anything is done."""
+    return direction != "lower" and target <= 0
+
+
 def derive(
     *,
     target,
@@ -68,12 +74,10 @@ def derive(
     """Returns the derived figures of one target as a dict."""
     lower = direction == "lower"
     has_data = has_figure(additive=additive, direction=direction, sample=sample)
-    # a higher-is-better target of 0 (a draft: confirming one is refused) has nothing
-    # to reach: no attainment, no status, never "achieved" before anything is done
-    nothing_to_reach = not lower and target <= 0
+    nothing = nothing_to_reach(direction="lower" if lower else "higher", target=target)
 
     # attainment: none without a figure (not 0: averages and rankings leave it out)
-    if not has_data or nothing_to_reach:
+    if not has_data or nothing:
         attainment = None
     elif lower:
         if actual <= 0:
@@ -97,7 +101,7 @@ def derive(
         projected = actual
 
     # gap (positive: still to do), coverage, what must still be generated
-    if not has_data or nothing_to_reach:
+    if not has_data or nothing:
         gap = 0.0  # nothing measured (or to reach): nothing known to be missing
     else:
         gap = actual - target if lower else target - actual
@@ -122,7 +126,7 @@ def derive(
 
     # status
     achieved = (sample and actual <= target) if lower else (has_data and actual >= target)
-    if nothing_to_reach:
+    if nothing:
         status = False
     elif achieved:
         status = "achieved"

@@ -523,8 +523,9 @@ class SalesTarget(models.Model):
         for target in self:
             target.has_figure = bool(
                 target._actual_is_known()
-                # a higher-is-better target of 0 has nothing to reach: no attainment
-                and not (target.direction != "lower" and target.target_value <= 0)
+                and not figures.nothing_to_reach(
+                    direction=target.direction, target=target.target_value
+                )
             )
 
     def _actual_is_known(self):
@@ -1358,8 +1359,8 @@ class SalesTarget(models.Model):
                     )
         result = super().write(vals)
         if OWNER_FIELDS & set(vals) and not self.env.su:
-            for target in self:
-                target._check_may_set(target.team_id.id)
+            for team_id in {target.team_id.id for target in self}:
+                self._check_may_set(team_id)
             # the same rule as for create: the user must be allowed to write the
             # target where it now belongs
             self.check_access("write")
