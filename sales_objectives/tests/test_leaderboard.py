@@ -351,7 +351,7 @@ class TestStrip(SalesObjectivesCase):
         self.assertEqual(count(), small)
 
     def test_strip_says_the_unit_once(self):
-        """"Sales cycle (days)" over "0.0 days / 10.0 days": the figures say the unit,
+        """ "Sales cycle (days)" over "0.0 days / 10.0 days": the figures say the unit,
         the KPI's name does not say it again, in English as in Persian."""
         self.env["res.lang"]._activate_lang("fa_IR")
         self.env["ir.module.module"]._load_module_terms(
@@ -365,4 +365,6 @@ class TestStrip(SalesObjectivesCase):
             strip = {row["id"]: row for row in Target.so_strip_data()}
             self.assertEqual(strip[cycle.id]["kpi"], name)
             self.assertIn(days, strip[cycle.id]["value"])
-            self.assertEqual(strip[revenue.id]["kpi"], self.kpi["won_revenue"].with_context(lang=lang).name)
+            self.assertEqual(
+                strip[revenue.id]["kpi"], self.kpi["won_revenue"].with_context(lang=lang).name
+            )
