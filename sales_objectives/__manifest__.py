@@ -30,6 +30,7 @@
     ],
     "assets": {
         "web.assets_backend": [
+            "sales_objectives/static/src/digits/*",
             "sales_objectives/static/src/activity_outcome/*",
             "sales_objectives/static/src/target_progress/*",
             "sales_objectives/static/src/target_strip/*",

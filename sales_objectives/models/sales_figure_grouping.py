@@ -33,11 +33,11 @@ def adds_up(kpi):
     return kpi.unit in ("money", "count") and kpi._metric_definition()["additive"]
 
 
-def name_with_unit(kpi, currencies=None):
-    """``kpi``'s name with its unit: "Won revenue (USD)", "Win rate (%)", "Sales cycle
-    (days)", "Won deals (count)"; the unit is not repeated when the name ends with it
-    (in the reader's language, or in English: a KPI named in English and not translated
-    keeps its "(days)")."""
+def _unit_endings(kpi, currencies=None):
+    """``kpi``'s unit in the reader's language (or None), and the endings a KPI name
+    carrying its unit has: "(days)", in the reader's language or in English (a KPI
+    named in English and not translated keeps its "(days)"), in round or full-width
+    brackets ("销售周期（天）")."""
     env = kpi.env
     english = {"money": currencies or "amount", "percent": "%", "days": "days", "count": "count"}
     unit = {
@@ -46,11 +46,29 @@ def name_with_unit(kpi, currencies=None):
         "days": env._("days"),
         "count": env._("count"),
     }.get(kpi.unit)
+    said = (unit, english.get(kpi.unit))
+    return unit, [ending for word in said for ending in (f"({word})", f"（{word}）")]
+
+
+def name_with_unit(kpi, currencies=None):
+    """``kpi``'s name with its unit: "Won revenue (USD)", "Win rate (%)", "Sales cycle
+    (days)", "Won deals (count)"; the unit is not repeated when the name ends with it."""
+    unit, endings = _unit_endings(kpi, currencies)
     name = kpi.display_name
-    said = {f"({unit})", f"({english.get(kpi.unit)})"}
-    if not unit or any(name.rstrip().endswith(ending) for ending in said):
+    if not unit or any(name.rstrip().endswith(ending) for ending in endings):
         return name
-    return env._("%(kpi)s (%(unit)s)", kpi=name, unit=unit)
+    return kpi.env._("%(kpi)s (%(unit)s)", kpi=name, unit=unit)
+
+
+def name_without_unit(kpi):
+    """``kpi``'s name without the unit it may end with ("Sales cycle (days)" → "Sales
+    cycle"), where the figures beside it say their unit ("31.0 days / 30.0 days")."""
+    unit, endings = _unit_endings(kpi)
+    name = kpi.display_name.rstrip()
+    for ending in endings if unit else ():
+        if name.endswith(ending) and len(name) > len(ending):
+            return name[: -len(ending)].rstrip()
+    return name
 
 
 class SalesFigureGrouping(models.AbstractModel):

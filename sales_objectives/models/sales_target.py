@@ -16,7 +16,7 @@ from ..tools.job import run_again_on_conflict
 from ..tools.numbers import NumberFormat
 from ..tools.periods import is_aligned, period_bounds, period_label
 from . import sales_target_grouping  # noqa: F401 (the mixin sales.target inherits: defined first)
-from .sales_figure_grouping import KPI_UNIT, MONEY, OWN_RATE, RECORDS
+from .sales_figure_grouping import KPI_UNIT, MONEY, OWN_RATE, RECORDS, name_without_unit
 
 _logger = logging.getLogger(__name__)
 
@@ -2249,7 +2249,8 @@ class SalesTarget(models.Model):
         return [
             {
                 "id": target.id,
-                "kpi": target.kpi_id.name,
+                # its figures say their unit: the KPI's name does not repeat it
+                "kpi": name_without_unit(target.kpi_id),
                 "period": target.period_label,
                 "value": target.value_label,
                 "attainment": target.attainment or 0.0,

@@ -349,3 +349,22 @@ class TestStrip(SalesObjectivesCase):
             more |= self._target(kpi, self.rep1, value=10)
         more.action_confirm()
         self.assertEqual(count(), small)
+
+    def test_strip_says_the_unit_once(self):
+        """ "Sales cycle (days)" over "0.0 days / 10.0 days": the figures say the unit,
+        the KPI's name does not say it again, in English as in Persian."""
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["sales_objectives"], ["fa_IR"], overwrite=True
+        )
+        cycle = self._target("cycle_days", self.rep1, value=10)
+        revenue = self._target("won_revenue", self.rep1, value=10)
+        (cycle | revenue).action_confirm()
+        for lang, name, days in (("en_US", "Sales cycle", "days"), ("fa_IR", "چرخه فروش", "روز")):
+            Target = self.env["sales.target"].with_user(self.rep1).with_context(lang=lang)
+            strip = {row["id"]: row for row in Target.so_strip_data()}
+            self.assertEqual(strip[cycle.id]["kpi"], name)
+            self.assertIn(days, strip[cycle.id]["value"])
+            self.assertEqual(
+                strip[revenue.id]["kpi"], self.kpi["won_revenue"].with_context(lang=lang).name
+            )

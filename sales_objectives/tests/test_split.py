@@ -119,6 +119,46 @@ class TestSplit(SalesObjectivesCase):
         self.assertEqual(parts, {self.rep1: 1666.66, self.rep2: 3333.33, self.rep4: 5000.01})
         self.assertAlmostEqual(sum(parts.values()), 10000, places=6)
 
+    def test_a_line_without_salesperson_has_no_share(self):
+        """A Tab off the last cell adds a line without a salesperson (weight 1): it
+        counts in nobody's share and gets no part; the shares of the real lines still
+        make 100 % and the parts the team target."""
+        team_target = self._target("won_count", self.team1, value=12, date_from="2026-05-01")
+        wizard = Form(
+            self.env["sales.target.split"]
+            .with_user(self.leader)
+            .with_context(default_target_id=team_target.id)
+        )
+        wizard.method = "weights"
+        wizard.line_ids.remove(2)  # rep 4
+        weights = {self.rep1: 3, self.rep2: 0}
+        for index in range(2):
+            with wizard.line_ids.edit(index) as line:
+                line.weight = weights[line.user_id]
+        # the new line, as the Tab adds it: weight 1, no salesperson (not saved)
+        line = wizard.line_ids.new()
+        self.assertEqual((line.weight, line.share, line.value_label), (1, 0, False))
+        # and with the lines of the dialog: 12 deals by weights 3 and 0 (and 1 for
+        # nobody): 100 % and 12 deals, 0 % and nothing, no share and no part
+        split = (
+            self.env["sales.target.split"]
+            .with_user(self.leader)
+            .new(
+                {
+                    "target_id": team_target.id,
+                    "method": "weights",
+                    "line_ids": [
+                        Command.create({"user_id": self.rep1.id, "weight": 3}),
+                        Command.create({"user_id": self.rep2.id, "weight": 0}),
+                        Command.create({"weight": 1}),
+                    ],
+                }
+            )
+        )
+        shares = [(line.share, line.value_label) for line in split.line_ids]
+        self.assertEqual(shares, [(100, "12"), (0, "0"), (0, False)])
+        self.assertEqual((split.split_total_label, split.remainder_label), ("12", "0"))
+
     def test_count_split_in_whole_units(self):
         team_target = self._target(
             "won_count", self.team1, value=10, period="quarter", date_from="2026-04-01"

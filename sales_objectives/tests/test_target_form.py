@@ -339,6 +339,45 @@ class TestTargetFormTours(HttpCase):
             (str(created.date_from), str(created.date_to)), ("2030-10-01", "2030-12-31")
         )
 
+    def test_persian_digits_tour(self):
+        """A target typed in Persian digits is saved as the number: a count (Odoo's
+        float field) and an amount (its monetary field)."""
+        new_test_user(
+            self.env, login="so_digits", groups="sales_team.group_sale_manager", name="SO Digits"
+        )
+        team = self.env["crm.team"].create({"name": "SO Digits Team"})
+        Target = self.env["sales.target"]
+        for metric in ("won_count", "won_revenue"):
+            kpi = self.env["sales.kpi"].create({"name": f"SO Digits {metric}", "metric": metric})
+            target = Target.create(
+                {
+                    "kpi_id": kpi.id,
+                    "owner_type": "team",
+                    "team_id": team.id,
+                    "period_type": "quarter",
+                    "date_from": "2030-10-01",
+                    "target_value": 6,
+                }
+            )
+            self.start_tour(
+                f"/odoo/action-sales_objectives.sales_target_action/{target.id}",
+                "sales_objectives_persian_digits_tour",
+                login="so_digits",
+            )
+            self.assertEqual(target.target_value, 12500, metric)
+
+    def test_percent_rtl_tour(self):
+        """In Persian, the attainment reads «116 %» the same way in the kanban and in
+        the list (the list writes its number columns left to right)."""
+        self.env["res.lang"]._activate_lang("fa_IR")
+        rep, _targets = self._figures_setup()
+        rep.lang = "fa_IR"
+        self.start_tour(
+            "/odoo/action-sales_objectives.sales_target_action_my",
+            "sales_objectives_percent_rtl_tour",
+            login="so_fig_rep",
+        )
+
     def _figures_setup(self):
         """This month (today's, in the company's time zone): a team target of 2,000
         won revenue and its salesperson's part of 2,000, both exceeded by a deal of

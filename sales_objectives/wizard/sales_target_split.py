@@ -98,7 +98,7 @@ class SalesTargetSplit(models.TransientModel):
         for split in self:
             values = split._allocate()
             split.split_total = sum(values.values()) if split.is_additive else split.total
-            if split.is_additive and split.line_ids:
+            if split.is_additive and split._lines():
                 base = split._allocate(place_remainder=False)
                 split.remainder = float_round(
                     split.total - sum(base.values()), precision_digits=split._digits()
@@ -142,6 +142,11 @@ class SalesTargetSplit(models.TransientModel):
     def _digits(self):
         return self.target_id._value_digits()
 
+    def _lines(self):
+        """The lines that get a part: those with a salesperson (an empty line, added by
+        a Tab off the last cell, has no share and is not saved)."""
+        return self.line_ids.filtered("user_id")
+
     def _allocate(self, place_remainder=True):
         """{line id: value}: shares of the team target in whole units of the KPI
         (cents, deals), by the largest remainder: each gets its share rounded down,
@@ -149,7 +154,7 @@ class SalesTargetSplit(models.TransientModel):
         salesperson first. The parts add up exactly; an equal split differs by at most
         one unit (2 deals over 3 people: 1, 1, 0)."""
         self.ensure_one()
-        lines = self.line_ids
+        lines = self._lines()
         if not lines:
             return {}
         if not self.is_additive:

@@ -26,15 +26,22 @@ class SalesTargetSplitLine(models.TransientModel):
         "user_id",
         "split_id.method",
         "split_id.line_ids.weight",
+        "split_id.line_ids.user_id",
         "split_id.remainder_user_id",
     )
     @api.depends_context("lang")
     def _compute_value(self):
         for line in self:
             split = line.split_id
-            weights = sum(split.line_ids.mapped("weight"))
+            fmt = split.target_id._format_value if split.target_id else str
+            line.past_result_label = fmt(line.past_result)
+            if not line.user_id:
+                # a line without a salesperson (a Tab off the last cell adds one) gets
+                # no part and counts in nobody's share: it is not saved
+                line.share = line.value = 0.0
+                line.value_label = False
+                continue
+            weights = sum(split._lines().mapped("weight"))
             line.share = 100.0 * line.weight / weights if weights else 0.0
             line.value = split._allocate().get(line.id, 0.0) if split else 0.0
-            fmt = split.target_id._format_value if split.target_id else str
             line.value_label = fmt(line.value)
-            line.past_result_label = fmt(line.past_result)

@@ -4,6 +4,7 @@ import { Activity } from "@mail/core/web/activity_model";
 import { _t } from "@web/core/l10n/translation";
 import { patch } from "@web/core/utils/patch";
 
+import { parseTypedFloat } from "../digits/digits";
 import { formatFigure } from "../target_progress/figures";
 
 /**
@@ -12,6 +13,10 @@ import { formatFigure } from "../target_progress/figures";
  * objective and posts on the opportunity. "Done & Schedule Next" works as usual. Done
  * without an outcome leaves the objective open (its outcome is recorded later, from the
  * objective). A second click while the first is being saved does nothing.
+ *
+ * The result is read as Odoo's number fields read theirs (the language's separators,
+ * Persian and Arabic-Indic digits: ../digits/digits.js); a text that is no number is
+ * refused on the spot (the field in red, and why), and nothing is recorded.
  */
 patch(ActivityMarkAsDone.prototype, {
     get soHasOpenObjective() {
@@ -44,6 +49,10 @@ patch(ActivityMarkAsDone.prototype, {
         const digits = Number.isInteger(target) ? 0 : 2;
         return _t("target: %(target)s", { target: formatFigure(target, digits) });
     },
+    get soHasResult() {
+        const activity = this.props.activity;
+        return activity.so_measure !== "commitment" && activity.so_objective_type === "sales";
+    },
     get soMissingOutcome() {
         return this.soHasOpenObjective && !this.props.activity.so_outcome_state;
     },
@@ -58,10 +67,47 @@ patch(ActivityMarkAsDone.prototype, {
             this.soSaving = false;
         }
     },
+    /**
+     * Reads the result typed into the activity (``so_outcome_result``: a number, or ""
+     * when none is typed); false, with the field marked invalid, when it is no number.
+     */
+    soReadResult() {
+        const activity = this.props.activity;
+        activity.so_result_invalid = false;
+        // none typed: the server records the target when achieved, 0 otherwise
+        activity.so_outcome_result = "";
+        const text = (activity.so_result_text || "").trim();
+        if (!this.soHasOpenObjective || !activity.so_outcome_state || !this.soHasResult || !text) {
+            return true;
+        }
+        try {
+            activity.so_outcome_result = parseTypedFloat(text);
+        } catch {
+            activity.so_result_invalid = true;
+            return false;
+        }
+        return true;
+    },
+    get soInvalidResultText() {
+        return _t("“%(typed)s” is not a number: type the result in digits, e.g. %(example)s.", {
+            typed: (this.props.activity.so_result_text || "").trim(),
+            example: formatFigure(12500, 0),
+        });
+    },
+    soOnInputResult(ev) {
+        this.props.activity.so_result_text = ev.target.value;
+        this.props.activity.so_result_invalid = false;
+    },
     onClickDone() {
+        if (!this.soReadResult()) {
+            return;
+        }
         return this.soOnce(() => super.onClickDone(...arguments));
     },
     onClickDoneAndScheduleNext() {
+        if (!this.soReadResult()) {
+            return;
+        }
         return this.soOnce(() => super.onClickDoneAndScheduleNext(...arguments));
     },
     soSetOutcome(state) {
@@ -70,9 +116,15 @@ patch(ActivityMarkAsDone.prototype, {
             return;
         }
         activity.so_outcome_state = state;
-        // the result starts again with each outcome: the target when achieved,
-        // empty otherwise (the rep types what "partly" won)
-        activity.so_outcome_result = state === "achieved" ? activity.so_target_value || "" : "";
+        // the result starts again with each outcome: the target when achieved (written
+        // as a figure of the user's language), empty otherwise (the rep types what
+        // "partly" won)
+        const target = activity.so_target_value;
+        activity.so_result_text =
+            state === "achieved" && target
+                ? formatFigure(target, Number.isInteger(target) ? 0 : 2)
+                : "";
+        activity.so_result_invalid = false;
     },
 });
 

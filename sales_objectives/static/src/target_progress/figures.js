@@ -1,3 +1,4 @@
+import { _t } from "@web/core/l10n/translation";
 import { formatFloat, roundDecimals } from "@web/core/utils/numbers";
 
 /**
@@ -13,4 +14,19 @@ import { formatFloat, roundDecimals } from "@web/core/utils/numbers";
  */
 export function formatFigure(value, digits = 0) {
     return formatFloat(roundDecimals(value || 0, digits), { digits: [false, digits] });
+}
+
+/**
+ * A percentage as the add-on writes it, "116 %" (as the server's labels: "%(value)s
+ * %%"), to show in an element that states the language's direction (``dir``): Odoo's
+ * list writes its number columns left to right (.o_list_number), a kanban card or a
+ * form right to left in Persian, which would read "116 %" in one and "% 116" in the
+ * other.
+ *
+ * @param {number} value
+ * @param {number} digits
+ * @returns {string}
+ */
+export function formatPercent(value, digits = 0) {
+    return _t("%(value)s %", { value: formatFigure(value, digits) });
 }

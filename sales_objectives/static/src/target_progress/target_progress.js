@@ -1,8 +1,9 @@
 import { Component } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
+import { localization } from "@web/core/l10n/localization";
 import { registry } from "@web/core/registry";
 import { standardFieldProps } from "@web/views/fields/standard_field_props";
-import { formatFigure } from "./figures";
+import { formatPercent } from "./figures";
 
 export const STATUS_CLASS = {
     achieved: "bg-success",
@@ -15,7 +16,9 @@ export const STATUS_CLASS = {
  * A target's attainment as a bar coloured by its status: full and green when the
  * target is reached (even above 100 %), blue on track, orange at risk, red behind,
  * grey before any status. The percentage is written in the user's language, rounded
- * as every figure is (./figures.js). A target with nothing measured (not measured yet,
+ * as every figure is, and in the language's direction wherever the bar is (a list's
+ * number column is left to right): "116 %" reads the same in the kanban, the list and
+ * the form (./figures.js). A target with nothing measured (not measured yet,
  * or no record to measure: a rate without deals, a churn without customers) has no
  * figure: no bar, no percentage, never "0 %".
  */
@@ -41,8 +44,11 @@ export class TargetProgressField extends Component {
     get barClass() {
         return STATUS_CLASS[this.status] || "bg-secondary";
     }
+    get direction() {
+        return localization.direction;
+    }
     get text() {
-        return _t("%(value)s %", { value: formatFigure(this.value, 0) });
+        return formatPercent(this.value, 0);
     }
 }
 

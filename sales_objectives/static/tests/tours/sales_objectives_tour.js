@@ -87,9 +87,34 @@ registry.category("web_tour.tours").add("sales_objectives_call_objective_tour", 
             run: "click",
         },
         {
+            trigger: ".o-mail-ActivityMarkAsDone .o_sales_objective_result:value(4,000)",
+            content: "The result starts at the target, written as a figure",
+        },
+        {
             trigger: ".o-mail-ActivityMarkAsDone .o_sales_objective_result",
-            content: "The result",
-            run: "edit 4500",
+            content: "A result that is no number",
+            run: "edit ۴۵oo",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone button[aria-label='Done']:enabled",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone .o_sales_objective_result.is-invalid",
+            content: "is refused on the spot: the field in red",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone .o_sales_objective_result_invalid:contains('is not a number')",
+            content: "and why; the popover stays open, nothing is recorded",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone .o_sales_objective_result",
+            content: "The result in Persian digits, with the Arabic thousands separator",
+            run: "edit ۴٬۵۰۰",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone:not(:has(.o_sales_objective_result_invalid))",
+            content: "Typing again clears the refusal",
         },
         {
             trigger: ".o-mail-ActivityMarkAsDone textarea",

@@ -1,0 +1,89 @@
+import { localization } from "@web/core/l10n/localization";
+import { patch } from "@web/core/utils/patch";
+import { useInputField } from "@web/views/fields/input_field_hook";
+import { FloatField } from "@web/views/fields/float/float_field";
+import { IntegerField } from "@web/views/fields/integer/integer_field";
+import { MonetaryField } from "@web/views/fields/monetary/monetary_field";
+import { useNumpadDecimal } from "@web/views/fields/numpad_decimal_hook";
+import { parseFloat, parseInteger } from "@web/views/fields/parsers";
+
+import { useState } from "@odoo/owl";
+
+/**
+ * Numbers typed with Persian or Arabic-Indic digits.
+ *
+ * A Persian keyboard types ۰۱۲…۹ (U+06F0–U+06F9), an Arabic one ٠١٢…٩ (U+0660–U+0669),
+ * and the Arabic decimal and thousands separators ٫ (U+066B) and ٬ (U+066C). Odoo's
+ * number parsers (@web/views/fields/parsers) read ASCII digits only, so its float,
+ * integer and monetary fields turn red on «۱۲». Here the typed text is first written
+ * with ASCII digits and the separators of the user's language, then read by Odoo's own
+ * parser, which still applies the language's separators, "=" formulas and everything
+ * else: «۱۲٫۵» is 12.5, «۱۰٬۰۰۰» is 10000; what Odoo refuses stays refused.
+ */
+const ZERO_PERSIAN = 0x06f0;
+const ZERO_ARABIC = 0x0660;
+const FOREIGN = /[\u06f0-\u06f9\u0660-\u0669\u066b\u066c]/g;
+
+/**
+ * ``text`` with Persian and Arabic-Indic digits written as ASCII digits, and the
+ * Arabic decimal and thousands separators as the user's language's.
+ *
+ * @param {string} text
+ * @returns {string}
+ */
+export function asciiDigits(text) {
+    if (typeof text !== "string") {
+        return text;
+    }
+    return text.replace(FOREIGN, (char) => {
+        const code = char.charCodeAt(0);
+        if (code === 0x066b) {
+            return localization.decimalPoint;
+        }
+        if (code === 0x066c) {
+            return localization.thousandsSep || "";
+        }
+        return String(code - (code >= ZERO_PERSIAN ? ZERO_PERSIAN : ZERO_ARABIC));
+    });
+}
+
+/**
+ * A number as typed in one of Odoo's float fields: in any of these digits, with the
+ * language's separators (Odoo's ``parseFloat``). Throws when it is not one.
+ *
+ * @param {string} text
+ * @returns {number}
+ */
+export function parseTypedFloat(text) {
+    const value = parseFloat(asciiDigits(text));
+    if (!Number.isFinite(value)) {
+        throw new Error(`"${text}" is not a number`);
+    }
+    return value;
+}
+
+patch(FloatField.prototype, {
+    parse(value) {
+        return super.parse(asciiDigits(value));
+    },
+});
+
+patch(MonetaryField.prototype, {
+    get inputOptions() {
+        const options = super.inputOptions;
+        return { ...options, parse: (value) => options.parse(asciiDigits(value)) };
+    },
+});
+
+patch(IntegerField.prototype, {
+    /** Odoo's setup, whose parser is given inline, with the digits read first. */
+    setup() {
+        this.state = useState({ hasFocus: false });
+        useInputField({
+            getValue: () => this.formattedValue,
+            refName: "numpadDecimal",
+            parse: (value) => parseInteger(asciiDigits(value)),
+        });
+        useNumpadDecimal();
+    },
+});
