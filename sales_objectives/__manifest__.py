@@ -36,6 +36,7 @@
             "sales_objectives/static/src/target_burnup/*",
             "sales_objectives/static/src/target_form/*",
             "sales_objectives/static/src/target_board/*",
+            "sales_objectives/static/src/unit_value/*",
         ],
         "web.assets_tests": [
             "sales_objectives/static/tests/tours/*",
