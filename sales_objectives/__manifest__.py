@@ -37,6 +37,7 @@
             "sales_objectives/static/src/target_burnup/*",
             "sales_objectives/static/src/target_form/*",
             "sales_objectives/static/src/target_board/*",
+            "sales_objectives/static/src/unit_value/*",
         ],
         # with Odoo's graph view, loaded when a graph is first opened
         "web.assets_backend_lazy": [

@@ -5,9 +5,11 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_amount, format_date
+from odoo.tools import format_date, get_lang
 
+from ..tools.numbers import NumberFormat
 from .sales_figure_grouping import MONEY
+from .sales_target import _number
 
 OUTCOMES = ("achieved", "partly", "missed")
 # the outcomes offered: a sales objective's, and a relationship objective's (yes or no)
@@ -167,6 +169,10 @@ class SalesObjective(models.Model):
     )
     state_sequence = fields.Integer(compute="_compute_state_sequence", store=True)
     result_value = fields.Float("Result", tracking=True, copy=False)
+    # the target and the result in the objective's unit, as the chatter writes them:
+    # an amount in its currency, a quantity with the decimals it needs (10, not 10.00)
+    target_label = fields.Char("Target (with unit)", compute="_compute_value_labels")
+    result_label = fields.Char("Result (with unit)", compute="_compute_value_labels")
     outcome_note = fields.Text("Outcome", copy=False)
     date_closed = fields.Datetime(
         "Closed on",
@@ -235,6 +241,24 @@ class SalesObjective(models.Model):
         if self.objective_type == "relationship":
             self.measure = "commitment"
             self.target_value = 0.0
+
+    @api.depends(
+        "objective_type", "measure", "target_value", "result_value", "state", "currency_id"
+    )
+    @api.depends_context("lang")
+    def _compute_value_labels(self):
+        number = NumberFormat(get_lang(self.env))
+        for objective in self:
+            measured = objective.objective_type == "sales" and objective.measure in (
+                "amount",
+                "quantity",
+            )
+            objective.target_label = measured and objective._format(objective.target_value, number)
+            objective.result_label = (
+                measured
+                and objective.state in OUTCOMES
+                and objective._format(objective.result_value, number)
+            )
 
     @api.depends("state", "measure", "result_value", "target_value")
     def _compute_score(self):
@@ -429,10 +453,14 @@ class SalesObjective(models.Model):
             (user.id, company.id): total / count for user, company, total, count in groups if count
         }
 
-    def _format(self, value):
+    def _format(self, value, number=None):
+        """``value`` in the objective's unit, in the user's language: an amount in the
+        company's currency, a quantity with the decimals it needs ("10", "2.50"), as a
+        target writes its figures (``number``: a tools.numbers.NumberFormat)."""
+        number = number or NumberFormat(get_lang(self.env))
         if self.measure == "amount":
-            return format_amount(self.env, value, self.currency_id or self.env.company.currency_id)
-        return str(round(value, 2)).removesuffix(".0")
+            return number.amount(value, self.currency_id or self.env.company.currency_id)
+        return _number(number, value)
 
     # ------------------------------------------------------------------
     # Constraints

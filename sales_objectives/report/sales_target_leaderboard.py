@@ -69,6 +69,9 @@ class SalesTargetLeaderboard(models.Model):
     )
     value_label = fields.Char(related="target_id.value_label", string="Actual / target")
     gap_label = fields.Char(related="target_id.gap_label", string="Gap (with unit)")
+    # the target form's coverage: only for the KPIs projected with the pipeline (not a
+    # rate, an average or a cycle), and only while something is missing
+    coverage_label = fields.Char(related="target_id.coverage_label", string="Coverage")
 
     @api.model
     def _so_figures(self):

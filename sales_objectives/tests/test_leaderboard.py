@@ -137,6 +137,23 @@ class TestLeaderboard(SalesObjectivesCase):
         row = mine[self.t_rep2].with_user(self.rep1)
         self.assertEqual(row.value_label, self.t_rep2.value_label)
 
+    def test_coverage_only_where_the_pipeline_covers_the_kpi(self):
+        """A sales cycle over its target of days has a gap but no pipeline to cover it:
+        no coverage (not "0.0"); won revenue below its target has one, even none
+        ("0.0×")."""
+        cycle = self._target("cycle_days", self.rep1, value=0.5)
+        revenue = self._target("won_revenue", self.rep1, value=10**9)
+        (cycle | revenue).action_confirm()
+        self.assertTrue(cycle.has_figure and cycle.gap_value > 0)
+        rows = self.Board.with_user(self.rep1).search([("target_id", "in", (cycle | revenue).ids)])
+        coverage = {row.target_id: row.coverage_label for row in rows}
+        self.assertFalse(coverage[cycle])
+        self.assertTrue(coverage[revenue].endswith("×"))
+        self.assertEqual(coverage[revenue], revenue.coverage_label)
+        arch = self.Board.get_views([(False, "list")])["views"]["list"]["arch"]
+        self.assertIn('name="coverage_label"', arch)
+        self.assertNotIn('name="coverage_ratio"', arch)
+
     def test_reads_in_constant_queries(self):
         Board = self.Board.with_user(self.manager)
         spec = {
@@ -150,7 +167,7 @@ class TestLeaderboard(SalesObjectivesCase):
                 "trend",
                 "has_previous",
                 "status",
-                "coverage_ratio",
+                "coverage_label",
             )
         }
         spec.update(

@@ -533,6 +533,35 @@ class TestObjectiveScreens(SalesObjectivesCase):
         arch = self.env["sales.objective"].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertNotIn("boolean_toggle", arch)
 
+    def test_24_values_in_their_unit_as_the_chatter_writes_them(self):
+        """A quantity of 10 reads "10" (not "10.00"), an amount "$ 22,000.00" (not
+        "22,000.00"), in the lists as in the chatter; a result only once recorded."""
+        Objective = self.env["sales.objective"].with_user(self.rep1)
+        values = {
+            "lead_id": self.l7.id,
+            "user_id": self.rep1.id,
+            "statement": "Order of ten chairs signed",
+            "product_id": self.product.id,
+            "deadline": "2026-03-20",
+        }
+        chairs = Objective.create(dict(values, measure="quantity", target_value=10))
+        desks = Objective.create(dict(values, measure="amount", target_value=22000))
+        self.assertEqual((chairs.target_label, chairs.result_label), ("10", False))
+        self.assertEqual((desks.target_label, desks.result_label), ("$\xa022,000.00", False))
+        chairs._record_outcome("partly", 4)
+        desks._record_outcome("partly", 2500.5)
+        self.assertEqual((chairs.target_label, chairs.result_label), ("10", "4"))
+        self.assertEqual(desks.result_label, "$\xa02,500.50")
+        self.assertIn("Result 4 of 10", chairs._outcome_html())
+        self.assertIn("Result $\xa02,500.50 of $\xa022,000.00", desks._outcome_html())
+        # a quantity keeps the decimals it has
+        self.assertEqual(chairs._format(2.5), "2.50")
+        # the lists show the labels, not the bare numbers
+        for model, view in (("crm.lead", "form"), ("sales.objective", "list")):
+            arch = self.env[model].get_views([(False, view)])["views"][view]["arch"]
+            self.assertIn('name="target_label"', arch)
+            self.assertNotIn('<field name="target_value"/>', arch)
+
     def test_20_demo_objectives_name_their_product(self):
         for xmlid, word in (
             ("sales_objectives.sales_objective_demo_tables_call", "Table"),
@@ -652,15 +681,18 @@ class TestRoleTours(HttpCase):
             {"name": "SO Manager Tour Team", "member_ids": [Command.set(reps.ids)]}
         )
         self.env["sales.kpi"].create({"name": "SO Manager Tour Revenue", "metric": "won_revenue"})
+        self.env["sales.kpi"].create({"name": "SO Manager Tour Deals", "metric": "won_count"})
         self.start_tour(
             "/odoo/action-sales_objectives.sales_target_plan_action",
             "sales_objectives_manager_tour",
             login="so_manager_tour",
         )
         plan = self.env["sales.target.plan"].search([("team_id", "=", team.id)])
-        self.assertEqual(len(plan.target_ids), 12 * 3)  # 12 months: the team and 2 reps
+        # 2 KPIs, 12 months: the team and 2 reps
+        self.assertEqual(len(plan.target_ids), 2 * 12 * 3)
+        revenue = plan.target_ids.filtered(lambda t: t.kpi_id.metric == "won_revenue")
         self.assertAlmostEqual(
-            sum(plan.target_ids.filtered(lambda t: t.owner_type == "team").mapped("target_value")),
+            sum(revenue.filtered(lambda t: t.owner_type == "team").mapped("target_value")),
             120000,
         )
 

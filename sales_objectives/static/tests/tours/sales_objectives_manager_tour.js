@@ -48,11 +48,35 @@ registry.category("web_tour.tours").add("sales_objectives_manager_tour", {
             run: "edit 120000",
         },
         {
+            trigger: ".o_field_widget[name=line_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=line_ids] .o_data_row.o_selected_row .o_field_widget[name=kpi_id] input",
+            run: "edit SO Manager Tour Deals",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('SO Manager Tour Deals')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=line_ids] .o_data_row.o_selected_row .o_field_widget[name=total_value] input",
+            run: "edit 48",
+        },
+        {
             trigger: ".o_form_button_save",
             run: "click",
         },
         {
             trigger: ".o_form_view .o_form_saved",
+        },
+        {
+            trigger: ".o_field_widget[name=line_ids] .o_data_row:contains('SO Manager Tour Revenue') .o_field_widget[name=total_value]:contains('$'):contains('120,000.00')",
+            content: "An amount is written with its currency",
+        },
+        {
+            trigger: ".o_field_widget[name=line_ids] .o_data_row:contains('SO Manager Tour Deals') .o_field_widget[name=total_value]:contains('48'):not(:contains('48.0'))",
+            content: "a count as a whole number",
         },
         {
             trigger: "button[name=action_generate]",
@@ -61,6 +85,22 @@ registry.category("web_tour.tours").add("sales_objectives_manager_tour", {
         {
             trigger: ".o_notification:contains('created and confirmed')",
             content: "The targets are generated",
+        },
+        {
+            trigger: ".o_menu_sections .dropdown-toggle:contains('Reporting')",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-menu .dropdown-item:contains('Targets')",
+            run: "click",
+        },
+        {
+            trigger: ".o_pivot .o_pivot_header_cell_opened:contains('SO Manager Tour Deals (count)')",
+            content: "The analysis heads each KPI with its unit",
+        },
+        {
+            trigger: ".o_pivot table:contains('5,000'):not(:contains('.00'))",
+            content: "and writes each figure with the decimals it needs: 2 deals, 5,000 USD",
         },
         {
             trigger: ".o_menu_sections .dropdown-toggle:contains('Targets')",

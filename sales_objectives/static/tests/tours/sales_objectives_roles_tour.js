@@ -127,6 +127,17 @@ registry.category("web_tour.tours").add("sales_objectives_rep_tour", {
             content: "The outcome is in the chatter",
         },
         {
+            trigger: ".o_notebook a:contains('Objectives')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=sales_objective_ids] .o_data_row:contains('Order of 20 licences signed') td[name=target_label]:contains('$'):contains('4,000.00')",
+            content: "The objective's amounts are written with their currency, as in the chatter",
+        },
+        {
+            trigger: ".o_field_widget[name=sales_objective_ids] .o_data_row:contains('Order of 20 licences signed') td[name=result_label]:contains('$'):contains('1,500.00')",
+        },
+        {
             trigger: ".o_menu_sections .dropdown-toggle:contains('Targets')",
             run: "click",
         },
@@ -184,6 +195,10 @@ registry.category("web_tour.tours").add("sales_objectives_leader_tour", {
         },
         {
             trigger: ".o_form_view .o_form_saved",
+        },
+        {
+            trigger: ".oe_title .o_sales_target_period + span:contains('·') + .o_sales_target_owner:contains('SO Leader Tour Team')",
+            content: "The subtitle reads period · owner, as the kanban card",
         },
         {
             trigger: "button[name=action_confirm]",
