@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, float_compare, format_date, get_lang
+from odoo.tools import SQL, float_compare, format_date, get_lang, sql
 
 from ..engine import figures
 from ..engine.state import OwnerPeriod
@@ -79,6 +79,12 @@ MEASURED_FIELDS = {
 # A target or stretch value more than this many times above (or below) the owner's
 # record is likely mistyped (a warning, not a refusal).
 HISTORY_FACTOR = 10.0
+# one live target per KPI, owner and period: the owner is the team, the salesperson
+# (whatever the team) or the company
+UNIQUE_LIVE_INDEX = "sales_target_unique_live"
+UNIQUE_LIVE_OWNER = (
+    "CASE owner_type WHEN 'team' THEN team_id WHEN 'user' THEN user_id ELSE 0 END"
+)
 # What a sales manager may still change on a closed target (besides reopening it).
 CLOSED_EDITABLE = {"state", "active", "note"}
 # Who a target belongs to: after changing them, the user must still be allowed to
@@ -123,7 +129,43 @@ class SalesTarget(models.Model):
         a column it writes, such as ``refreshed_at``)."""
         result = super().init()
         self.env.cr.execute("ALTER TABLE sales_target SET (fillfactor = 70)")
+        self._init_unique_live()
         return result
+
+    def _init_unique_live(self):
+        """One live target per KPI, owner and period, held by the database as well:
+        ``_check_unique_live`` says it in words, but two transactions may both pass it.
+        Not created over duplicates already there (a database from before it): they
+        are logged, to be archived."""
+        cr = self.env.cr
+        if sql.index_exists(cr, UNIQUE_LIVE_INDEX):
+            return
+        cr.execute(
+            SQL(
+                """SELECT array_agg(id) FROM sales_target WHERE active
+                    GROUP BY kpi_id, owner_type, company_id, date_from, date_to,
+                             %s
+                   HAVING count(*) > 1 LIMIT 1""",
+                SQL(UNIQUE_LIVE_OWNER),
+            )
+        )
+        duplicates = cr.fetchone()
+        if duplicates:
+            _logger.warning(
+                "Targets %s are live for the same KPI, owner and period: archive all but "
+                "one, then update the module to guard it in the database.",
+                duplicates[0],
+            )
+            return
+        cr.execute(
+            SQL(
+                """CREATE UNIQUE INDEX %s ON sales_target
+                   (kpi_id, owner_type, company_id, date_from, date_to, (%s))
+                   WHERE active""",
+                SQL.identifier(UNIQUE_LIVE_INDEX),
+                SQL(UNIQUE_LIVE_OWNER),
+            )
+        )
 
     def _default_date_from(self):
         return period_bounds("month", fields.Date.context_today(self))[0]

@@ -4,10 +4,11 @@ stop the others; closed targets keep their final actual."""
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2.errors import UniqueViolation
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from .common import SalesObjectivesCase
 
@@ -77,6 +78,26 @@ class TestBadInput(SalesObjectivesCase):
         # archived targets do not count
         first.active = False
         self._target("won_revenue", self.rep1, value=5)
+
+    def test_the_database_holds_one_live_target(self):
+        """Two transactions may both pass the check in words: the database refuses the
+        second live target of a KPI, owner and period."""
+        first = self._target("won_revenue", self.rep1)
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT column_name FROM information_schema.columns
+                WHERE table_name = 'sales_target' AND column_name != 'id'"""
+        )
+        columns = SQL(", ").join(SQL.identifier(name) for (name,) in self.env.cr.fetchall())
+        copy = SQL(
+            "INSERT INTO sales_target (%s) SELECT %s FROM sales_target WHERE id = %s",
+            columns,
+            columns,
+            first.id,
+        )
+        with mute_logger("odoo.sql_db"), self.assertRaises(UniqueViolation):
+            with self.env.cr.savepoint():
+                self.env.cr.execute(copy)
 
     def test_rep_outside_the_team(self):
         with self.assertRaisesRegex(ValidationError, "is not a member of the sales team"):

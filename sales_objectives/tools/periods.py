@@ -1,27 +1,24 @@
 """Calendar periods of targets: weeks (ISO, Monday to Sunday), months, quarters,
 years, and custom ranges. Pure functions, no ORM."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 
 import babel.dates
 import pytz
-from dateutil.relativedelta import relativedelta
+
+from odoo.tools import date_utils
+
+# the periods of fixed bounds (a custom period has its own)
+FIXED_PERIODS = ("week", "month", "quarter", "year")
 
 
 def period_bounds(period_type, day):
-    """First and last day of the period of ``period_type`` that contains ``day``."""
-    if period_type == "week":
-        start = day - timedelta(days=day.weekday())
-        return start, start + timedelta(days=6)
-    if period_type == "month":
-        start = day.replace(day=1)
-        return start, start + relativedelta(months=1, days=-1)
-    if period_type == "quarter":
-        start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-        return start, start + relativedelta(months=3, days=-1)
-    if period_type == "year":
-        return date(day.year, 1, 1), date(day.year, 12, 31)
-    raise ValueError(f"no fixed bounds for period type {period_type!r}")
+    """First and last day of the period of ``period_type`` that contains ``day``: an
+    ISO week (Monday to Sunday), a calendar month, quarter or year, as Odoo's
+    ``date_utils`` counts them."""
+    if period_type not in FIXED_PERIODS:
+        raise ValueError(f"no fixed bounds for period type {period_type!r}")
+    return date_utils.start_of(day, period_type), date_utils.end_of(day, period_type)
 
 
 def is_aligned(period_type, date_from, date_to):
@@ -56,7 +53,7 @@ def period_label(period_type, date_from, date_to):
 def natural_period_type(date_from, date_to):
     """The period type that ``date_from``-``date_to`` is exactly (a contest from 1
     October to 31 December is a quarter), else "custom"."""
-    for period_type in ("week", "month", "quarter", "year"):
+    for period_type in FIXED_PERIODS:
         if is_aligned(period_type, date_from, date_to):
             return period_type
     return "custom"
