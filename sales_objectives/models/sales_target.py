@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, float_compare, format_date, get_lang, sql
+from odoo.tools import SQL, float_compare, format_date, get_lang
 
 from ..engine import figures
 from ..engine.state import OwnerPeriod
@@ -81,10 +81,8 @@ MEASURED_FIELDS = {
 HISTORY_FACTOR = 10.0
 # one live target per KPI, owner and period: the owner is the team, the salesperson
 # (whatever the team) or the company
-UNIQUE_LIVE_INDEX = "sales_target_unique_live"
-UNIQUE_LIVE_OWNER = (
-    "CASE owner_type WHEN 'team' THEN team_id WHEN 'user' THEN user_id ELSE 0 END"
-)
+UNIQUE_LIVE = "sales_target_unique_live"
+UNIQUE_LIVE_OWNER = "CASE owner_type WHEN 'team' THEN team_id WHEN 'user' THEN user_id ELSE 0 END"
 # What a sales manager may still change on a closed target (besides reopening it).
 CLOSED_EDITABLE = {"state", "active", "note"}
 # Who a target belongs to: after changing them, the user must still be allowed to
@@ -135,16 +133,17 @@ class SalesTarget(models.Model):
     def _init_unique_live(self):
         """One live target per KPI, owner and period, held by the database as well:
         ``_check_unique_live`` says it in words, but two transactions may both pass it.
-        Not created over duplicates already there (a database from before it): they
-        are logged, to be archived."""
+        Checked at commit (deferred), so that the check in words speaks first. Not
+        added over duplicates already there (a database from before it): they are
+        logged, to be archived."""
         cr = self.env.cr
-        if sql.index_exists(cr, UNIQUE_LIVE_INDEX):
+        cr.execute("SELECT 1 FROM pg_constraint WHERE conname = %s", [UNIQUE_LIVE])
+        if cr.rowcount:
             return
         cr.execute(
             SQL(
                 """SELECT array_agg(id) FROM sales_target WHERE active
-                    GROUP BY kpi_id, owner_type, company_id, date_from, date_to,
-                             %s
+                    GROUP BY kpi_id, owner_type, company_id, date_from, date_to, %s
                    HAVING count(*) > 1 LIMIT 1""",
                 SQL(UNIQUE_LIVE_OWNER),
             )
@@ -159,10 +158,11 @@ class SalesTarget(models.Model):
             return
         cr.execute(
             SQL(
-                """CREATE UNIQUE INDEX %s ON sales_target
-                   (kpi_id, owner_type, company_id, date_from, date_to, (%s))
-                   WHERE active""",
-                SQL.identifier(UNIQUE_LIVE_INDEX),
+                """ALTER TABLE sales_target ADD CONSTRAINT %s
+                   EXCLUDE USING btree (kpi_id WITH =, owner_type WITH =, company_id WITH =,
+                                        date_from WITH =, date_to WITH =, (%s) WITH =)
+                   WHERE (active) DEFERRABLE INITIALLY DEFERRED""",
+                SQL.identifier(UNIQUE_LIVE),
                 SQL(UNIQUE_LIVE_OWNER),
             )
         )

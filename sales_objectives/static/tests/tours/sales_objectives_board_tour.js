@@ -10,7 +10,7 @@ registry.category("web_tour.tours").add("sales_objectives_board_tour", {
     url: "/odoo/action-sales_objectives.sales_target_leaderboard_action",
     steps: () => [
         {
-            trigger: ".o_kanban_view .o_kanban_group .o_column_title:contains('SO Board Calls · '):contains(' · SO Board Team')",
+            trigger: ".o_kanban_view .o_kanban_group .o_column_title:contains('SO Board Calls (count) · '):contains(' · SO Board Team')",
             content: "A column per ranking: the KPI, this month and the team, in the user's language",
         },
         {
