@@ -82,9 +82,7 @@ HISTORY_FACTOR = 10.0
 # one live target per KPI, owner and period: the owner is the team, the salesperson
 # (whatever the team) or the company
 UNIQUE_LIVE_INDEX = "sales_target_unique_live"
-UNIQUE_LIVE_OWNER = (
-    "CASE owner_type WHEN 'team' THEN team_id WHEN 'user' THEN user_id ELSE 0 END"
-)
+UNIQUE_LIVE_OWNER = "CASE owner_type WHEN 'team' THEN team_id WHEN 'user' THEN user_id ELSE 0 END"
 # What a sales manager may still change on a closed target (besides reopening it).
 CLOSED_EDITABLE = {"state", "active", "note"}
 # Who a target belongs to: after changing them, the user must still be allowed to
