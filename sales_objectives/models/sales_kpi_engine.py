@@ -19,7 +19,7 @@ and the metric registry (engine/metrics.py). Other code calls only the public me
 of this model (names without an underscore): ``refresh``, ``measure_kpi``,
 ``measure_users``, ``burnup``, ``counted_records``, ``metric_definitions``,
 ``working_days``, ``kpi_fields``;
-``scripts/check_engine_api.py`` (run by ``scripts/test`` with the linters) says so.
+``scripts/lint/engine_api.py`` (run by ``scripts/test`` with the linters) says so.
 """
 
 import bisect
