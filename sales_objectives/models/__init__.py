@@ -17,6 +17,7 @@ from . import (
     sales_kpi_cell_source,
     sales_kpi_change,
     sales_kpi_engine,
+    sales_kpi_logged,
     sales_kpi_refresh,
     sales_kpi_watch,
     sales_objective,

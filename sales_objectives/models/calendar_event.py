@@ -1,30 +1,18 @@
-from odoo import api, models
+from odoo import models
+
+from . import sales_kpi_logged  # noqa: F401 (the mixin calendar.event inherits: defined first)
 
 
 class CalendarEvent(models.Model):
     """Logs changes of meetings for the incremental refresh."""
 
-    _inherit = "calendar.event"
+    _name = "calendar.event"
+    _inherit = ["calendar.event", "sales.kpi.logged"]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        events = super().create(vals_list)
-        with_lead = [e.id for e, vals in zip(events, vals_list) if vals.get("opportunity_id")]
-        self.env["sales.kpi.change"].sudo()._log_created("event", with_lead)
-        return events
+    _so_log_kind = "event"
+    _so_log_fields = frozenset({"opportunity_id", "user_id", "start"})
 
-    def write(self, vals):
-        if {"opportunity_id", "user_id", "start"} & set(vals):
-            self._so_log_before()
-        return super().write(vals)
-
-    def unlink(self):
-        self._so_log_before()
-        return super().unlink()
-
-    def _so_log_before(self):
-        if self.ids:
-            self.flush_recordset()
-            log = self.env["sales.kpi.change"].sudo()
-            log._log_before("event", self.ids)
-            log._log_created("event", self.ids)
+    def _so_logged_new(self):
+        """Meetings on opportunities (a meeting changed later is logged whatever it
+        was: it may have been moved onto one)."""
+        return self.browse(self.sudo().filtered("opportunity_id").ids)

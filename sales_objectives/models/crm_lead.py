@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from . import sales_kpi_logged  # noqa: F401 (the mixin crm.lead inherits: defined first)
+
 QUALIFICATION_FIELDS = (
     "so_decision_maker_confirmed",
     "so_budget_known",
@@ -10,7 +12,8 @@ QUALIFICATION_FIELDS = (
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "sales.kpi.logged"]
 
     sales_objective_ids = fields.One2many("sales.objective", "lead_id", string="Objectives")
     so_objective_open_count = fields.Integer(
@@ -146,9 +149,11 @@ class CrmLead(models.Model):
     # Change log for the incremental refresh (sales_kpi_change.py)
     # ------------------------------------------------------------------
 
+    _so_log_kind = "lead"
+    _so_log_touch = True
     # a change of these may move the lead, its done activities or meetings to other
     # owners or dates (crm sets the closing date with the stage, the probability, active)
-    _SO_PLACING_FIELDS = frozenset(
+    _so_log_fields = frozenset(
         {
             "team_id",
             "user_id",
@@ -164,26 +169,13 @@ class CrmLead(models.Model):
         }
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        leads = super().create(vals_list)
-        self.env["sales.kpi.change"].sudo()._log_created("lead", leads.ids)
-        return leads
-
-    def write(self, vals):
-        log = self.env["sales.kpi.change"].sudo()
-        if self._SO_PLACING_FIELDS & set(vals):
-            # its done activities and meetings count for their own author or attendee,
-            # in the lead's team and company: they move with the team and the company
-            # (the salesperson's company for a lead without company or team)
-            moving = bool({"team_id", "company_id"} & set(vals)) or (
-                "user_id" in vals and any(not (lead.company_id or lead.team_id) for lead in self)
-            )
-            log._log_leads_before(self, moving=moving)
-        else:
-            log._log_created("lead", self.ids, touched=True)
-        return super().write(vals)
-
-    def unlink(self):
-        self.env["sales.kpi.change"].sudo()._log_leads_before(self, moving=True)
-        return super().unlink()
+    def _so_log_before(self, vals):
+        # its done activities and meetings count for their own author or attendee, in
+        # the lead's team and company: they move with the team and the company (the
+        # salesperson's company for a lead without company or team)
+        moving = (
+            vals is None
+            or bool({"team_id", "company_id"} & set(vals))
+            or ("user_id" in vals and any(not (lead.company_id or lead.team_id) for lead in self))
+        )
+        self.env["sales.kpi.change"].sudo()._log_leads_before(self, moving=moving)

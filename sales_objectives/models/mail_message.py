@@ -1,31 +1,26 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from . import sales_kpi_logged  # noqa: F401 (the mixin mail.message inherits: defined first)
+
 
 class MailMessage(models.Model):
     """Logs changes of done activities for the incremental refresh."""
 
-    _inherit = "mail.message"
+    _name = "mail.message"
+    _inherit = ["mail.message", "sales.kpi.logged"]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        messages = super().create(vals_list)
-        done = [
-            message.id
-            for message, vals in zip(messages, vals_list)
-            if vals.get("model") == "crm.lead" and vals.get("mail_activity_type_id")
-        ]
-        self.env["sales.kpi.change"].sudo()._log_created("message", done)
-        return messages
+    _so_log_kind = "message"
+    _so_log_fields = frozenset({"model", "res_id", "mail_activity_type_id", "author_id", "date"})
 
-    def write(self, vals):
-        if {"model", "res_id", "mail_activity_type_id", "author_id", "date"} & set(vals):
-            self._so_log_before()
-        return super().write(vals)
-
-    def unlink(self):
-        self._so_log_before()
-        return super().unlink()
+    def _so_logged_new(self):
+        """Done activities on opportunities (a message changed later is logged whatever
+        it was: the state query keeps only done activities on leads)."""
+        return self.browse(
+            self.sudo()
+            .filtered(lambda message: message.model == "crm.lead" and message.mail_activity_type_id)
+            .ids
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_objective_history(self):
@@ -52,12 +47,3 @@ class MailMessage(models.Model):
                     objective=closed.statement,
                 )
             )
-
-    def _so_log_before(self):
-        if self.ids:
-            self.flush_recordset()
-            log = self.env["sales.kpi.change"].sudo()
-            # the state query keeps only done activities on leads; the ids make the next
-            # pass read what they become
-            log._log_before("message", self.ids)
-            log._log_created("message", self.ids)

@@ -14,11 +14,12 @@ whose figures changed are written. The number of queries depends on the KPIs, no
 the number of targets or periods.
 
 The plain parts live in the ``engine`` package (no ORM): the per-run state and the
-rows (engine/state.py), buckets, cells, rates, figures, news and the metric registry
-(engine/metrics.py). Other code calls only the public methods of this model (names
-without an underscore): ``refresh``, ``measure_kpi``, ``measure_users``, ``burnup``,
-``counted_records``, ``metric_definitions``, ``working_days``, ``kpi_fields``;
-``scripts/check_engine_api.py`` (run by ``scripts/test`` with the linters) says so.
+rows (engine/state.py), buckets, cells, rates, figures, news, storing (engine/store.py)
+and the metric registry (engine/metrics.py). Other code calls only the public methods
+of this model (names without an underscore): ``refresh``, ``measure_kpi``,
+``measure_users``, ``burnup``, ``counted_records``, ``metric_definitions``,
+``working_days``, ``kpi_fields``;
+``scripts/lint/engine_api.py`` (run by ``scripts/test`` with the linters) says so.
 """
 
 import bisect
@@ -34,19 +35,18 @@ from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.lru import LRU
 
-from ..engine import figures, metrics
+from ..engine import metrics
 from ..engine.buckets import BucketPlan, previous_period
 from ..engine.cells import DistinctSets, Measured, owner_key, ranges
 from ..engine.metrics import MetricDefinition, MetricQuery, metric
-from ..engine.news import milestone_news, same_figures, status_news
 from ..engine.rates import RateTable
 from ..engine.state import (
-    STORED_FIGURES,
     CompanyClock,
     OwnerPeriod,
     RefreshState,
     TargetRow,
 )
+from ..engine.store import FIGURE_NAMES, KpiTerms, plan_store, update_statement
 
 _logger = logging.getLogger(__name__)
 
@@ -57,16 +57,8 @@ LEAD_MOMENTS = {"create_date": 1, "date_conversion": 2, "date_closed": 3, "date_
 # A refresh of at most this many owners reads only their records; a larger one reads
 # every record of the span (filtering on hundreds of owners costs more than it saves).
 OWNER_FILTER_MAX = 64
-# Up to this many targets are written through the primary key (_write_figures).
-FEW_ROWS = 10000
 # The working days of a calendar over a span, per process (working_days).
 WORKING_DAYS = LRU(256)
-# Figures compared to decide whether a target is written again.
-FIGURE_NAMES = [name for name, _type in STORED_FIGURES]
-# STORED_FIGURES: actual (float), sample (int), these floats, two ints, the status
-FLOAT_FIGURES = FIGURE_NAMES[2:-3]
-# no figure (nothing measured: a rate without deals) is stored as NULL, not 0
-NULLABLE_FIGURES = frozenset({"attainment"})
 
 
 # a Refresh reading at most this many salespeople's or teams' records uses the
@@ -1058,117 +1050,27 @@ class SalesKpiEngine(models.AbstractModel):
 
     def _store(self, rows, results, state, kpis, write_all=False):
         """Derives the figures of every measured target and writes, in one statement,
-        those that changed (arrays sent as text literals)."""
-        definitions = {kpi.id: kpi._metric_definition() for kpi in kpis}
-        units = {kpi.id: (kpi.unit, kpi.direction) for kpi in kpis}
-        changed = []
-        events = {}  # target id -> {"status": (old, new), "milestone": level}
-        bonuses = []  # targets with a bonus whose figures changed
-        for row in rows:
-            measured = results.get(row.id)
-            if measured is None:
-                continue
-            definition = definitions[row.kpi_id]
-            clock = state.companies[row.company_id]
-            measured["elapsed_ratio"] = state.elapsed[row.id]
-            measured.update(
-                figures.derive(
-                    target=row.target_value or 0.0,
-                    unit=units[row.kpi_id][0],
-                    direction=units[row.kpi_id][1],
-                    additive=definition.additive,
-                    pipeline_kind=definition.pipeline,
-                    actual=measured["actual_value"],
-                    sample=measured["actual_sample"],
-                    elapsed=measured["elapsed_ratio"],
-                    ended=clock.today > row.date_to,
-                    pipeline_value=measured.get("pipeline_value", 0.0),
-                    pipeline_weighted=measured.get("pipeline_weighted", 0.0),
-                    win_rate=measured.get("history_win_rate", 0.0),
-                    avg_deal=measured.get("history_avg_deal", 0.0),
-                    meetings_per_win=measured.get("history_meetings_per_win", 0.0),
-                    on_track=clock.on_track,
-                    at_risk=clock.at_risk,
-                    min_share=clock.min_share,
-                )
+        those that changed (engine/store.py)."""
+        terms = {}
+        for kpi in kpis:
+            definition = kpi._metric_definition()
+            terms[kpi.id] = KpiTerms(
+                unit=kpi.unit,
+                direction=kpi.direction,
+                additive=definition.additive,
+                pipeline=definition.pipeline,
             )
-            values = (
-                float(measured["actual_value"] or 0.0),
-                int(measured["actual_sample"] or 0),
-                *(
-                    None
-                    if name in NULLABLE_FIGURES and measured.get(name) is None
-                    else float(measured.get(name) or 0.0)
-                    for name in FLOAT_FIGURES
-                ),
-                int(measured.get("opportunities_needed") or 0),
-                int(measured.get("meetings_needed") or 0),
-                measured.get("status") or None,
+        plan = plan_store(rows, results, state, terms, write_all=write_all)
+        if plan.changed:
+            self.env.cr.execute(update_statement(plan.changed, state.now))
+            self.env["sales.target"].invalidate_model(
+                [*FIGURE_NAMES, "refreshed_at", "refresh_failed"]
             )
-            old_figures, was_failed, never, milestone, stretch, bonus = row.stored
-            if write_all or never or was_failed or not same_figures(old_figures, values):
-                changed.append((row.id, values))
-                if bonus:
-                    bonuses.append(row.id)
-                unit, direction = units[row.kpi_id]
-                news = status_news(old_figures, values, never)
-                news.update(
-                    milestone_news(row.target_value, unit, direction, values[0], milestone, stretch)
-                )
-                if news:
-                    # a first measure sets where the target stands, and announces nothing
-                    events[row.id] = dict(news, silent=never)
-        if changed:
-            self._write_figures(changed, state.now)
-        if bonuses:
-            self.env["sales.target"]._so_write_payouts(bonuses)
-        if events:
+        if plan.bonuses:
+            self.env["sales.target"]._so_write_payouts(plan.bonuses)
+        if plan.events:
             # a refresh asked for announces at once; a scheduled pass queues its news
-            self.env["sales.target"]._so_queue_news(events, send=state.mode == "direct")
-
-    def _write_figures(self, changed, now):
-        """One UPDATE of the changed targets; each column travels as one text array
-        literal (not as an ARRAY[...] expression of parameters)."""
-
-        def literal(values):
-            items = (
-                "NULL" if v is None else f'"{v}"' if isinstance(v, str) else repr(v) for v in values
-            )
-            return f"{{{','.join(items)}}}"
-
-        ids = [target_id for target_id, _values in changed]
-        columns = list(zip(*(values for _id, values in changed)))
-        # a few thousand rows of a large table: through its primary key (the planner
-        # would rather hash the whole table)
-        few = len(ids) <= FEW_ROWS
-        self.env.cr.execute(
-            SQL(
-                """%s
-                UPDATE sales_target t
-                   SET %s, refreshed_at = %s, refresh_failed = FALSE
-                  FROM unnest(%s::int4[], %s) AS v(id, %s)
-                 WHERE t.id = v.id;
-                %s""",
-                SQL("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;")
-                if few
-                else SQL(),
-                SQL(", ").join(
-                    SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
-                    for name in FIGURE_NAMES
-                ),
-                now,
-                literal(ids),
-                SQL(", ").join(
-                    SQL("%s::%s[]", literal(column), SQL(kind))
-                    for column, (_name, kind) in zip(columns, STORED_FIGURES)
-                ),
-                SQL(", ").join(SQL.identifier(name) for name in FIGURE_NAMES),
-                SQL("SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on;")
-                if few
-                else SQL(),
-            )
-        )
-        self.env["sales.target"].invalidate_model([*FIGURE_NAMES, "refreshed_at", "refresh_failed"])
+            self.env["sales.target"]._so_queue_news(plan.events, send=state.mode == "direct")
 
     # ------------------------------------------------------------------
     # Public API: measures asked for (nothing stored)

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date, get_lang
 
 from ..tools.numbers import NumberFormat
+from . import sales_kpi_logged  # noqa: F401 (the mixin sales.objective inherits: defined first)
 from .sales_figure_grouping import MONEY
 from .sales_target import _number
 
@@ -53,7 +54,7 @@ class SalesObjective(models.Model):
 
     _name = "sales.objective"
     _description = "Sales objective"
-    _inherit = ["mail.thread", "sales.figure.grouping"]
+    _inherit = ["mail.thread", "sales.figure.grouping", "sales.kpi.logged"]
     _order = "state_sequence, deadline, id desc"
     _check_company_auto = True
     _rec_name = "statement"
@@ -854,34 +855,17 @@ class SalesObjective(models.Model):
             and len(facts["companies"].currency_id) == 1
         )
 
+    # ------------------------------------------------------------------
+    # Change log for the incremental refresh (sales_kpi_change.py)
+    # ------------------------------------------------------------------
 
-class SalesObjectiveChangeLog(models.Model):
-    """Logs changes of objectives for the incremental refresh (sales_kpi_change.py)."""
+    _so_log_kind = "objective"
 
-    _inherit = "sales.objective"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        objectives = super().create(vals_list)
-        self.env["sales.kpi.change"].sudo()._log_created("objective", objectives.ids)
-        return objectives
-
-    def write(self, vals):
-        self._so_log_before()
-        return super().write(vals)
-
-    def unlink(self):
-        self._so_log_before()
-        return super().unlink()
-
-    def _so_log_before(self):
+    def _so_log_before(self, vals):
         """The objective, and the done activity it pursued (the SMART coverage of that
         call depends on its objective)."""
-        if not self.ids:
-            return
-        self.flush_recordset()
+        super()._so_log_before(vals)
         log = self.env["sales.kpi.change"].sudo()
-        log._log_before("objective", self.ids)
         messages = self.sudo().done_message_id.ids
         log._log_before("message", messages)
         log._log_created("message", messages)

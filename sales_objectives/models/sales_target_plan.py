@@ -14,12 +14,13 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_compare, formatLang
+from odoo.tools import SQL, float_compare, get_lang
 from odoo.tools.misc import format_date
 
 from ..engine import figures
 from ..engine.state import OwnerPeriod
 from ..tools.job import run_again_on_conflict
+from ..tools.numbers import NumberFormat
 from ..tools.periods import period_bounds
 from .sales_target import NOTIFY_LATER
 
@@ -311,7 +312,7 @@ class SalesTargetPlan(models.Model):
                         value=fmt(new),
                         same=fmt(same),
                         period=period,
-                        trend=formatLang(self.env, trend, digits=2),
+                        trend=NumberFormat(get_lang(self.env))(trend, 2),
                         recent=fmt(recent),
                         previous=fmt(previous),
                     )

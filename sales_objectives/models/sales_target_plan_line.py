@@ -3,7 +3,9 @@ and salespeople (sales_target_plan.py)."""
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import formatLang
+from odoo.tools import get_lang
+
+from ..tools.numbers import NumberFormat
 
 
 class SalesTargetPlanLine(models.Model):
@@ -59,20 +61,20 @@ class SalesTargetPlanLine(models.Model):
             return self.env._(
                 "The team total of “%(kpi)s” cannot be negative (%(value)s).",
                 kpi=self.kpi_id.name or "",
-                value=formatLang(self.env, self.total_value, digits=self._digits()),
+                value=self._format_value(self.total_value),
             )
         if self.unit == "percent" and self.total_value > 100:
             return self.env._(
-                "“%(kpi)s” is a share: its target is at most 100 %%, not %(value)s %%.",
+                "“%(kpi)s” is a share: its target is at most 100 %%, not %(value)s.",
                 kpi=self.kpi_id.name,
-                value=formatLang(self.env, self.total_value, digits=2),
+                value=self._format_value(self.total_value),
             )
         if self.spread == "ramp" and self.ramp <= -100:
             return self.env._(
                 "The growth per period of “%(kpi)s” is above -100 %% (%(value)s %% leaves "
                 "nothing for the later periods).",
                 kpi=self.kpi_id.name or "",
-                value=formatLang(self.env, self.ramp, digits=2),
+                value=NumberFormat(get_lang(self.env))(self.ramp, 2),
             )
         return False
 

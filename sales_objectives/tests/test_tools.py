@@ -28,6 +28,13 @@ from odoo.addons.sales_objectives.engine.figures import (
     has_figure,
 )
 from odoo.addons.sales_objectives.engine.rates import RateTable
+from odoo.addons.sales_objectives.engine.state import STORED_FIGURES, CompanyClock, TargetRow
+from odoo.addons.sales_objectives.engine.store import (
+    KpiTerms,
+    plan_store,
+    stored_values,
+    update_statement,
+)
 from odoo.addons.sales_objectives.tools.job import MAX_TRIES, run_again_on_conflict
 from odoo.addons.sales_objectives.tools.numbers import NumberFormat
 from odoo.addons.sales_objectives.tools.periods import (
@@ -355,6 +362,109 @@ class TestFigures(BaseCase):
         self.assertEqual(allocate(10, [3, 1], 0), [8, 2])  # 7.5 and 2.5: the first on a tie
         self.assertEqual(allocate(5, [0, 0], 0), [3, 2])  # no weight: equal parts
         self.assertEqual(allocate(5, [], 0), [])
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "so_tools")
+class TestStore(BaseCase):
+    """A target of 1,000 won revenue for March, half elapsed on 16 March: 600 won is on
+    track (600 of 500 expected); stored as it was, it is not written again."""
+
+    terms = {1: KpiTerms(unit="money", direction="higher", additive=True, pipeline=None)}
+
+    def setUp(self):
+        super().setUp()
+        clock = CompanyClock(
+            id=1,
+            currency_id=1,
+            root_id=1,
+            calendar_id=None,
+            tz="UTC",
+            today=D("2026-03-16"),
+            on_track=95.0,
+            at_risk=80.0,
+            min_share=10.0,
+        )
+        self.state = SimpleNamespace(companies={1: clock}, elapsed={7: 0.5})
+
+    def row(self, stored):
+        return TargetRow(
+            id=7,
+            kpi_id=1,
+            owner_type="user",
+            team_id=1,
+            user_id=2,
+            company_id=1,
+            date_from=D("2026-03-01"),
+            date_to=D("2026-03-31"),
+            currency_id=1,
+            target_value=1000.0,
+            stored=stored,
+        )
+
+    def measure(self, actual=600.0):
+        return {7: {"actual_value": actual, "actual_sample": 2}}
+
+    def test_a_first_measure_is_written_and_announces_nothing(self):
+        never = (None, False, True, 0, 0.0, False)
+        plan = plan_store([self.row(never)], self.measure(), self.state, self.terms)
+        ((target_id, values),) = plan.changed
+        self.assertEqual(target_id, 7)
+        self.assertEqual(len(values), len(STORED_FIGURES))
+        figures = dict(zip([name for name, _type in STORED_FIGURES], values))
+        self.assertEqual(figures["actual_value"], 600.0)
+        self.assertEqual(figures["status"], "on_track")
+        self.assertEqual(figures["attainment"], 60.0)
+        # 50 % reached, but a first measure only says where the target stands
+        self.assertEqual(plan.events, {7: {"milestone": 50, "silent": True}})
+        self.assertEqual(plan.bonuses, [])
+
+    def test_the_same_figures_are_not_written_again(self):
+        first = plan_store(
+            [self.row((None, False, True, 0, 0.0, True))], self.measure(), self.state, self.terms
+        )
+        stored = first.changed[0][1]
+        again = plan_store(
+            [self.row((stored, False, False, 50, 0.0, True))],
+            self.measure(),
+            self.state,
+            self.terms,
+        )
+        self.assertEqual((again.changed, again.events, again.bonuses), ([], {}, []))
+        # all of them when asked; a bonus is paid again with its figures
+        forced = plan_store(
+            [self.row((stored, False, False, 50, 0.0, True))],
+            self.measure(),
+            self.state,
+            self.terms,
+            write_all=True,
+        )
+        self.assertEqual(forced.bonuses, [7])
+        # 950 passes 90 %: announced
+        more = plan_store(
+            [self.row((stored, False, False, 50, 0.0, False))],
+            self.measure(950.0),
+            self.state,
+            self.terms,
+        )
+        self.assertEqual(more.events, {7: {"milestone": 90, "silent": False}})
+
+    def test_no_figure_is_null(self):
+        values = stored_values({"actual_value": 0.0, "actual_sample": 0, "attainment": None})
+        figures = dict(zip([name for name, _type in STORED_FIGURES], values))
+        self.assertIsNone(figures["attainment"])
+        self.assertEqual(figures["gap_value"], 0.0)
+        self.assertIsNone(figures["status"])
+
+    def test_one_update_with_one_array_per_column(self):
+        values = stored_values({"actual_value": 1.5, "actual_sample": 1, "status": "behind"})
+        query = update_statement([(7, values), (8, values)], D("2026-03-16"))
+        # the moment, the ids, then one text array per stored figure
+        self.assertEqual(len(query.params), 2 + len(STORED_FIGURES))
+        self.assertEqual(query.params[1], "{7,8}")
+        self.assertEqual(query.params[2], "{1.5,1.5}")
+        self.assertEqual(query.params[-1], '{"behind","behind"}')
+        # a few rows: through the primary key
+        self.assertIn("enable_hashjoin = off", query.code)
 
 
 class FakeEnvironment:

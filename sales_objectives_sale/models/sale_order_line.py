@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import models
 
 
 class SaleOrderLine(models.Model):
@@ -7,18 +7,13 @@ class SaleOrderLine(models.Model):
     order is logged as changed, not only touched, so that the customer's later orders
     are measured again (cross-sell: whether they buy a category for the first time)."""
 
-    _inherit = "sale.order.line"
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "sales.kpi.logged"]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        self.env["sales.kpi.change"].sudo()._log_created("order", lines.order_id.ids)
-        return lines
+    _so_log_kind = "order"
 
-    def write(self, vals):
-        self.env["sales.kpi.change"].sudo()._log_created("order", self.order_id.ids)
-        return super().write(vals)
+    def _so_log_ids(self):
+        return self.order_id.ids
 
-    def unlink(self):
-        self.env["sales.kpi.change"].sudo()._log_created("order", self.order_id.ids)
-        return super().unlink()
+    def _so_log_before(self, vals):
+        self._so_log_created()
