@@ -3,7 +3,8 @@
  * never stacked nor cumulated on the screen, since the client would add up there what
  * the server leaves apart (attainments, rates, averages, different KPIs' units); and
  * each bar's label is written in full, one part per line ("Won revenue (USD)", "Q4
- * 2026", "Direct Sales"), instead of being cut after 30 characters.
+ * 2026", "Direct Sales"), instead of being cut after 30 characters; the measure is
+ * named beside its axis.
  */
 import { registry } from "@web/core/registry";
 import { graphView } from "@web/views/graph/graph_view";
@@ -30,6 +31,10 @@ export class FigureGraphRenderer extends GraphRenderer {
                 const label = String(labels[index] ?? "");
                 return label.includes(PART) ? label.split(PART) : label;
             };
+        }
+        if (scales.y?.title) {
+            // the measure, with its unit ("Attainment (%)"), beside the axis
+            scales.y.title.display = true;
         }
         return scales;
     }
