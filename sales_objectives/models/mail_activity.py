@@ -55,6 +55,11 @@ class MailActivity(models.Model):
     so_target_value = fields.Float(
         "Objective value", compute="_compute_so_fields", inverse="_inverse_so_fields"
     )
+    so_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_so_currency_id",
+        help="The currency of the opportunity's company: an amount objective's.",
+    )
     so_deadline = fields.Date(
         "Objective deadline", compute="_compute_so_fields", inverse="_inverse_so_fields"
     )
@@ -102,6 +107,13 @@ class MailActivity(models.Model):
 
     def _search_sales_objective_id(self, operator, value):
         return [("sales_objective_ids", operator, value)]
+
+    @api.depends("res_model", "res_id")
+    def _compute_so_currency_id(self):
+        for activity in self:
+            lead = activity.res_model == "crm.lead" and activity.res_id
+            lead = self.env["crm.lead"].sudo().browse(lead or [])
+            activity.so_currency_id = lead.company_currency or self.env.company.currency_id
 
     @api.depends("res_model")
     def _compute_so_is_opportunity(self):

@@ -169,9 +169,16 @@ class SalesObjective(models.Model):
         copy=False,
     )
     state_sequence = fields.Integer(compute="_compute_state_sequence", store=True)
-    result_value = fields.Float("Result", tracking=True, copy=False)
+    # not tracked: the outcome is posted in words, in its unit ("Result $ 3,000.00 of
+    # $ 60,000.00 (score 5 %)")
+    result_value = fields.Float("Result", copy=False)
     # the target and the result in the objective's unit, as the chatter writes them:
     # an amount in its currency, a quantity with the decimals it needs (10, not 10.00)
+    can_edit = fields.Boolean(
+        compute="_compute_can_edit",
+        help="The user may change the objective: their own, or any for a sales manager "
+        "(a teammate's is read, not changed).",
+    )
     target_label = fields.Char("Target (with unit)", compute="_compute_value_labels")
     result_label = fields.Char("Result (with unit)", compute="_compute_value_labels")
     outcome_note = fields.Text("Outcome", copy=False)
@@ -356,7 +363,9 @@ class SalesObjective(models.Model):
         sales = self.objective_type == "sales"
         words = len(re.findall(r"\w+", self.statement or ""))
         has_product = bool(self.product_id or self.product_categ_id)
-        if words < MIN_STATEMENT_WORDS:
+        if words < MIN_STATEMENT_WORDS and not sales:
+            specific = (False, self.env._("Specific: say in a few words what the call is for."))
+        elif words < MIN_STATEMENT_WORDS:
             specific = (False, self.env._("Specific: say in a few words what the call should win."))
         elif sales and not has_product:
             specific = (False, self.env._("Specific: name the product or service."))
@@ -453,6 +462,14 @@ class SalesObjective(models.Model):
         return {
             (user.id, company.id): total / count for user, company, total, count in groups if count
         }
+
+    @api.depends_context("uid")
+    def _compute_can_edit(self):
+        saved = self._origin.filtered("id")
+        writable = saved._filtered_access("write") if saved else saved
+        for objective in self:
+            origin = objective._origin
+            objective.can_edit = not origin.id or origin in writable
 
     def _format(self, value, number=None):
         """``value`` in the objective's unit, in the user's language: an amount in the

@@ -1381,6 +1381,10 @@ class SalesTarget(models.Model):
         )
 
     def write(self, vals):
+        if not self.env.su and any(f in self._fields and not self._is_mixin_field(f) for f in vals):
+            # said plainly before any other refusal: who may change the target at all
+            for team_id in {target.team_id.id for target in self}:
+                self._check_may_set(team_id)
         self._check_no_measured_figures(vals)
         self._check_state_change(vals)
         locked = self.filtered(lambda t: t.state != "draft")

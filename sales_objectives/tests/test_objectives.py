@@ -562,8 +562,11 @@ class TestObjectiveRightsAndBadInput(ObjectivesCase):
                 }
             )
         )
-        # rep 2 reads rep 1's (same team) but cannot change it
+        # rep 2 reads rep 1's (same team) but cannot change it: the form offers nothing
         self.assertEqual(mine.with_user(self.rep2).statement, "Order of 20 licences signed")
+        self.assertTrue(mine.can_edit)
+        self.assertFalse(mine.with_user(self.rep2).can_edit)
+        self.assertTrue(mine.with_user(self.manager).can_edit)
         with self.assertRaises(AccessError):
             mine.with_user(self.rep2).write({"target_value": 1})
         with self.assertRaises(AccessError):

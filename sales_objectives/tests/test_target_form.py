@@ -603,3 +603,11 @@ class TestWhoSetsTargets(SalesObjectivesCase):
         # a salesperson sets none
         with self.assertRaisesRegex(AccessError, "Only the leader of the sales team “SO Team 1”"):
             self.env["sales.target"].with_user(self.rep1).create({**vals, "team_id": self.team1.id})
+        # nor changes his own target, confirmed or not: told who does, not to reset it
+        own = Target.create(
+            {**vals, "owner_type": "user", "team_id": self.team1.id, "user_id": self.rep1.id}
+        )
+        own.action_confirm()
+        with self.assertRaisesRegex(AccessError, "Only the leader of the sales team “SO Team 1”"):
+            own.with_user(self.rep1).write({"target_value": 200})
+        self.assertEqual(own.target_value, 5)

@@ -30,6 +30,11 @@ class MailActivitySchedule(models.TransientModel):
         default="amount",
     )
     so_target_value = fields.Float("Objective value")
+    so_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_so_currency_id",
+        help="The currency of the opportunity's company: an amount objective's.",
+    )
     so_deadline = fields.Date(
         "Objective deadline", compute="_compute_so_deadline", store=True, readonly=False
     )
@@ -44,6 +49,13 @@ class MailActivitySchedule(models.TransientModel):
     def _compute_so_is_opportunity(self):
         for scheduler in self:
             scheduler.so_is_opportunity = scheduler.res_model == "crm.lead"
+
+    @api.depends("res_model", "res_ids")
+    def _compute_so_currency_id(self):
+        for scheduler in self:
+            leads = scheduler.so_is_opportunity and scheduler._get_applied_on_records()
+            currency = leads and leads[:1].sudo().company_currency
+            scheduler.so_currency_id = currency or self.env.company.currency_id
 
     @api.depends("date_deadline")
     def _compute_so_deadline(self):

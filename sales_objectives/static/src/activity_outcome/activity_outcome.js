@@ -33,7 +33,7 @@ patch(ActivityMarkAsDone.prototype, {
         }
         return [
             ["achieved", _t("Achieved")],
-            ["partly", _t("Partly")],
+            ["partly", _t("Partly achieved")],
             ["missed", _t("Missed")],
         ];
     },
