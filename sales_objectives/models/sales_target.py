@@ -427,6 +427,13 @@ class SalesTarget(models.Model):
         store=True,
         help="The sales team, salesperson or company the target belongs to.",
     )
+    # the same, in the reader's language (a team's name is translated; the stored name
+    # above, for searching and grouping, is in the language it was set in)
+    owner_label = fields.Char(
+        "Owner",
+        compute="_compute_owner_label",
+        help="The sales team, salesperson or company the target belongs to.",
+    )
     team_leader_id = fields.Many2one(
         related="team_id.user_id", string="Team leader", help="The leader of the sales team."
     )
@@ -772,10 +779,18 @@ class SalesTarget(models.Model):
     @api.depends("owner_type", "team_id.name", "user_id.name", "company_id.name")
     def _compute_owner_name(self):
         for target in self:
-            owner = {"team": target.team_id, "user": target.user_id}.get(
-                target.owner_type, target.company_id
-            )
-            target.owner_name = owner.name or False
+            target.owner_name = target._owner().name or False
+
+    @api.depends("owner_type", "team_id.name", "user_id.name", "company_id.name")
+    @api.depends_context("lang")
+    def _compute_owner_label(self):
+        for target in self:
+            target.owner_label = target._owner().name or False
+
+    def _owner(self):
+        """The sales team, salesperson or company the target belongs to."""
+        self.ensure_one()
+        return {"team": self.team_id, "user": self.user_id}.get(self.owner_type, self.company_id)
 
     @api.depends("team_id.user_id")
     @api.depends_context("uid")
@@ -1865,6 +1880,8 @@ class SalesTarget(models.Model):
         figures.update(
             dict.fromkeys(
                 [
+                    "attainment",
+                    "coverage_ratio",
                     "elapsed_ratio",
                     "history_win_rate",
                     "history_avg_deal",

@@ -51,6 +51,17 @@ class TestAnalysis(SalesObjectivesCase):
             row["user_id"][0]: row["target_value"] for row in cells if "Win" in row["kpi_id"][1]
         }
         self.assertEqual(rate, {self.rep1.id: 60, self.rep2.id: 50})
+        # an attainment is a rate of its own: no group has one, not even an average
+        # (rep 1's won revenue 25 %, rep 2's 0 %: their mean says nothing of the team)
+        attained = self.groups([], ["kpi_id"], fields=("attainment:avg", "coverage_ratio:avg"))
+        self.assertEqual(
+            {row["kpi_id"][1]: (row["attainment"], row["coverage_ratio"]) for row in attained},
+            dict.fromkeys(
+                ["Won revenue (USD)", "Win rate (%)", "Sales cycle (days)"], (False, False)
+            ),
+        )
+        alone = self.groups([("id", "=", self.usd_rev1.id)], ["kpi_id"], fields=("attainment:avg",))
+        self.assertEqual(alone[0]["attainment"], self.usd_rev1.attainment)
         # the list's group rows (web_read_group) follow the same rule
         listed = self.Target.web_read_group(
             [("id", "in", self.mine.ids)], ["target_value:sum"], ["kpi_id"]
