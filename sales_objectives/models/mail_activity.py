@@ -57,6 +57,7 @@ class MailActivity(models.Model):
     )
     so_currency_id = fields.Many2one(
         "res.currency",
+        string="Objective currency",
         compute="_compute_so_currency_id",
         help="The currency of the opportunity's company: an amount objective's.",
     )

@@ -32,6 +32,7 @@ class MailActivitySchedule(models.TransientModel):
     so_target_value = fields.Float("Objective value")
     so_currency_id = fields.Many2one(
         "res.currency",
+        string="Objective currency",
         compute="_compute_so_currency_id",
         help="The currency of the opportunity's company: an amount objective's.",
     )
