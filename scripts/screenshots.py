@@ -160,6 +160,8 @@ SHOTS = [
         "/odoo/crm",
         [
             OPEN_TABLES,
+            # the chatter is below the form: its popover opens where the activity is
+            ("scroll", ".o-mail-Activity:contains('Meeting to go over pricing')"),
             (
                 "click",
                 ".o-mail-Activity:contains('Meeting to go over pricing') .o-mail-Activity-markDone",
