@@ -881,8 +881,9 @@ class SalesObjective(models.Model):
     def _so_log_before(self, vals):
         """The objective, and the done activity it pursued (the SMART coverage of that
         call depends on its objective)."""
-        super()._so_log_before(vals)
+        result = super()._so_log_before(vals)
         log = self.env["sales.kpi.change"].sudo()
         messages = self.sudo().done_message_id.ids
         log._log_before("message", messages)
         log._log_created("message", messages)
+        return result

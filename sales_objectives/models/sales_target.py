@@ -1396,11 +1396,12 @@ class SalesTarget(models.Model):
         )
 
     def write(self, vals):
+        # a measured figure is never typed, whoever types it
+        self._check_no_measured_figures(vals)
         if not self.env.su and any(f in self._fields and not self._is_mixin_field(f) for f in vals):
-            # said plainly before any other refusal: who may change the target at all
+            # then who may change the target at all, before what state it is in
             for team_id in {target.team_id.id for target in self}:
                 self._check_may_set(team_id)
-        self._check_no_measured_figures(vals)
         self._check_state_change(vals)
         locked = self.filtered(lambda t: t.state != "draft")
         if locked and LOCKED_FIELDS & set(vals):
