@@ -44,6 +44,10 @@ registry.category("web_tour.tours").add("sales_objectives_manager_tour", {
             run: "click",
         },
         {
+            trigger: ".o_field_widget[name=line_ids] .o_data_row .o_field_widget[name=unit_label]:contains('USD')",
+            content: "The KPI's unit is known: its total is an amount",
+        },
+        {
             trigger: ".o_field_widget[name=line_ids] .o_data_row .o_field_widget[name=total_value] input",
             run: "edit 120000",
         },
@@ -58,6 +62,9 @@ registry.category("web_tour.tours").add("sales_objectives_manager_tour", {
         {
             trigger: ".o-autocomplete--dropdown-item a:contains('SO Manager Tour Deals')",
             run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=line_ids] .o_data_row.o_selected_row .o_field_widget[name=unit_label]:contains('Count')",
         },
         {
             trigger: ".o_field_widget[name=line_ids] .o_data_row.o_selected_row .o_field_widget[name=total_value] input",
