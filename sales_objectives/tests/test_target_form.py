@@ -302,6 +302,19 @@ class TestRefusalsInTheTargetsUnits(SalesObjectivesCase):
 class TestTargetFormTours(HttpCase):
     """The target form walked in Chromium: the dates on screen are those saved."""
 
+    def _q4_2030_target(self, kpi, team):
+        """A draft team target of 6 on ``kpi`` for Q4 2030."""
+        return self.env["sales.target"].create(
+            {
+                "kpi_id": kpi.id,
+                "owner_type": "team",
+                "team_id": team.id,
+                "period_type": "quarter",
+                "date_from": "2030-10-01",
+                "target_value": 6,
+            }
+        )
+
     def test_period_form_tour(self):
         new_test_user(
             self.env,
@@ -316,16 +329,7 @@ class TestTargetFormTours(HttpCase):
             {"name": "SO Form Tour Team", "member_ids": [Command.set(rep.ids)]}
         )
         kpi = self.env["sales.kpi"].create({"name": "SO Form Tour Deals", "metric": "won_count"})
-        target = self.env["sales.target"].create(
-            {
-                "kpi_id": kpi.id,
-                "owner_type": "team",
-                "team_id": team.id,
-                "period_type": "quarter",
-                "date_from": "2030-10-01",
-                "target_value": 6,
-            }
-        )
+        target = self._q4_2030_target(kpi, team)
         self.start_tour(
             f"/odoo/action-sales_objectives.sales_target_action/{target.id}",
             "sales_objectives_period_form_tour",
@@ -346,19 +350,9 @@ class TestTargetFormTours(HttpCase):
             self.env, login="so_digits", groups="sales_team.group_sale_manager", name="SO Digits"
         )
         team = self.env["crm.team"].create({"name": "SO Digits Team"})
-        Target = self.env["sales.target"]
         for metric in ("won_count", "won_revenue"):
             kpi = self.env["sales.kpi"].create({"name": f"SO Digits {metric}", "metric": metric})
-            target = Target.create(
-                {
-                    "kpi_id": kpi.id,
-                    "owner_type": "team",
-                    "team_id": team.id,
-                    "period_type": "quarter",
-                    "date_from": "2030-10-01",
-                    "target_value": 6,
-                }
-            )
+            target = self._q4_2030_target(kpi, team)
             self.start_tour(
                 f"/odoo/action-sales_objectives.sales_target_action/{target.id}",
                 "sales_objectives_persian_digits_tour",
