@@ -36,9 +36,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo.addons.sales_objectives.engine import figures
 from odoo.addons.sales_objectives.engine.buckets import _utc, previous_period
+from odoo.addons.sales_objectives.engine.figures import HISTORY_DAYS
 from odoo.addons.sales_objectives.engine.state import STORED_FIGURES
-
-HISTORY_DAYS = 365
 
 WON = "FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id AND s.is_won WHERE l.active"
 

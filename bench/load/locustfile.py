@@ -1,4 +1,4 @@
-"""Load test of the screens salespeople and managers open (scripts/load-test runs it):
+"""Load test of the screens salespeople and managers open (checks/load-test runs it):
 reps open My targets, their pipeline with its target strip, and an opportunity;
 managers open the targets analysis. JSON-RPC, as the web client calls it."""
 

@@ -28,6 +28,9 @@ Conventions (documented in the README):
 
 import math
 
+# the owner's own record (win rate, average won deal, meetings per win): the last
+# 365 days up to today
+HISTORY_DAYS = 365
 LOWER_IS_BETTER_CAP = 200.0
 
 

@@ -134,6 +134,8 @@ class RefreshState:
     # only (a Refresh of their targets: queries may then prefer indexed probes)
     owner_maps: tuple | None = None
     few_owners: bool = False
+    # the run's scans (engine/scan.py), set by the engine once the state is read
+    scan: object = None
 
     def zone_of(self):
         """{company id: time zone}"""

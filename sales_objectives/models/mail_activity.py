@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .sales_objective import OUTCOME_CHOICES, YES_NO_CHOICES
+from .sales_objective import MEASURES, OBJECTIVE_TYPES, OUTCOME_CHOICES, YES_NO_CHOICES
 
 OBJECTIVE_FIELDS = {
     "so_objective_type": "objective_type",
@@ -27,7 +27,7 @@ class MailActivity(models.Model):
     )
     so_is_opportunity = fields.Boolean(compute="_compute_so_is_opportunity")
     so_objective_type = fields.Selection(
-        [("none", "No objective"), ("sales", "Sales"), ("relationship", "Relationship")],
+        [("none", "No objective"), *OBJECTIVE_TYPES],
         string="Objective",
         compute="_compute_so_fields",
         inverse="_inverse_so_fields",
@@ -47,7 +47,7 @@ class MailActivity(models.Model):
         inverse="_inverse_so_fields",
     )
     so_measure = fields.Selection(
-        [("amount", "Amount"), ("quantity", "Quantity"), ("commitment", "Yes/no commitment")],
+        MEASURES,
         string="Measure",
         compute="_compute_so_fields",
         inverse="_inverse_so_fields",

@@ -45,6 +45,10 @@ LEAD_COMPANY = SQL(
     " (SELECT u.company_id FROM res_users u WHERE u.id = l.user_id))"
 )
 
+# A done activity's salesperson: the user of its author (the engine's activity query
+# reads the same, sales_kpi_engine._activity_query).
+MESSAGE_AUTHOR = SQL("(SELECT MIN(u.id) FROM res_users u WHERE u.partner_id = m.author_id)")
+
 
 def _state_sql(kind, ids):
     """SELECT (record id, team, user, company, customer, moments 1-4) of ``ids``."""
@@ -60,12 +64,12 @@ def _state_sql(kind, ids):
         )
     if kind == "message":
         return SQL(
-            """SELECT m.id, l.team_id,
-                      (SELECT MIN(u.id) FROM res_users u WHERE u.partner_id = m.author_id),
+            """SELECT m.id, l.team_id, %s,
                       %s, NULL::int, m.date, NULL::timestamp, NULL::timestamp, NULL::timestamp
                  FROM mail_message m JOIN crm_lead l ON l.id = m.res_id
                 WHERE m.id = ANY(%s) AND m.model = 'crm.lead'
                   AND m.mail_activity_type_id IS NOT NULL""",
+            MESSAGE_AUTHOR,
             LEAD_COMPANY,
             ids,
         )
@@ -189,9 +193,7 @@ class SalesKpiChange(models.Model):
                 SQL(
                     """INSERT INTO sales_kpi_change (kind, record_id, team_id, user_id,
                                                      company_id, moment_1)
-                       SELECT 'message', m.id, d.team,
-                              (SELECT MIN(u.id) FROM res_users u WHERE u.partner_id = m.author_id),
-                              d.company, m.date
+                       SELECT 'message', m.id, d.team, %s, d.company, m.date
                          FROM mail_message m
                          JOIN unnest(%s::int4[], %s::int4[], %s::int4[]) AS d(lead, team, company)
                            ON m.res_id = d.lead
@@ -201,6 +203,7 @@ class SalesKpiChange(models.Model):
                          FROM calendar_event e
                          JOIN unnest(%s::int4[], %s::int4[], %s::int4[]) AS d(lead, team, company)
                            ON e.opportunity_id = d.lead""",
+                    MESSAGE_AUTHOR,
                     leads,
                     teams,
                     companies,

@@ -13,9 +13,11 @@ history two buckets per owner (before this month, and this month). Only the targ
 whose figures changed are written. The number of queries depends on the KPIs, not on
 the number of targets or periods.
 
-The plain parts live in the ``engine`` package (no ORM): the per-run state and the
-rows (engine/state.py), buckets, cells, rates, figures, news, storing (engine/store.py)
-and the metric registry (engine/metrics.py). Other code calls only the public methods
+The plain parts live in the ``engine`` package (no Odoo model): the per-run state and
+the rows (engine/state.py), buckets, cells, rates, figures, news, storing
+(engine/store.py), the metric registry (engine/metrics.py), and the scans of a run
+(engine/scan.py: the grouped statements, the kept cells and their re-measuring), which
+this model drives with the metric queries it builds. Other code calls only the public methods
 of this model (names without an underscore): ``refresh``, ``measure_kpi``,
 ``measure_users``, ``burnup``, ``counted_records``, ``metric_definitions``,
 ``working_days``, ``kpi_fields``;
@@ -28,7 +30,6 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
-from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.osv import expression
@@ -37,9 +38,11 @@ from odoo.tools.lru import LRU
 
 from ..engine import metrics
 from ..engine.buckets import BucketPlan, previous_period
-from ..engine.cells import DistinctSets, Measured, owner_key, ranges
+from ..engine.cells import owner_key
+from ..engine.figures import HISTORY_DAYS
 from ..engine.metrics import MetricDefinition, MetricQuery, metric
 from ..engine.rates import RateTable
+from ..engine.scan import Scan
 from ..engine.state import (
     CompanyClock,
     OwnerPeriod,
@@ -50,13 +53,9 @@ from ..engine.store import FIGURE_NAMES, KpiTerms, plan_store, update_statement
 
 _logger = logging.getLogger(__name__)
 
-HISTORY_DAYS = 365
 DAY = timedelta(days=1)
 # which logged moment of a lead dates it, by the field that dates it
 LEAD_MOMENTS = {"create_date": 1, "date_conversion": 2, "date_closed": 3, "date_deadline": 4}
-# A refresh of at most this many owners reads only their records; a larger one reads
-# every record of the span (filtering on hundreds of owners costs more than it saves).
-OWNER_FILTER_MAX = 64
 # The working days of a calendar over a span, per process (working_days).
 WORKING_DAYS = LRU(256)
 
@@ -304,6 +303,7 @@ class SalesKpiEngine(models.AbstractModel):
             )
         )
         state = RefreshState(now=now, companies=companies, rates=RateTable(cr.fetchall()))
+        state.scan = Scan(self.env, state)
         if rows:
             state.elapsed = self._elapsed_ratios(rows, state)
         return state
@@ -402,23 +402,22 @@ class SalesKpiEngine(models.AbstractModel):
             }
         if definition.distinct:
             return self._measure_distinct(kpi, rows, state, definition)
-        plan = self._plan(("kpi", kpi.id), rows, state, is_date=definition.is_date)
+        plan = state.scan.plan(("kpi", kpi.id), rows, is_date=definition.is_date)
 
         def query(plan):
             mq = self._metric_query(kpi, *plan.span(), state)
             # the last component counts the records measured
             return mq._replace(components=[*mq.components, SQL("1")])
 
-        measured = self._measured(
+        measured = state.scan.measured(
             f"kpi:{kpi.id}",
             self._kpi_signature(kpi),
             query,
             plan,
             rows,
-            state,
             customers=definition.customers,
         )
-        comps = self._sums(query, plan, rows, definition.money, state, measured=measured)
+        comps = state.scan.sums(query, plan, rows, definition.money, measured=measured)
         values = {}
         for row in rows:
             actual, sample = metrics.combine(definition.combine, comps[row.id])
@@ -440,11 +439,11 @@ class SalesKpiEngine(models.AbstractModel):
             key, all_rows, all_periods = shared
             sets = state.distinct_sets.get(key)
             if sets is None:
-                sets = state.distinct_sets[key] = self._distinct_sets(
-                    kpi, all_periods, all_rows, state
+                sets = state.distinct_sets[key] = state.scan.distinct_sets(
+                    self._distinct_query(kpi, state), all_periods, all_rows
                 )
         else:
-            sets = self._distinct_sets(kpi, periods, rows, state)
+            sets = state.scan.distinct_sets(self._distinct_query(kpi, state), periods, rows)
         values = {}
         for row in rows:
             current = sets.customers(row, row.date_from, row.date_to)
@@ -461,6 +460,11 @@ class SalesKpiEngine(models.AbstractModel):
                 actual = float(len(before - current))
             values[row.id] = {"actual_value": actual, "actual_sample": len(before)}
         return values
+
+    def _distinct_query(self, kpi, state):
+        """The metric query of ``kpi`` for records dated in [start, stop), as the
+        scan of distinct customers builds it (Scan.distinct_sets)."""
+        return lambda start, stop: self._metric_query(kpi, start, stop, state)
 
     def _share_distinct(self, kpis, groups, state):
         """The KPIs counting the customers of the same records (the same query: customers
@@ -490,170 +494,6 @@ class SalesKpiEngine(models.AbstractModel):
             for kpi in same:
                 state.distinct_shared[kpi.id] = (key, rows, periods)
 
-    def _distinct_sets(self, kpi, periods, rows, state):
-        """DistinctSets of ``kpi`` over ``periods``, for the owners of ``rows``: one
-        statement, grouped by owner, bucket and customer."""
-        plan = BucketPlan.for_periods(periods, set(state.zone_of().values()))
-        mq = self._metric_query(kpi, *plan.span(), state)
-        if mq.is_date:
-            plan = BucketPlan.for_periods(periods, (), is_date=True)
-            mq = self._metric_query(kpi, *plan.span(), state)
-        self._filter_owners(mq, rows)
-        inner = mq.query.select(
-            SQL("%s AS so_team", mq.team),
-            SQL("%s AS so_user", mq.user),
-            SQL("%s AS so_company", mq.company),
-            SQL("%s AS so_moment", mq.moment),
-            SQL("%s AS so_customer", mq.distinct),
-        )
-        bucket = plan.bucket_sql(SQL("so_moment"), SQL("so_company"), state.zone_of())
-        self.env.cr.execute(
-            SQL(
-                "SELECT so_team, so_user, so_company, %s, so_customer FROM (%s) AS so_facts"
-                " GROUP BY 1, 2, 3, 4, 5",
-                bucket,
-                inner,
-            )
-        )
-        return DistinctSets(plan, self.env.cr.fetchall())
-
-    @api.model
-    def _filter_owners(self, mq, rows):
-        """Narrows ``mq`` to the records of the owners of ``rows`` when they are few (a
-        refresh of a few targets)."""
-        owners = defaultdict(set)
-        for row in rows:
-            owners[row.owner_type].add(
-                {"team": row.team_id, "user": row.user_id, "company": row.company_id}[
-                    row.owner_type
-                ]
-            )
-        column = {"team": mq.team, "user": mq.user, "company": mq.company}
-        if sum(len(ids) for ids in owners.values()) <= OWNER_FILTER_MAX:
-            mq.query.add_where(
-                SQL(
-                    "(%s)",
-                    SQL(" OR ").join(
-                        SQL("%s = ANY(%s)", column[kind], sorted(ids))
-                        for kind, ids in owners.items()
-                    ),
-                )
-            )
-
-    def _sums(self, query, plan, rows, money, state, at_today=False, measured=None):
-        """{target id: summed components} of the MetricQuery ``query(plan)`` over each
-        row's owner and period, amounts converted into each row's currency.
-
-        Amounts are converted at each record's local day (``at_today``: at the local
-        today of each row's company, as for the open pipeline). When some must be converted and the
-        plan is coarser than days, the records of the companies concerned are read
-        again by day."""
-        if measured is None:
-            measured = self._cells(query(plan), plan, rows, state)
-        money = set(money)
-        convert = defaultdict(set)  # company whose amounts must be converted -> rows
-        if money:
-            for row in rows:
-                for key in measured.keys_of(row):
-                    if state.currency(key[2]) != row.currency_id:
-                        convert[key[2]].add(row.id)
-        by_day = measured
-        if convert and not at_today and plan.granularity != "day":
-            day_plan = BucketPlan.for_periods(
-                [
-                    (r.date_from, r.date_to)
-                    for r in rows
-                    if any(r.id in ids for ids in convert.values())
-                ],
-                set(plan.thresholds),
-                granularity="day",
-                is_date=plan.is_date,
-            )
-            by_day = self._cells(query(day_plan), day_plan, rows, state, companies=set(convert))
-        result = {}
-        ranges = {}  # (plan, first, last) -> buckets: targets share a few periods
-        for row in rows:
-            keys = measured.keys_of(row)
-            if len(keys) == 1 and row.id not in convert.get(keys[0][2], ()):
-                # most targets: one owner key, nothing converted
-                period = (None, row.date_from, row.date_to)
-                found = ranges.get(period)
-                if found is None:
-                    found = ranges[period] = measured.plan.index_range(*period[1:])
-                result[row.id] = measured.series(keys[0]).sum(*found)
-                continue
-            total = [0.0] * measured.width
-            for key in keys:
-                company = key[2]
-                source = measured
-                conversion = None
-                if row.id in convert.get(company, ()):
-                    source = measured if at_today else by_day
-                    conversion = self._conversion(source, money, company, row, state, at_today)
-                i, j = source.plan.index_range(row.date_from, row.date_to)
-                part = source.series(key, conversion).sum(i, j)
-                total = [a + b for a, b in zip(total, part)]
-            result[row.id] = total
-        return result
-
-    @api.model
-    def _conversion(self, source, money, company, row, state, at_today):
-        """(money indexes, factor of a bucket, cache key) converting ``company``'s
-        amounts into ``row``'s currency with the rates of ``row``'s company (at that
-        company's today when ``at_today``, else at each bucket's day)."""
-        rates = state.rates
-        from_currency = state.currency(company)
-        root = state.root(row.company_id)
-        labels = source.plan.labels
-        if at_today:
-            rate_day = state.today(row.company_id)
-            factor = rates.factor(from_currency, row.currency_id, root, rate_day)
-            return money, lambda bucket: factor, (row.currency_id, root, rate_day)
-        return (
-            money,
-            lambda bucket: rates.factor(from_currency, row.currency_id, root, labels[bucket - 1]),
-            (row.currency_id, root),
-        )
-
-    def _cells(self, mq, plan, rows, state, companies=None, all_owners=False):
-        """Runs ``mq`` grouped by team, salesperson, company and bucket of ``plan``
-        (one statement, plain GROUP BY), for the owners of ``rows`` (every owner when
-        ``all_owners``)."""
-        kinds = {r.owner_type for r in rows} if not all_owners else {"team", "user", "company"}
-        if not all_owners:
-            # a refresh of a few targets reads only their owners' records
-            self._filter_owners(mq, rows)
-        if companies:
-            mq.query.add_where(SQL("%s = ANY(%s)", mq.company, sorted(companies)))
-        return Measured(plan, len(mq.components), self._grouped(mq, plan, state), kinds)
-
-    def _grouped(self, mq, plan, state, outer=None):
-        """[(team, user, company, bucket, components...)] of ``mq`` in ``plan``;
-        ``outer``: a FROM item that ``mq`` reads laterally (one scan per row of it)."""
-        width = len(mq.components)
-        inner = mq.query.select(
-            SQL("%s AS so_team", mq.team),
-            SQL("%s AS so_user", mq.user),
-            SQL("%s AS so_company", mq.company),
-            SQL("%s AS so_moment", mq.moment),
-            *[SQL("%s AS %s", c, SQL.identifier(f"so_c{i}")) for i, c in enumerate(mq.components)],
-        )
-        bucket = plan.bucket_sql(SQL("so_moment"), SQL("so_company"), state.zone_of())
-        self.env.cr.execute(
-            SQL(
-                "SELECT so_team, so_user, so_company, %s, %s FROM %s (%s) AS so_facts"
-                " GROUP BY 1, 2, 3, 4",
-                bucket,
-                SQL(", ").join(
-                    SQL("COALESCE(SUM(%s), 0)", SQL.identifier(f"so_c{i}")) for i in range(width)
-                ),
-                SQL("%s CROSS JOIN LATERAL", outer) if outer else SQL(),
-                # OFFSET 0 keeps the lateral subquery apart: one index scan per outer row
-                SQL("%s OFFSET 0", inner) if outer else inner,
-            )
-        )
-        return self.env.cr.fetchall()
-
     def _measure_pipeline(self, kpis, groups, results, state):
         """Open pipeline due in each target's period: one scan per KPI filter, the
         amounts at today's rate of the target's company."""
@@ -670,23 +510,22 @@ class SalesKpiEngine(models.AbstractModel):
                     by_key[key] = row.replace(id=-len(by_key) - 1)
                 shared[row.id] = by_key[key].id
             unique = list(by_key.values())
-            plan = self._plan(("pipeline", domain), rows, state, is_date=True)
+            plan = state.scan.plan(("pipeline", domain), rows, is_date=True)
             kind = {kpi.id: kpi._metric_definition().pipeline for kpi in same}
 
             def query(plan, kpi=same[0]):
                 first, stop = plan.span()
                 return self._pipeline_query(kpi, first, stop - timedelta(days=1), state)
 
-            measured = self._measured(
+            measured = state.scan.measured(
                 f"pipeline:{domain}",
                 self._pipeline_signature(domain, state),
                 query,
                 plan,
                 unique,
-                state,
             )
-            sums = self._sums(
-                query, plan, unique, (0, 1, 4, 5), state, at_today=True, measured=measured
+            sums = state.scan.sums(
+                query, plan, unique, (0, 1, 4, 5), at_today=True, measured=measured
             )
             for row in rows:
                 (
@@ -746,24 +585,23 @@ class SalesKpiEngine(models.AbstractModel):
         def meeting_query(p):
             return self._meeting_query(*p.span(), state)
 
-        closed = self._sums(
+        scan = state.scan
+        closed = scan.sums(
             closed_query,
             plan,
             history_rows,
             (0,),
-            state,
-            measured=self._measured(
-                "history:closed", "history|closed", closed_query, plan, history_rows, state
+            measured=scan.measured(
+                "history:closed", "history|closed", closed_query, plan, history_rows
             ),
         )
-        meetings = self._sums(
+        meetings = scan.sums(
             meeting_query,
             plan,
             history_rows,
             (),
-            state,
-            measured=self._measured(
-                "history:meetings", "history|meetings", meeting_query, plan, history_rows, state
+            measured=scan.measured(
+                "history:meetings", "history|meetings", meeting_query, plan, history_rows
             ),
         )
         figures_of = {}
@@ -829,26 +667,6 @@ class SalesKpiEngine(models.AbstractModel):
                 periods[key] = (first, last, months)
         return periods, edited
 
-    def _plan(self, key, rows, state, is_date=False):
-        """The buckets of a source: over every open target in a pass, over ``rows``
-        otherwise; local months when all are whole months, else days. The cells a pass
-        keeps of a KPI have the current local month (of any company) in days: a
-        target's burn-up reads them."""
-        known = state.periods.get(key)
-        periods = [(r.date_from, r.date_to) for r in rows]
-        if known:
-            periods.append((known[0], known[1]))
-        granularity = days = None
-        if known and not known[2]:
-            granularity = "day"
-        elif known and key[0] == "kpi":
-            todays = [clock.today for clock in state.companies.values()]
-            days = (min(todays).replace(day=1), max(todays) + relativedelta(day=31))
-        zones = () if is_date else set(state.zone_of().values())
-        return BucketPlan.for_periods(
-            periods, zones, granularity=granularity, is_date=is_date, days=days
-        )
-
     @api.model
     def _kpi_signature(self, kpi):
         return f"kpi|{kpi.metric}|{kpi._get_filter_domain()}|{sorted(kpi.activity_type_ids.ids)}"
@@ -883,11 +701,11 @@ class SalesKpiEngine(models.AbstractModel):
         ``state.periods`` (``pass_state``): another signature (a changed KPI, other
         periods, another day for the history) means they must be measured again."""
         definition = kpi._metric_definition()
-        plan = self._plan(("kpi", kpi.id), [], state, is_date=definition.is_date)
+        plan = state.scan.plan(("kpi", kpi.id), [], is_date=definition.is_date)
         found = {f"kpi:{kpi.id}": self._kpi_cells_signature(kpi, plan)}
         if definition.pipeline:
             domain = str(kpi._get_filter_domain())
-            plan = self._plan(("pipeline", domain), [], state, is_date=True)
+            plan = state.scan.plan(("pipeline", domain), [], is_date=True)
             signature = self._pipeline_signature(domain, state)
             found[f"pipeline:{domain}"] = f"{signature}|{plan.signature()}"
         return found
@@ -913,136 +731,6 @@ class SalesKpiEngine(models.AbstractModel):
         if kpi._metric_definition().pipeline:
             sources += [("lead", 4, True), ("lead", 3, False), ("event", 1, False)]
         return sources
-
-    def _measured(self, source, signature, query, plan, rows, state, customers=False):
-        """The cells of a source for ``rows``: measured from the owners' records
-        (direct), measured for every owner and kept (full pass, or kept cells of
-        another signature), or re-measured where the changes touched them and read
-        back (incremental)."""
-        if state.mode == "direct":
-            return self._cells(query(plan), plan, rows, state)
-        Cell = self.env["sales.kpi.cell"]
-        Source = self.env["sales.kpi.cell.source"]
-        signature = f"{signature}|{plan.signature()}"
-        if state.mode == "full" or Source._signature(source) != signature:
-            measured = self._cells(query(plan), plan, rows, state, all_owners=True)
-            Cell._write(
-                source, [(t, u, c, plan.labels[b - 1], comps) for t, u, c, b, comps in measured.raw]
-            )
-            Source._set(source, signature)
-            return measured
-        mq = query(plan)
-        users, teams = self._dirty_cells(mq, plan, state, customers)
-        if users or teams:
-            fresh = self._rescan(query, plan, users, teams, state)
-            labels = plan.labels
-            dirty_users = {(u, labels[b - 1]) for u, b in users}
-            dirty_teams = {(t, labels[b - 1]) for t, b in teams}
-            Cell._write(
-                source,
-                [(t, u, c, labels[b - 1], comps) for t, u, c, b, comps in fresh],
-                replaced=lambda t, u, c, b: (u, b) in dirty_users
-                or (not u and (t, b) in dirty_teams),
-                owners=({t for t, _b in teams}, {u for u, _b in users}),
-            )
-        return self._kept_cells(source, plan, len(mq.components), rows)
-
-    def _kept_cells(self, source, plan, width, rows):
-        """The kept cells of ``source`` (measured in ``plan``) of the owners of
-        ``rows``, read in one query (``width`` None: as many components as kept)."""
-        index = {label: i for i, label in enumerate(plan.labels, start=1)}
-        owners = {"team": set(), "user": set(), "company": set()}
-        for row in rows:
-            owners[row.owner_type].add(
-                {"team": row.team_id, "user": row.user_id, "company": row.company_id}[
-                    row.owner_type
-                ]
-            )
-        kept = [
-            (t, u, c, index.get(b, 0), *comps)
-            for t, u, c, b, comps in self.env["sales.kpi.cell"]._read(
-                source, teams=owners["team"], users=owners["user"], companies=owners["company"]
-            )
-        ]
-        if width is None:
-            width = max((len(cell) - 4 for cell in kept), default=1)
-        return Measured(plan, width, kept, {"team", "user", "company"})
-
-    def _dirty_cells(self, mq, plan, state, customers):
-        """({(salesperson, bucket)}, {(team, bucket)} of records without salesperson)
-        that the logged changes touch, for a source of ``mq``'s kind of record."""
-        changes = [c for c in state.changes if c.kind == mq.kind]
-        if customers:
-            changes += [c for c in state.customer_changes if c.kind == mq.kind]
-        users, teams = set(), set()
-        for change in changes:
-            moment = change.moments[mq.moment_index - 1]
-            if moment is None:
-                continue
-            clock = state.companies.get(change.company_id)
-            for bucket in plan.buckets_of(moment, clock.tz if clock else None):
-                if change.user_id:
-                    users.add((change.user_id, bucket))
-                elif change.team_id:
-                    teams.add((change.team_id, bucket))
-        return users, teams
-
-    def _rescan(self, query, plan, users, teams, state):
-        """The cells ``users`` {(salesperson, bucket)} and ``teams`` {(team, bucket)}
-        measured again: the records of each owner in the UTC span of its buckets
-        (through the index on the owner and the moment), grouped as usual; cells of
-        other buckets that the spans cut through are left out."""
-        fresh = []
-        for kind, pairs in (("user", users), ("team", teams)):
-            if not pairs:
-                continue
-            mq = query(plan.widened())
-            by_owner = defaultdict(list)
-            for owner, bucket in pairs:
-                by_owner[owner].append(bucket)
-            keys = dict.fromkeys(by_owner)
-            if kind == "user" and mq.key_kind == "partner":
-                self.env.cr.execute(
-                    SQL("SELECT id, partner_id FROM res_users WHERE id = ANY(%s)", list(keys))
-                )
-                keys.update(self.env.cr.fetchall())
-            else:
-                keys = {owner: owner for owner in keys}
-            owner_ids, starts, stops = [], [], []
-            for owner, buckets in by_owner.items():
-                for first, last in ranges(sorted(buckets)):
-                    start, stop = plan.utc_span(first, last)
-                    owner_ids.append(keys[owner])
-                    starts.append(start)
-                    stops.append(stop)
-            owner_sql = mq.key if kind == "user" else mq.team
-            # one index range (owner, moment) per dirty owner and span: a BitmapOr of
-            # constant ranges, which the planner reads straight from the indexes
-            mq.query.add_where(
-                SQL(
-                    "(%s)",
-                    SQL(" OR ").join(
-                        SQL(
-                            "(%s = %s AND %s >= %s AND %s < %s)",
-                            owner_sql,
-                            owner,
-                            mq.moment,
-                            start,
-                            mq.moment,
-                            stop,
-                        )
-                        for owner, start, stop in zip(owner_ids, starts, stops)
-                    ),
-                )
-            )
-            if kind == "team":
-                mq.query.add_where(SQL("%s IS NULL", mq.user))
-            grouped = self._grouped(mq, plan, state)
-            for team, user, company, bucket, *comps in grouped:
-                keep = (user, bucket) in users if kind == "user" else (team, bucket) in teams
-                if keep and (kind == "user" or not user):
-                    fresh.append((team, user, company, bucket, comps))
-        return fresh
 
     # ------------------------------------------------------------------
     # Storing
@@ -1185,7 +873,7 @@ class SalesKpiEngine(models.AbstractModel):
         for key in measured.keys_of(row):
             conversion = None
             if money and state.currency(key[2]) != row.currency_id:
-                conversion = self._conversion(measured, money, key[2], row, state, False)
+                conversion = state.scan.conversion(measured, money, key[2], row, False)
             series.append(measured.series(key, conversion))
         clock = state.companies[row.company_id]
         days = [
@@ -1227,11 +915,11 @@ class SalesKpiEngine(models.AbstractModel):
         period is longer than a day."""
         source = f"kpi:{kpi.id}"
         state.periods = self._open_periods(kpi_ids=kpi.ids)
-        plan = self._plan(("kpi", kpi.id), [row], state, is_date=definition.is_date)
+        plan = state.scan.plan(("kpi", kpi.id), [row], is_date=definition.is_date)
         signature = self._kpi_cells_signature(kpi, plan)
         if self.env["sales.kpi.cell.source"]._signature(source) != signature:
             return None
-        measured = self._kept_cells(source, plan, None, [row])
+        measured = state.scan.kept_cells(source, plan, None, [row])
         if definition.money and plan.granularity != "day":
             converted = any(
                 state.currency(key[2]) != row.currency_id for key in measured.keys_of(row)
@@ -1254,7 +942,7 @@ class SalesKpiEngine(models.AbstractModel):
         )
         mq = self._metric_query(kpi, *plan.span(), state)
         mq = mq._replace(components=[*mq.components, SQL("1")])
-        return self._cells(mq, plan, [row], state)
+        return state.scan.cells(mq, plan, [row])
 
     @api.model
     @api.private
@@ -1319,7 +1007,7 @@ class SalesKpiEngine(models.AbstractModel):
         before = previous_period(row.date_from, row.date_to)
         if definition.lookback:
             periods.append(before)
-        sets = self._distinct_sets(target.kpi_id, periods, [row], state)
+        sets = state.scan.distinct_sets(self._distinct_query(target.kpi_id, state), periods, [row])
         current = sets.customers(row, row.date_from, row.date_to)
         if definition.combine == "retention":
             current &= sets.customers(row, *before)

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date, get_lang
 
+from ..engine.figures import HISTORY_DAYS
 from ..tools.numbers import NumberFormat
 from . import sales_kpi_logged  # noqa: F401 (the mixin sales.objective inherits: defined first)
 from .sales_figure_grouping import MONEY
@@ -27,7 +28,10 @@ REASON_GIVEN = object()
 MIN_STATEMENT_WORDS = 3
 # "far above the rep's own past results": more than this many times their average won deal
 ACHIEVABLE_FACTOR = 3.0
-HISTORY_DAYS = 365
+# the kinds of objective, and what a sales objective measures (the objective, the
+# activity and the scheduling dialog offer the same)
+OBJECTIVE_TYPES = [("sales", "Sales"), ("relationship", "Relationship")]
+MEASURES = [("amount", "Amount"), ("quantity", "Quantity"), ("commitment", "Yes/no commitment")]
 # what the specific, measurable and time-bound checks read
 SMT_FIELDS = (
     "objective_type",
@@ -101,7 +105,7 @@ class SalesObjective(models.Model):
         index=True,
     )
     objective_type = fields.Selection(
-        [("sales", "Sales"), ("relationship", "Relationship")],
+        OBJECTIVE_TYPES,
         string="Type",
         required=True,
         default="sales",
@@ -124,7 +128,7 @@ class SalesObjective(models.Model):
         help="When the objective is a kind of product or service rather than one of them.",
     )
     measure = fields.Selection(
-        [("amount", "Amount"), ("quantity", "Quantity"), ("commitment", "Yes/no commitment")],
+        MEASURES,
         default="amount",
         tracking=True,
     )
@@ -312,9 +316,8 @@ class SalesObjective(models.Model):
     @api.depends(*SMT_FIELDS)
     def _compute_is_smart(self):
         for objective in self:
-            checks = objective._smart_checks({})
-            objective.is_smart = objective.objective_type == "sales" and all(
-                checks[part][0] for part in ("specific", "measurable", "timebound")
+            objective.is_smart = (
+                objective.objective_type == "sales" and not objective._smart_missing()
             )
 
     # ------------------------------------------------------------------
@@ -353,6 +356,16 @@ class SalesObjective(models.Model):
                 )
             )
         return Markup("").join(parts)
+
+    def _smart_missing(self):
+        """What a sales objective lacks to be set, opened or closed: the messages of its
+        specific, measurable and time-bound parts that are not met."""
+        self.ensure_one()
+        return [
+            message
+            for part, (ok, message) in self._smart_checks({}).items()
+            if part in ("specific", "measurable", "timebound") and not ok
+        ]
 
     def _smart_checks(self, averages):
         """{part: (ok, message when not ok)} for the five SMART parts.
@@ -484,26 +497,12 @@ class SalesObjective(models.Model):
     # Constraints
     # ------------------------------------------------------------------
 
-    @api.constrains(
-        "state",
-        "objective_type",
-        "statement",
-        "product_id",
-        "product_categ_id",
-        "measure",
-        "target_value",
-        "deadline",
-    )
+    @api.constrains("state", *SMT_FIELDS)
     def _check_smart_when_open(self):
         for objective in self:
             if objective.objective_type != "sales" or objective.state not in ("open", *OUTCOMES):
                 continue
-            checks = objective._smart_checks({})
-            missing = [
-                message
-                for part, (ok, message) in checks.items()
-                if part in ("specific", "measurable", "timebound") and not ok
-            ]
+            missing = objective._smart_missing()
             if missing:
                 raise ValidationError(
                     self.env._(

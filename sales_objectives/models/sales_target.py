@@ -11,6 +11,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, float_compare, format_date, get_lang
 
 from ..engine import figures
+from ..engine.news import STRETCH
 from ..engine.state import OwnerPeriod
 from ..tools.job import run_again_on_conflict
 from ..tools.numbers import NumberFormat
@@ -91,8 +92,6 @@ OWNER_FIELDS = {"owner_type", "team_id", "user_id", "company_id"}
 # Context key of an operation setting many targets (a plan, a split): it tells each
 # salesperson once, at its end, rather than once per target
 NOTIFY_LATER = "sales_target_notify_later"
-# the milestone of the stretch value (the others are % of the target: 50, 90, 100)
-STRETCH = 101
 # targets on the progress strip above the pipeline
 STRIP_SIZE = 8
 # The estimated bonus (tools/figures.py ``bonus_payout``), in SQL for the engine

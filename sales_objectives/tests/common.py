@@ -42,19 +42,33 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import new_test_user
 
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT, BaseCommon
 from odoo.addons.sales_objectives.engine.state import STORED_FIGURES
+
+# what a user's request has and the tests leave out (DISABLED_MAIL_CONTEXT): the tests
+# of messages, tracking and followers run with it
+MAIL_CONTEXT = dict.fromkeys(DISABLED_MAIL_CONTEXT, False)
 
 # the figures the refresh stores on a target, compared between two ways of refreshing
 STORED_NAMES = [name for name, _type in STORED_FIGURES]
 
 
-class SalesObjectivesCase(TransactionCase):
+class SalesObjectivesCase(BaseCommon):
+    """Two companies (USD in Brussels, EUR in UTC) with rates of their own, their
+    salespeople, leaders and managers in real groups, teams and KPIs. Odoo's
+    ``setup_other_currency`` gives rates to one company only: the rates here are each
+    company's."""
+
+    @classmethod
+    def default_env_context(cls):
+        # no mail side effects; tests of messages and tracking post or track on purpose
+        return {**DISABLED_MAIL_CONTEXT}
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         env = cls.env
         cls.usd = env.ref("base.USD")
         cls.eur = env.ref("base.EUR")
@@ -454,6 +468,35 @@ class QueryCountsMixin:
                 )
         return cls.env["sales.target"].create(vals)
 
+    @classmethod
+    def make_small_and_large(cls, kpis):
+        """(one team and one salesperson target per KPI of ``kpis``, twenty of each
+        per KPI for another team and salesperson): ``cls.small`` and ``cls.large``."""
+        team = {"owner_type": "team", "team_id": cls.team1.id, "company_id": cls.company_a.id}
+        rep = dict(team, owner_type="user", user_id=cls.rep1.id)
+        cls.small = cls.make_targets(kpis, 1, team) | cls.make_targets(kpis, 1, rep)
+        cls.large = cls.make_targets(kpis, 20, dict(team, team_id=cls.team2.id)) | cls.make_targets(
+            kpis, 20, dict(rep, user_id=cls.rep3.id, team_id=cls.team2.id)
+        )
+        cls.env.flush_all()
+
+    def assertRefreshQueries(self, expected):
+        """Refreshing ``self.small`` and ``self.large`` takes ``expected`` statements
+        each, once the registry's caches are warm."""
+        engine = self.env["sales.kpi.engine"]
+        # warm the registry caches; a first refresh also records where each target
+        # stands (milestones reached: one more statement, whatever the number)
+        engine.refresh(self.small)
+        engine.refresh(self.large)
+        small = self.queries(lambda: engine.refresh(self.small))
+        large = self.queries(lambda: engine.refresh(self.large))
+        self.assertEqual(small, large)
+        for targets in (self.small, self.large):
+            self.env.invalidate_all()
+            with self.assertQueryCount(expected):
+                engine.refresh(targets)
+        self.assertEqual(small, expected)
+
 
 class IncrementalEqualsFullMixin:
     """The incremental refresh gives exactly the figures of a full refresh: after a
@@ -464,6 +507,27 @@ class IncrementalEqualsFullMixin:
     #: False: the engine's incremental pass over the changes logged; True: the
     #: scheduled job as its cron runs it between two daily full passes
     by_scheduled_job = False
+
+    @classmethod
+    def make_checked_targets(cls, kpis, owners=None):
+        """``cls.targets``: for each KPI of ``kpis`` and (owner, extra values) of
+        ``owners`` (by default both teams of company A, two of team 1's salespeople and
+        the company), targets of March and April 2026 and of Q1 2026, the only targets
+        not archived."""
+        if owners is None:
+            owners = [(owner, {}) for owner in (cls.team1, cls.team2, cls.rep1, cls.rep2)]
+            owners.append((cls.company_a, {}))
+        targets = cls.env["sales.target"]
+        for kpi in kpis:
+            for owner, extra in owners:
+                targets |= cls._target(kpi, owner, value=50, **extra)
+                targets |= cls._target(kpi, owner, date_from="2026-04-01", value=50, **extra)
+                targets |= cls._target(
+                    kpi, owner, period="quarter", date_from="2026-01-01", value=50, **extra
+                )
+        cls.targets = targets
+        cls._archive_other_targets(targets)
+        return targets
 
     def figures(self, targets=None):
         """{target id: its stored figures} of ``targets`` (default ``self.targets``),

@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from odoo.tests import RecordCapturer, tagged
 
-from .common import SalesObjectivesCase
+from .common import MAIL_CONTEXT, SalesObjectivesCase
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_news")
@@ -99,9 +99,7 @@ class TestNews(SalesObjectivesCase):
     def test_a_target_set_by_the_leader_is_one_clear_message(self):
         """Not Odoo's "You have been assigned to …" mail: one message saying what was
         set, from whoever set it; nothing to the leader setting their own."""
-        Target = (
-            self.env["sales.target"].with_user(self.leader).with_context(tracking_disable=False)
-        )
+        Target = self.env["sales.target"].with_user(self.leader).with_context(**MAIL_CONTEXT)
         values = {
             "kpi_id": self.kpi["won_count"].id,
             "owner_type": "user",

@@ -10,7 +10,7 @@ from odoo.tests import Form, RecordCapturer, tagged
 
 from odoo.addons.sales_objectives.engine.figures import allocate
 
-from .common import SalesObjectivesCase
+from .common import MAIL_CONTEXT, SalesObjectivesCase
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_plans")
@@ -265,7 +265,7 @@ class TestPlan(SalesObjectivesCase):
         self.rep1.lang = "nl_NL"
         plan = self.plan(
             lines=[self.line("won_revenue", 10000), self.line("won_count", 9)]
-        ).with_context(tracking_disable=False)
+        ).with_context(**MAIL_CONTEXT)
         reps = self.rep1 | self.rep2 | self.rep4
         with RecordCapturer(self.env["mail.message"], []) as capture:
             plan.action_generate()

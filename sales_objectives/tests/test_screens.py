@@ -13,7 +13,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import format_amount, formatLang
 
-from .common import SalesObjectivesCase
+from .common import MAIL_CONTEXT, SalesObjectivesCase
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_screens")
@@ -398,7 +398,7 @@ class TestScreens(SalesObjectivesCase):
         target = (
             self.env["sales.target"]
             .with_user(self.manager)
-            .with_context(lang="nl_NL", tracking_disable=False)
+            .with_context(lang="nl_NL", **MAIL_CONTEXT)
             .create(
                 {
                     "kpi_id": self.kpi["won_count"].id,

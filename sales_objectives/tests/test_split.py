@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, RecordCapturer, tagged
 
-from .common import SalesObjectivesCase
+from .common import MAIL_CONTEXT, SalesObjectivesCase
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_targets")
@@ -47,7 +47,7 @@ class TestSplit(SalesObjectivesCase):
         wizard = Form(
             self.env["sales.target.split"]
             .with_user(self.leader)
-            .with_context(default_target_id=team_target.id, tracking_disable=False)
+            .with_context(default_target_id=team_target.id, **MAIL_CONTEXT)
         )
         with RecordCapturer(self.env["mail.message"], []) as capture:
             wizard.save().action_apply()

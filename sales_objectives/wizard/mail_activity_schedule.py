@@ -2,7 +2,12 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..models.mail_activity import OBJECTIVE_FIELDS
-from ..models.sales_objective import OUTCOME_CHOICES, YES_NO_CHOICES
+from ..models.sales_objective import (
+    MEASURES,
+    OBJECTIVE_TYPES,
+    OUTCOME_CHOICES,
+    YES_NO_CHOICES,
+)
 
 
 class MailActivitySchedule(models.TransientModel):
@@ -13,7 +18,7 @@ class MailActivitySchedule(models.TransientModel):
 
     so_is_opportunity = fields.Boolean(compute="_compute_so_is_opportunity")
     so_objective_type = fields.Selection(
-        [("none", "No objective"), ("sales", "Sales"), ("relationship", "Relationship")],
+        [("none", "No objective"), *OBJECTIVE_TYPES],
         string="Objective",
         default="none",
         help="Sales: this call or meeting aims at a specific order or commitment. "
@@ -25,7 +30,7 @@ class MailActivitySchedule(models.TransientModel):
     )
     so_product_id = fields.Many2one("product.product", string="Product or service")
     so_measure = fields.Selection(
-        [("amount", "Amount"), ("quantity", "Quantity"), ("commitment", "Yes/no commitment")],
+        MEASURES,
         string="Measure",
         default="amount",
     )
@@ -87,12 +92,7 @@ class MailActivitySchedule(models.TransientModel):
             if not scheduler.so_is_opportunity or scheduler.so_objective_type != "sales":
                 continue
             objective = scheduler._so_objective()
-            checks = objective._smart_checks({})
-            missing = [
-                message
-                for part, (ok, message) in checks.items()
-                if part in ("specific", "measurable", "timebound") and not ok
-            ]
+            missing = objective._smart_missing()
             if missing:
                 raise ValidationError(
                     self.env._(

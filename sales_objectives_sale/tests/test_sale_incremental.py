@@ -20,23 +20,7 @@ class TestSaleIncremental(IncrementalEqualsFullMixin, SaleObjectivesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        targets = cls.env["sales.target"]
-        owners = [
-            (cls.team1, {}),
-            (cls.team2, {}),
-            (cls.rep1, {}),
-            (cls.rep2, {}),
-            (cls.company_a, {}),
-        ]
-        for kpi in SALE_KPIS:
-            for owner, extra in owners:
-                targets |= cls._target(kpi, owner, value=50, **extra)
-                targets |= cls._target(kpi, owner, date_from="2026-04-01", value=50, **extra)
-                targets |= cls._target(
-                    kpi, owner, period="quarter", date_from="2026-01-01", value=50, **extra
-                )
-        cls.targets = targets
-        cls._archive_other_targets(targets)
+        cls.make_checked_targets(SALE_KPIS)
 
     def test_order_confirmed(self):
         # P4 orders again (O9 in February): a repeat customer, retained, cross-sold
@@ -144,23 +128,7 @@ class SaleWatchCase(IncrementalEqualsFullMixin, SaleObjectivesCase):
             cls.kpi["repeat_sales_share"],
             cls.kpi["customers_served"],
         ]
-        targets = cls.env["sales.target"]
-        owners = [
-            (cls.team1, {}),
-            (cls.team2, {}),
-            (cls.rep1, {}),
-            (cls.rep2, {}),
-            (cls.company_a, {}),
-        ]
-        for kpi_record in kpis:
-            for owner, extra in owners:
-                targets |= cls._target(kpi_record, owner, value=50, **extra)
-                targets |= cls._target(kpi_record, owner, date_from="2026-04-01", value=50, **extra)
-                targets |= cls._target(
-                    kpi_record, owner, period="quarter", date_from="2026-01-01", value=50, **extra
-                )
-        cls.targets = targets
-        cls._archive_other_targets(targets)
+        cls.make_checked_targets(kpis)
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
