@@ -1,13 +1,18 @@
 # shellcheck shell=bash
-# Shared by scripts/demo, scripts/test and bench/run: find (or install) Odoo 18.0,
-# make sure PostgreSQL is reachable, and run Odoo with the repo's addons.
-# Everything it creates lives in .local/ (git-ignored) unless told otherwise.
+# Shared by scripts/demo, scripts/test, checks/ and bench/run: find (or install) Odoo
+# 18.0 or 19.0, make sure PostgreSQL is reachable, and run Odoo with the repo's addons.
+# What it creates lives in .local/ (git-ignored), but the Odoo trees it fetches and
+# their virtualenvs, kept once per user in ~/.cache/sales_objectives/ (as pre-commit
+# keeps its environments) and shared by every checkout.
 
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LOCAL_DIR="${SO_LOCAL_DIR:-$ROOT/.local}"
-ODOO_SERIES="18.0"
+CACHE_DIR="${SO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sales_objectives}"
+# the Odoo series the add-ons install on, and the Python versions each one runs on
+SUPPORTED_SERIES="18.0 19.0"
+declare -A PYTHON_RANGE=([18.0]="3.10 3.12" [19.0]="3.10 3.13")
 ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}"
 SO_PGPORT="${SO_PGPORT:-54329}"
 SO_PGUSER="${SO_PGUSER:-odoo}"
@@ -16,6 +21,21 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31mfatal:\033[0m %s\n' "$*" >&2; exit 2; }
 
 mkdir -p "$LOCAL_DIR"
+
+# Every command takes "--odoo SERIES" (taken out of its arguments here) or
+# SO_ODOO_SERIES; without them, the series of ODOO_SRC, else of the Odoo python3
+# imports, else 18.0. Exported: the commands a command runs use the same series.
+_args=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --odoo) [ $# -ge 2 ] || die "--odoo needs a series: ${SUPPORTED_SERIES// / or }"
+                SO_ODOO_SERIES="$2"; shift 2 ;;
+        --odoo=*) SO_ODOO_SERIES="${1#--odoo=}"; shift ;;
+        *) _args+=("$1"); shift ;;
+    esac
+done
+set -- ${_args[@]+"${_args[@]}"}
+unset _args
 
 # The repo's addons: every top-level folder with a manifest, but the test add-ons.
 repo_addons() {
@@ -40,14 +60,16 @@ test_addons() {
 # Odoo
 # --------------------------------------------------------------------------
 
-# Prints the series ("18.0") of the odoo package that python "$1" would import,
-# without importing Odoo itself (and its dependencies).
+# Prints the series ("18.0") of the odoo package that python "$1" would import (with
+# "$2" first on its path), without importing Odoo itself (and its dependencies). Odoo
+# 19.0's odoo is a namespace package (no __init__.py): any Odoo 18.0 on the path wins.
 _series_of_python() {
-    "$1" - <<'PY' 2>/dev/null
+    PYTHONPATH="${2:-}${PYTHONPATH:+:$PYTHONPATH}" "$1" - <<'PY' 2>/dev/null
 import importlib.util, os, runpy
 spec = importlib.util.find_spec("odoo")
-if spec and spec.origin:
-    print(runpy.run_path(os.path.join(os.path.dirname(spec.origin), "release.py"))["serie"])
+if spec:
+    folder = os.path.dirname(spec.origin) if spec.origin else list(spec.submodule_search_locations)[0]
+    print(runpy.run_path(os.path.join(folder, "release.py"))["serie"])
 PY
 }
 
@@ -58,24 +80,52 @@ print(runpy.run_path(os.path.join(sys.argv[1], "odoo", "release.py"))["serie"])
 PY
 }
 
-# Odoo's own python dependencies are importable by "$1" (with "$2" on sys.path).
+# Odoo's own python dependencies are importable by "$1" (with "$2" first on sys.path),
+# and the odoo it imports is of the series asked for.
 _odoo_deps_ok() {
+    [ "$(_series_of_python "$1" "${2:-}")" = "$ODOO_SERIES" ] || return 1
     PYTHONPATH="${2:-}${PYTHONPATH:+:$PYTHONPATH}" "$1" -c \
-        'import odoo, odoo.http, psycopg2, lxml, werkzeug, babel, reportlab, PyPDF2, phonenumbers, websocket' \
+        'import odoo.http, psycopg2, lxml, werkzeug, babel, reportlab, PyPDF2, phonenumbers, websocket' \
         >/dev/null 2>&1
 }
 
-# Creates the project virtualenv and installs Odoo's requirements into it, with
-# the build constraint old source packages need and the versions Odoo's tests need.
+# The series: --odoo / SO_ODOO_SERIES, else ODOO_SRC's, else the Odoo python3
+# imports, else 18.0; another one is refused, and so is a Python it does not run on.
+if [ -n "${SO_ODOO_SERIES:-}" ]; then
+    ODOO_SERIES="$SO_ODOO_SERIES"
+elif [ -n "${ODOO_SRC:-}" ] && [ -f "$ODOO_SRC/odoo/release.py" ]; then
+    ODOO_SERIES=$(_series_of_src "$ODOO_SRC")
+else
+    ODOO_SERIES=$(_series_of_python python3 || true)
+    case " $SUPPORTED_SERIES " in *" ${ODOO_SERIES:-none} "*) ;; *) ODOO_SERIES="18.0" ;; esac
+fi
+case " $SUPPORTED_SERIES " in
+    *" $ODOO_SERIES "*) ;;
+    *) die "Odoo $ODOO_SERIES is not supported: sales_objectives installs on Odoo ${SUPPORTED_SERIES// / and } (--odoo 18.0 or --odoo 19.0)." ;;
+esac
+export SO_ODOO_SERIES="$ODOO_SERIES"
+PY_VERSION=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+read -r _py_min _py_max <<<"${PYTHON_RANGE[$ODOO_SERIES]}"
+if ! python3 -c "import sys; sys.exit(not ((${_py_min/./, }) <= sys.version_info[:2] <= (${_py_max/./, })))"; then
+    die "Odoo $ODOO_SERIES runs on Python $_py_min to $_py_max; python3 is $PY_VERSION. Put a Python of those versions first on PATH as python3."
+fi
+unset _py_min _py_max
+# Each series has its own databases (one cluster serves both) and Odoo configuration.
+if [ "$ODOO_SERIES" = "18.0" ]; then SERIES_SUFFIX=""; else SERIES_SUFFIX="_${ODOO_SERIES%%.*}"; fi
+
+# Creates the series' virtualenv (in the per-user cache) and installs Odoo's
+# requirements into it, with the build constraint old source packages need and the
+# versions Odoo's tests need.
 _install_requirements() {
-    local src="$1" venv="$LOCAL_DIR/venv"
+    local src="$1" venv="$2"
     if [ ! -x "$venv/bin/python" ]; then
         say "Creating the virtualenv $venv"
+        mkdir -p "$(dirname "$venv")"
         python3 -m venv "$venv"
     fi
-    local constraints="$LOCAL_DIR/build-constraints.txt"
+    local constraints="$venv/build-constraints.txt"
     echo 'setuptools<81' >"$constraints"
-    say "Installing Odoo's Python requirements into $venv (first time: several minutes)"
+    say "Installing Odoo $ODOO_SERIES's Python requirements into $venv (first time: several minutes)"
     # Odoo's long-polling process (--workers) loads gevent's plugins with pkg_resources:
     # the setuptools of Python 3.11's venv (65) does not find zope.interface 7+ (its
     # normalized dist-info name), a later one before 81 (which drops pkg_resources) does.
@@ -89,51 +139,54 @@ _install_requirements() {
 }
 
 # Sets ODOO_CMD (array), ODOO_PY, ODOO_PYTHONPATH (for scripts that import odoo)
-# and ODOO_ADDONS_PATH.
+# and ODOO_ADDONS_PATH, for the series ODOO_SERIES.
 ensure_odoo() {
     local series src=""
     ODOO_PY=""
     ODOO_PYTHONPATH=""
+    ODOO_VENV=""
     if [ -n "${ODOO_SRC:-}" ]; then
         [ -f "$ODOO_SRC/odoo/release.py" ] || die "ODOO_SRC=$ODOO_SRC is not an Odoo source tree (no odoo/release.py)."
         series=$(_series_of_src "$ODOO_SRC")
-        [ "$series" = "$ODOO_SERIES" ] || die "ODOO_SRC=$ODOO_SRC holds Odoo ${series:-of unknown version}; sales_objectives needs Odoo $ODOO_SERIES."
+        [ "$series" = "$ODOO_SERIES" ] || die "ODOO_SRC=$ODOO_SRC holds Odoo ${series:-of unknown version}, not the $ODOO_SERIES asked for."
         src=$(cd "$ODOO_SRC" && pwd)
         say "Using the Odoo $series checkout named by ODOO_SRC: $src"
+    elif [ "$(_series_of_python python3 || true)" = "$ODOO_SERIES" ]; then
+        _odoo_deps_ok python3 || die "python3 imports Odoo $ODOO_SERIES but not all of its requirements (see Odoo's requirements.txt; the tests also need phonenumbers and websocket-client)."
+        ODOO_PY=$(command -v python3)
+        say "Using the Odoo $ODOO_SERIES installed for python3"
     else
-        series=$(_series_of_python python3 || true)
-        if [ -n "$series" ]; then
-            [ "$series" = "$ODOO_SERIES" ] || die "python3 imports Odoo $series; sales_objectives needs Odoo $ODOO_SERIES. Set ODOO_SRC to an Odoo $ODOO_SERIES checkout, or use a python3 without Odoo (the setup then installs $ODOO_SERIES in .local/)."
-            _odoo_deps_ok python3 || die "python3 imports Odoo $series but not all of its requirements (see Odoo's requirements.txt; the tests also need phonenumbers and websocket-client)."
-            ODOO_PY=$(command -v python3)
-            say "Using the Odoo $series installed for python3"
-        elif [ -f "$LOCAL_DIR/odoo/odoo/release.py" ]; then
-            src="$LOCAL_DIR/odoo"
-            say "Using the Odoo checkout in $src"
+        src="$CACHE_DIR/odoo-$ODOO_SERIES"
+        if [ ! -f "$src/odoo/release.py" ] && [ -f "$LOCAL_DIR/odoo/odoo/release.py" ] \
+            && [ "$(_series_of_src "$LOCAL_DIR/odoo")" = "$ODOO_SERIES" ]; then
+            src="$LOCAL_DIR/odoo"  # fetched by an earlier release of these scripts
+        fi
+        if [ -f "$src/odoo/release.py" ]; then
+            say "Using the Odoo $ODOO_SERIES checkout in $src"
         else
             command -v git >/dev/null || die "Odoo $ODOO_SERIES is not installed and git is missing to fetch it."
-            say "Odoo $ODOO_SERIES is not installed: fetching it from $ODOO_GIT_URL (branch $ODOO_SERIES) into $LOCAL_DIR/odoo"
-            rm -rf "$LOCAL_DIR/odoo.partial"
-            git clone --quiet --depth 1 --branch "$ODOO_SERIES" "$ODOO_GIT_URL" "$LOCAL_DIR/odoo.partial" \
+            say "Odoo $ODOO_SERIES is not installed: fetching it from $ODOO_GIT_URL (branch $ODOO_SERIES) into $src, once for every checkout"
+            mkdir -p "$CACHE_DIR"
+            rm -rf "$src.partial"
+            git clone --quiet --depth 1 --branch "$ODOO_SERIES" "$ODOO_GIT_URL" "$src.partial" \
                 || die "Could not fetch Odoo $ODOO_SERIES from $ODOO_GIT_URL (no network?). Install Odoo $ODOO_SERIES for python3, or set ODOO_SRC to a checkout."
-            mv "$LOCAL_DIR/odoo.partial" "$LOCAL_DIR/odoo"
-            src="$LOCAL_DIR/odoo"
+            mv "$src.partial" "$src"
         fi
+        [ "$(_series_of_src "$src")" = "$ODOO_SERIES" ] || die "$src does not hold Odoo $ODOO_SERIES."
     fi
 
     if [ -n "$src" ]; then
         if _odoo_deps_ok python3 "$src"; then
             ODOO_PY=$(command -v python3)
         else
-            if ! { [ -x "$LOCAL_DIR/venv/bin/python" ] && _odoo_deps_ok "$LOCAL_DIR/venv/bin/python" "$src"; }; then
-                _install_requirements "$src"
+            ODOO_VENV="$CACHE_DIR/venv-$ODOO_SERIES-py$PY_VERSION"
+            if ! { [ -x "$ODOO_VENV/bin/python" ] && _odoo_deps_ok "$ODOO_VENV/bin/python" "$src"; }; then
+                _install_requirements "$src" "$ODOO_VENV"
             fi
-            ODOO_PY="$LOCAL_DIR/venv/bin/python"
+            ODOO_PY="$ODOO_VENV/bin/python"
         fi
         ODOO_CMD=("$ODOO_PY" "$src/odoo-bin")
         ODOO_PYTHONPATH="$src"
-        # the virtualenv imports this Odoo by itself (pytest-odoo, a python shell, ...)
-        [ "$ODOO_PY" = "$LOCAL_DIR/venv/bin/python" ] && _odoo_pth "$LOCAL_DIR/venv"
         ODOO_ADDONS_PATH="$src/addons,$ROOT"
     else
         local odoo_root
@@ -156,34 +209,22 @@ ensure_odoo() {
     export TZ=UTC
 }
 
-# Writes (or, with Odoo installed in site-packages, removes) a .pth file that puts the
-# Odoo source tree on the path of the virtualenv "$1".
-_odoo_pth() {
-    local site
-    site=$("$1/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+# Sets PYTEST_PY: a python that imports Odoo, its requirements and pytest-odoo
+# (requirements-pytest.txt). Needs ensure_odoo. The series' virtualenv when the setup
+# made one; else .local/pytest-SERIES, a virtualenv sharing the packages of the python3
+# that imports Odoo. The Odoo tree is put on its path.
+ensure_pytest_odoo() {
+    local venv="${ODOO_VENV:-$LOCAL_DIR/pytest-$ODOO_SERIES}" stamp site
+    if [ ! -x "$venv/bin/python" ]; then
+        say "Creating the virtualenv $venv for pytest-odoo (with the packages of $ODOO_PY)"
+        "$ODOO_PY" -m venv --system-site-packages "$venv"
+    fi
+    site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
     if [ -n "$ODOO_PYTHONPATH" ]; then
         echo "$ODOO_PYTHONPATH" >"$site/sales_objectives_odoo_src.pth"
     else
         rm -f "$site/sales_objectives_odoo_src.pth"
     fi
-}
-
-# Sets PYTEST_PY: a python that imports Odoo, its requirements and pytest-odoo
-# (requirements-pytest.txt). Needs ensure_odoo. The project's virtualenv when the setup
-# made one; else .local/pytest, a virtualenv sharing the packages of the python3 that
-# imports Odoo.
-ensure_pytest_odoo() {
-    local venv stamp
-    if [ "$ODOO_PY" = "$LOCAL_DIR/venv/bin/python" ]; then
-        venv="$LOCAL_DIR/venv"
-    else
-        venv="$LOCAL_DIR/pytest"
-        if [ ! -x "$venv/bin/python" ]; then
-            say "Creating the virtualenv $venv for pytest-odoo (with the packages of $ODOO_PY)"
-            "$ODOO_PY" -m venv --system-site-packages "$venv"
-        fi
-    fi
-    _odoo_pth "$venv"
     stamp=$(cksum <"$ROOT/requirements-pytest.txt")
     if [ "$(cat "$venv/.pytest-stamp" 2>/dev/null)" != "$stamp" ] \
         || ! "$venv/bin/python" -c 'import pytest_odoo, odoo' >/dev/null 2>&1; then
@@ -192,6 +233,8 @@ ensure_pytest_odoo() {
             || die "Installing pytest-odoo into $venv failed (above)."
         echo "$stamp" >"$venv/.pytest-stamp"
     fi
+    [ "$(_series_of_python "$venv/bin/python")" = "$ODOO_SERIES" ] \
+        || die "$venv/bin/python does not import Odoo $ODOO_SERIES."
     "$venv/bin/python" -c 'import odoo, pytest_odoo' \
         || die "$venv/bin/python does not import Odoo and pytest-odoo (above)."
     PYTEST_PY="$venv/bin/python"
@@ -291,7 +334,7 @@ CONF
 
 # Writes .local/odoo.conf (addons path and database connection) for Odoo and for
 # tools such as pytest-odoo (--odoo-config). Needs ensure_postgres and ensure_odoo.
-ODOO_CONF="$LOCAL_DIR/odoo.conf"
+ODOO_CONF="$LOCAL_DIR/odoo$SERIES_SUFFIX.conf"
 write_odoo_conf() {
     {
         echo "[options]"
@@ -300,7 +343,7 @@ write_odoo_conf() {
         echo "db_host = ${PGHOST:-False}"
         echo "db_port = ${PGPORT:-False}"
         [ -n "${PGPASSWORD:-}" ] && echo "db_password = $PGPASSWORD"
-        echo "data_dir = $LOCAL_DIR/filestore"
+        echo "data_dir = $LOCAL_DIR/filestore$SERIES_SUFFIX"
     } >"$ODOO_CONF"
 }
 
