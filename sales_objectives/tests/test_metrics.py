@@ -1,7 +1,10 @@
 """Every base metric, on the hand-built CRM of common.py (figures worked out by hand)."""
 
+import itertools
+
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import ActualsMixin, SalesObjectivesCase
@@ -154,3 +157,31 @@ class TestMetrics(ActualsMixin, SalesObjectivesCase):
         self.assertEqual(action["res_model"], "mail.message")
         messages = self.env["mail.message"].search(action["domain"])
         self.assertEqual(sorted(messages.mapped("res_id")), sorted((self.l1 | self.l4).ids))
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "so_metrics")
+class TestRatesAsOdoo(SalesObjectivesCase):
+    """The engine converts many amounts at once with its own table of rates
+    (engine/rates.py); on every company, pair of currencies and day around the rates'
+    changes, it gives exactly Odoo's ``res.currency._get_conversion_rate``."""
+
+    def test_rates_are_odoos(self):
+        Currency = self.env["res.currency"]
+        state = self.env["sales.kpi.engine"].pass_state({})
+        days = [
+            fields.Date.to_date(day)
+            for day in ("2019-12-31", "2020-01-01", "2026-03-09", "2026-03-10", "2026-12-31")
+        ]
+        companies = self.company_a | self.company_b | self.env.ref("base.main_company")
+        checked = 0
+        for company in companies:
+            for source, dest in itertools.permutations(self.usd | self.eur, 2):
+                for day in days:
+                    self.assertAlmostEqual(
+                        state.rates.factor(source.id, dest.id, state.root(company.id), day),
+                        Currency._get_conversion_rate(source, dest, company, day),
+                        places=12,
+                        msg=f"{source.name} to {dest.name} in {company.name} on {day}",
+                    )
+                    checked += 1
+        self.assertEqual(checked, 30)
