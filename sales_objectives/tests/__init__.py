@@ -25,6 +25,5 @@ from . import (
     test_split,
     test_target_form,
     test_tools,
-    test_trust,
     test_views,
 )

@@ -12,6 +12,13 @@ from odoo.tools import SQL, mute_logger
 
 from .common import SalesObjectivesCase
 
+ENGINE_LOGGER = "odoo.addons.sales_objectives.models.sales_kpi_engine"
+
+
+def broken(*args, **kwargs):
+    """A KPI's query that fails (patched over the engine's)."""
+    raise ValueError("simulated failure: relation so_secret does not exist")
+
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_targets")
 @freeze_time("2026-04-15 12:00:00")
@@ -129,6 +136,12 @@ class TestBadInput(SalesObjectivesCase):
         self.assertEqual(kpi.domain, "[]")
         kpi.domain = "[('tag_ids.name', 'ilike', 'vip')]"
 
+    def test_kpi_filter_on_the_user_is_explained(self):
+        with self.assertRaisesRegex(ValidationError, "may not depend on the user"):
+            self.env["sales.kpi"].with_user(self.manager).create(
+                {"name": "Mine", "metric": "won_count", "domain": "[('user_id', '=', uid)]"}
+            )
+
     def test_batch_with_one_bad_target_writes_nothing(self):
         before = self.count()
         with self.assertRaises(ValidationError):
@@ -241,6 +254,28 @@ class TestBadInput(SalesObjectivesCase):
         win_rate.action_refresh()
         self.assertFalse(self.kpi["win_rate"].last_error)
         self.assertAlmostEqual(win_rate.actual_value, 60)  # 3 won / 5 closed
+
+    def test_refresh_button_keeps_what_it_measured(self):
+        """One click, one request: the good KPI is stored, the failing one is named in
+        a warning and its error kept; nothing raises (which would roll it all back)."""
+        win_rate = self._target("win_rate", self.team1, value=50)
+        won = self._target("won_revenue", self.team1, value=1000)
+        targets = (win_rate | won).with_user(self.leader)
+        with (
+            patch.object(self.registry["sales.kpi.engine"], "_query_win_rate", broken),
+            mute_logger(ENGINE_LOGGER),
+            self.env.cr.savepoint(),  # the request: rolled back if anything raised
+        ):
+            action = targets.action_refresh()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("Win rate", action["params"]["message"])
+        self.assertEqual(won.with_user(self.leader).actual_value, 3000)
+        self.assertTrue(win_rate.with_user(self.leader).refresh_failed)
+        self.assertFalse(win_rate.with_user(self.leader).refreshed_at)
+        kpi = self.kpi["win_rate"].with_user(self.manager)
+        self.assertTrue(kpi.last_failed)
+        self.assertIn("simulated failure", kpi.last_error)
 
     def test_thresholds_and_interval_settings(self):
         with self.assertRaisesRegex(ValidationError, "between 0 and the on-track one"):

@@ -6,9 +6,11 @@ from psycopg2 import errors
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..tools.job import MAX_TRIES, run_again_on_conflict
 from .common import IncrementalEqualsFullMixin, SalesObjectivesCase
+from .test_bad_input import ENGINE_LOGGER, broken
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
@@ -171,6 +173,34 @@ class TestCron(IncrementalEqualsFullMixin, SalesObjectivesCase):
         self.assertEqual(added.mapped("actual_value"), [1, 1, 3000])
         self._assert_as_full_refresh(everything)
 
+    @freeze_time("2026-04-15 12:00:00")
+    def test_failing_kpis_do_not_starve_the_scheduled_refresh(self):
+        failing = self.env["sales.target"]
+        for owner in (self.team1, self.team2, self.rep1):
+            failing |= self._target("win_rate", owner, value=50)
+        others = self._target("won_revenue", self.team1) | self._target("won_count", self.team1)
+        self._archive_other_targets(failing | others)
+        progress = self.env["ir.cron.progress"].create(
+            {"cron_id": self.env.ref("sales_objectives.ir_cron_sales_target_refresh").id}
+        )
+        Target = self.env["sales.target"].with_context(ir_cron_progress_id=progress.id)
+        with (
+            patch.object(self.registry["sales.kpi.engine"], "_query_win_rate", broken),
+            mute_logger(ENGINE_LOGGER),
+        ):
+            # a pass takes the KPIs in turn, whole, 3 targets at most per call (or one
+            # KPI): the failing KPI is tried once and the pass goes on
+            Target._cron_refresh_actuals(batch_size=3)
+            Target._cron_refresh_actuals(batch_size=3)
+            self.assertEqual(progress.remaining, 0)
+            self.assertTrue(all(failing.mapped("refresh_failed")))
+            # the next pass starts again, and still reaches the others
+            Target._cron_refresh_actuals(batch_size=3)
+            Target._cron_refresh_actuals(batch_size=3)
+        self.assertEqual(others.mapped("actual_value"), [3000, 2])
+        self.assertTrue(all(others.mapped("refreshed_at")))
+        self.assertFalse(any(failing.mapped("refreshed_at")))
+
     def test_close_cron(self):
         with freeze_time("2026-03-16 12:00:00"):
             march = self._target("won_revenue", self.team1, value=1000)
@@ -184,6 +214,32 @@ class TestCron(IncrementalEqualsFullMixin, SalesObjectivesCase):
             self.assertEqual(march.state, "closed")
             self.assertEqual(march.actual_value, 3000)
             self.assertEqual(draft.state, "draft")
+
+    def test_period_close_in_each_companys_local_date(self):
+        """Company B in Auckland (UTC+13 in March): at 12:00 UTC on 31 March it is
+        already 1 April there, so its March targets close; company A's (Brussels) wait.
+        A target whose final refresh failed stays confirmed and is retried."""
+        self.company_b.resource_calendar_id.tz = "Pacific/Auckland"
+        with freeze_time("2026-03-20 12:00:00"):
+            target_b = self._target("won_revenue", self.team_b, value=100)
+            rate_b = self._target("win_rate", self.team_b, value=100)
+            target_a = self._target("won_revenue", self.team1, value=100)
+            (target_b | rate_b | target_a).action_confirm()
+        with (
+            freeze_time("2026-03-31 12:00:00"),
+            patch.object(self.registry["sales.kpi.engine"], "_query_win_rate", broken),
+            mute_logger(ENGINE_LOGGER),
+        ):
+            self.env["sales.target"]._cron_close_ended()
+        self.assertEqual(target_b.state, "closed")
+        self.assertEqual(target_b.actual_value, 100)  # LB1
+        self.assertEqual(rate_b.state, "confirmed")
+        self.assertTrue(rate_b.refresh_failed)
+        self.assertEqual(target_a.state, "confirmed")
+        with freeze_time("2026-04-01 06:00:00"):
+            self.env["sales.target"]._cron_close_ended()
+        self.assertEqual((rate_b.state, target_a.state), ("closed", "closed"))
+        self.assertFalse(rate_b.refresh_failed)
 
     @freeze_time("2026-03-16 12:00:00")
     def test_team_kanban_shows_current_targets(self):

@@ -7,6 +7,8 @@ from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 
+from .common import SalesObjectivesCase
+
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_funnel")
 class TestFunnel(TransactionCase):
@@ -153,6 +155,40 @@ class TestFunnel(TransactionCase):
             self.assertTrue(
                 all(rows.filtered(lambda line: line.sequence > 0).mapped("has_conversion"))
             )
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "so_funnel")
+class TestTeamFunnel(SalesObjectivesCase):
+    """The funnel of common.py's team 1, as its salespeople and its leader compute it."""
+
+    def first_step(self, user):
+        """Team 1's funnel of March, computed by ``user``: how many opportunities reached
+        its first step, per row (the team's row has no salesperson)."""
+        funnel = (
+            self.env["sales.funnel"]
+            .with_user(user)
+            .create({"team_id": self.team1.id, "date_from": "2026-03-01", "date_to": "2026-03-31"})
+        )
+        funnel.action_compute()
+        first = funnel.line_ids.filtered(lambda line: line.sequence == 0)
+        return {line.user_id: line.reached for line in first}
+
+    def test_funnel_in_company_time_and_over_the_whole_team(self):
+        """March in Brussels, team 1's opportunities created or converted: L3, L4 (23:30
+        UTC on 28 February: 1 March locally), L5, L7, L10 = 5; rep 2's: L3, L4, L10 = 3.
+        Rep 2 reads only their own leads, yet the team row counts the whole team; they
+        see no other salesperson's row."""
+        self.assertEqual(
+            self.first_step(self.rep2),
+            {
+                self.env["res.users"]: 5,
+                self.rep2: 3,
+            },
+        )
+        self.assertEqual(
+            self.first_step(self.leader),
+            {self.env["res.users"]: 5, self.rep1: 2, self.rep2: 3},
+        )
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_funnel", "so_tours")

@@ -40,6 +40,28 @@ class TestMetrics(ActualsMixin, SalesObjectivesCase):
         self.assertActual("won_revenue", self.company_b, 125, currency_id=self.usd.id)
         self.assertActual("won_revenue", self.team_b, 100)
 
+    def test_a_lead_without_company_counts_once_converted(self):
+        """L13: rep 1, team 1 (company A), no company, 1000 USD won on 15 March. It
+        counts in company A (its team's), converted from USD: in EUR at 0.8 = 800, so
+        rep 1's March in EUR is 500 (L1) + 1600 (L2) + 800 = 2900. Rep 1 also leads
+        team B (company B): their company B target does not count it."""
+        lead = self._make_lead(
+            "L13", self.rep1, self.team1, 1000, "2026-03-10 10:00", won="2026-03-15 10:00"
+        )
+        self.env.cr.execute("UPDATE crm_lead SET company_id = NULL WHERE id = %s", [lead.id])
+        lead.invalidate_recordset()
+        self.rep1.company_ids |= self.company_b
+        self.team_b.user_id = self.rep1
+        in_eur = self._target("won_revenue", self.rep1, currency_id=self.eur.id)
+        in_b = self._target("won_revenue", self.rep1, team=self.team_b)
+        (in_eur | in_b).action_refresh()
+        self.assertAlmostEqual(in_eur.actual_value, 2900)
+        self.assertEqual((in_b.actual_value, in_b.actual_sample), (0, 0))
+        # the company target of A counts it once too: 1000 + 2000 + 800 (L6) + 1000
+        company = self._target("won_revenue", self.company_a)
+        company.action_refresh()
+        self.assertAlmostEqual(company.actual_value, 4800)
+
     def test_won_count(self):
         self.assertActual("won_count", self.team1, 2)
         self.assertActual("won_count", self.rep2, 0)
@@ -94,6 +116,34 @@ class TestMetrics(ActualsMixin, SalesObjectivesCase):
         self.assertActual("calls_done", self.team1, 2)
         self.assertActual("calls_done", self.rep2, 1)
         self.assertActual("calls_done", self.rep2, 1, date_from="2026-04-01")
+
+    def test_activities_count_on_leads_and_opportunities_only(self):
+        """A call done on the lead L9 counts (prospecting); a call logged on a contact
+        does not; a KPI filtered on opportunities leaves L9 out. March, team 1: 3 in
+        common.py + L9's call = 4; opportunities only: 3."""
+        call = self.env.ref("mail.mail_activity_data_call")
+        self._done_activity(self.l9, self.rep1, call, "2026-03-12 10:00")
+        partner_call = self._done_activity(self.l9, self.rep1, call, "2026-03-12 11:00")
+        partner_call.write({"model": "res.partner", "res_id": self.p1.id})
+        everything = self._target("activities_done", self.team1)
+        everything.action_refresh()
+        self.assertEqual(everything.actual_value, 4)
+        opportunities = self.env["sales.kpi"].create(
+            {
+                "name": "Activities on opportunities",
+                "metric": "activities_done",
+                "domain": "[('type', '=', 'opportunity')]",
+            }
+        )
+        narrowed = self._target(opportunities, self.team1)
+        narrowed.action_refresh()
+        self.assertEqual(narrowed.actual_value, 3)
+        # "Counted records" shows the same activities, on the lead and the opportunities
+        action = everything.with_user(self.leader).action_open_records()
+        messages = self.env["mail.message"].search(action["domain"])
+        self.assertEqual(len(messages), 4)
+        self.assertEqual(set(messages.mapped("model")), {"crm.lead"})
+        self.assertIn(self.l9.id, messages.mapped("res_id"))
 
     def test_new_customers(self):
         # March, team 1: L2 is P2's first win (new); L1 is for P1, who won L11 before.
@@ -157,6 +207,22 @@ class TestMetrics(ActualsMixin, SalesObjectivesCase):
         self.assertEqual(action["res_model"], "mail.message")
         messages = self.env["mail.message"].search(action["domain"])
         self.assertEqual(sorted(messages.mapped("res_id")), sorted((self.l1 | self.l4).ids))
+
+    def test_records_measured_is_a_count(self):
+        cases = [
+            # three won deals in company A's first quarter: L1, L2, L6
+            ("won_revenue", self.company_a, {"period": "quarter", "date_from": "2026-01-01"}, 3),
+            ("won_count", self.team1, {}, 2),  # L1, L2
+            ("calls_done", self.team1, {}, 2),  # calls on L1 and L4
+            ("new_leads", self.team1, {}, 5),
+            ("pipeline_created", self.team1, {}, 5),
+            ("win_rate", self.team1, {}, 4),  # 2 won + 2 lost
+            ("repeat_revenue_share", self.team1, {}, 2),  # the won deals measured
+        ]
+        for kpi, owner, values, sample in cases:
+            target = self._target(kpi, owner, value=50, **values)
+            target.action_refresh()
+            self.assertEqual(target.actual_sample, sample, kpi)
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_metrics")

@@ -1,7 +1,7 @@
 """Objectives on calls, meetings and opportunities: SMART rules, the activity ->
 outcome flow, the two objective KPIs, rights and bad input."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -144,6 +144,41 @@ class TestSmart(ObjectivesCase):
         objective = self.objective(target_value=2600)
         self.assertFalse(objective.smart_achievable)
         self.assertIn("3 times your average won deal", objective.smart_message)
+
+    def test_achievable_uses_the_reps_deals_in_the_companys_currency(self):
+        """Rep 1's won deals in company A over the last 12 months: L11 700 and L1 1000
+        (L2 is dated later): 850 USD. A deal of 100,000 EUR they won in company B must
+        not raise that average: 4,000 is more than 3 times 850."""
+        self.rep1.company_ids |= self.company_b
+        big = self._make_lead(
+            "Big B",
+            self.rep1,
+            self.team_b,
+            100000,
+            "2026-01-05 10:00",
+            won="2026-01-20 10:00",
+            company=self.company_b,
+        )
+        self.assertTrue(big.stage_id.is_won)
+        product = self.env["product.product"].create({"name": "SO Licence"})
+        objective = (
+            self.env["sales.objective"]
+            .with_user(self.rep1)
+            .create(
+                {
+                    "lead_id": self.l8.id,
+                    "user_id": self.rep1.id,
+                    "statement": "Order of 40 licences signed",
+                    "product_id": product.id,
+                    "measure": "amount",
+                    "target_value": 4000,
+                    "deadline": "2026-03-30",
+                }
+            )
+        )
+        self.assertFalse(objective.smart_achievable)
+        self.assertIn("3 times your average won deal", objective.smart_message)
+        self.assertIn("850.00", objective.smart_message)
 
     def test_relevant(self):
         objective = self.objective()
@@ -358,6 +393,46 @@ class TestActivityFlow(ObjectivesCase):
             unanswered.action_confirm()
         self.assertEqual(objective.state, "open")
 
+    @freeze_time("2026-04-15 12:00:00")
+    def test_the_outcome_matches_its_result(self):
+        product = self.env["product.product"].create({"name": "SO Lamp"})
+        objective = (
+            self.env["sales.objective"]
+            .with_user(self.rep1)
+            .create(
+                {
+                    "lead_id": self.l7.id,
+                    "user_id": self.rep1.id,
+                    "statement": "Order of lamps signed",
+                    "product_id": product.id,
+                    "measure": "amount",
+                    "target_value": 2000,
+                    "deadline": "2026-04-30",
+                }
+            )
+        )
+        objective.action_open()
+        form = Form(
+            self.env["sales.objective.outcome"]
+            .with_user(self.rep1)
+            .with_context(default_objective_id=objective.id)
+        )
+        self.assertEqual((form.state, form.result_value), (False, 0))  # no outcome in advance
+        form.state = "achieved"
+        self.assertEqual(form.result_value, 2000)
+        form.state = "partly"
+        self.assertEqual(form.result_value, 0)  # the result starts again
+        form.result_value = 2000
+        wizard = form.save()
+        with self.assertRaisesRegex(ValidationError, "reaches the target"):
+            wizard.action_confirm()
+        wizard.result_value = 1500
+        wizard.action_confirm()
+        self.assertEqual((objective.state, objective.score), ("partly", 75))
+        other = objective.copy({"state": "open"})
+        with self.assertRaisesRegex(ValidationError, "choose “Partly achieved”"):
+            other.with_user(self.rep1)._record_outcome("achieved", 1500)
+
     def test_a_relationship_objective_is_achieved_or_missed(self):
         """A yes/no outcome: no "Partly achieved", whatever the path."""
         objective = self.objective(
@@ -542,6 +617,41 @@ class TestObjectiveKpis(ObjectivesCase):
         self.assertAlmostEqual(rep.actual_value, 100 / 3)
         self.assertEqual(rep.status, "behind")
 
+    def test_objectives_are_dated_in_the_companys_time_zone(self):
+        """A rep in Los Angeles records an outcome at 03:00 UTC on 1 April: still 31
+        March for them, already 05:00 on 1 April in Brussels (company A). It counts in
+        April, like the SMART coverage of the same call."""
+        self.rep1.tz = "America/Los_Angeles"
+        product = self.env["product.product"].create({"name": "SO Chair"})
+        with freeze_time("2026-03-20 09:00:00"):
+            objective = (
+                self.env["sales.objective"]
+                .with_user(self.rep1)
+                .create(
+                    {
+                        "lead_id": self.l7.id,
+                        "user_id": self.rep1.id,
+                        "statement": "Order of 5 chairs signed",
+                        "product_id": product.id,
+                        "measure": "quantity",
+                        "target_value": 5,
+                        "deadline": "2026-04-10",
+                    }
+                )
+            )
+            objective.action_open()
+        with freeze_time("2026-04-01 03:00:00"):
+            objective.with_user(self.rep1)._record_outcome("achieved", 5)
+        self.assertEqual(objective.date_closed, datetime(2026, 4, 1, 3, 0))
+        with freeze_time("2026-04-15 12:00:00"):
+            march = self._target("objective_achievement_rate", self.rep1, value=50)
+            april = self._target(
+                "objective_achievement_rate", self.rep1, value=50, date_from="2026-04-01"
+            )
+            (march | april).action_refresh()
+        self.assertEqual((march.actual_sample, march.actual_value), (0, 0))
+        self.assertEqual((april.actual_sample, april.actual_value), (1, 100))
+
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_objectives")
 @freeze_time("2026-03-16 12:00:00")
@@ -611,6 +721,48 @@ class TestObjectiveRightsAndBadInput(ObjectivesCase):
             open_objective._record_outcome("won")
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             open_objective._record_outcome("partly", -5)
+
+    @freeze_time("2026-04-15 12:00:00")
+    def test_objectives_close_only_through_their_outcome(self):
+        """Rep 1 has closed 5 sales objectives, 2 achieved: 40 %. Creating one already
+        achieved, or writing its state, is refused: the rate stays 40 %."""
+        product = self.env["product.product"].create({"name": "SO Desk"})
+        Objective = self.env["sales.objective"].with_user(self.rep1)
+        values = {
+            "lead_id": self.l7.id,
+            "user_id": self.rep1.id,
+            "statement": "Order of 3 desks signed",
+            "product_id": product.id,
+            "measure": "quantity",
+            "target_value": 3,
+            "deadline": "2026-04-30",
+        }
+        for state, result in [
+            ("achieved", 3),
+            ("achieved", 4),
+            ("partly", 1),
+            ("missed", 0),
+            ("missed", 0),
+        ]:
+            objective = Objective.create(values)
+            objective.action_open()
+            objective._record_outcome(state, result)
+        for forged in (
+            {"state": "achieved"},
+            {"state": "achieved", "date_closed": "2026-04-02 10:00:00"},
+        ):
+            with self.assertRaises(UserError):
+                Objective.create(dict(values, **forged))
+        sneaky = Objective.create(values)
+        with self.assertRaises(UserError):
+            sneaky.write({"state": "achieved"})
+        with self.assertRaises(UserError):
+            sneaky.write({"date_closed": "2026-04-02 10:00:00"})
+        rate = self._target(
+            "objective_achievement_rate", self.rep1, value=50, date_from="2026-04-01"
+        )
+        rate.action_refresh()
+        self.assertEqual((rate.actual_value, rate.actual_sample), (40, 5))
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_objectives")

@@ -3,6 +3,7 @@ attainment, on frozen dates (figures worked out by hand from common.py)."""
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import SalesObjectivesCase
@@ -14,6 +15,49 @@ class TestPace(SalesObjectivesCase):
         target = self._target(kpi, owner, **kwargs)
         target.action_confirm()
         return target
+
+    def uneven_calendar(self):
+        """Company A works Monday-Thursday 8 h, Friday 4 h (Brussels)."""
+        attendances = []
+        for day in range(4):
+            attendances += [
+                Command.create(
+                    {"name": "Morning", "dayofweek": str(day), "hour_from": 8, "hour_to": 12}
+                ),
+                Command.create(
+                    {"name": "Afternoon", "dayofweek": str(day), "hour_from": 13, "hour_to": 17}
+                ),
+            ]
+        attendances.append(
+            Command.create({"name": "Friday", "dayofweek": "4", "hour_from": 8, "hour_to": 12})
+        )
+        calendar = self.env["resource.calendar"].create(
+            {
+                "name": "Short Fridays",
+                "tz": "Europe/Brussels",
+                "company_id": self.company_a.id,
+                "attendance_ids": [Command.clear()] + attendances,
+            }
+        )
+        self.company_a.resource_calendar_id = calendar
+        return calendar
+
+    def holiday(self, company, day):
+        """A public holiday (no resource, no calendar) recorded by ``company``."""
+        leave = (
+            self.env["resource.calendar.leaves"]
+            .with_company(company)
+            .create(
+                {
+                    "name": f"Holiday {day}",
+                    "date_from": f"{day} 00:00:00",
+                    "date_to": f"{day} 20:00:00",
+                }
+            )
+        )
+        leave.flush_recordset()  # as the form saves it, in that company
+        self.assertEqual(leave.company_id, company)
+        return leave
 
     @freeze_time("2026-03-16 12:00:00")
     def test_won_revenue_pace_projection_and_needs(self):
@@ -256,3 +300,31 @@ class TestPace(SalesObjectivesCase):
         ).unlink()
         target.action_refresh()
         self.assertAlmostEqual(target.elapsed_ratio, 9 / 18)
+
+    @freeze_time("2026-05-13 12:00:00")
+    def test_pace_counts_working_days_not_hours(self):
+        """May 2026 has 21 working days (Mon-Fri), 9 of them up to Wednesday 13 May
+        included: 9 / 21 = 0.4286 (hours would give 64 / 148 = 0.432). ISO week 20
+        (11-17 May): 3 of 5 days = 0.6 (hours: 24 / 36 = 0.667)."""
+        self.uneven_calendar()
+        month = self._target("won_revenue", self.team1, value=2100, date_from="2026-05-01")
+        week = self._target(
+            "won_revenue", self.team1, value=500, period="week", date_from="2026-05-11"
+        )
+        (month | week).action_confirm()
+        self.assertAlmostEqual(month.elapsed_ratio, 9 / 21)
+        self.assertAlmostEqual(month.expected_value, 900)
+        self.assertAlmostEqual(week.elapsed_ratio, 3 / 5)
+
+    @freeze_time("2026-05-13 12:00:00")
+    def test_only_the_companys_own_public_holidays_count(self):
+        """Company B records a holiday on Tuesday 12 May: company A's May keeps its 21
+        working days (9 elapsed). Company A's own holiday on Tuesday 5 May removes a
+        day: 8 / 20."""
+        self.holiday(self.company_b, "2026-05-12")
+        target = self._target("won_revenue", self.team1, value=1000, date_from="2026-05-01")
+        target.action_confirm()
+        self.assertAlmostEqual(target.elapsed_ratio, 9 / 21)
+        self.holiday(self.company_a, "2026-05-05")
+        target.action_refresh()
+        self.assertAlmostEqual(target.elapsed_ratio, 8 / 20)

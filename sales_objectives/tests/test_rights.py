@@ -1,5 +1,7 @@
 """The rights matrix, with non-manager users, and companies kept apart."""
 
+from unittest.mock import patch
+
 from freezegun import freeze_time
 from lxml import etree
 
@@ -7,8 +9,10 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import get_public_method
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import SalesObjectivesCase
+from .test_bad_input import ENGINE_LOGGER, broken
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_rights")
@@ -328,6 +332,107 @@ class TestRights(SalesObjectivesCase):
         else:
             vals.update(owner_type="user", user_id=owner.id, team_id=self.team1.id)
         return self.env["sales.target"].with_user(user).create(vals)
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "so_rights")
+@freeze_time("2026-04-15 12:00:00")
+class TestRightsOnEveryPath(SalesObjectivesCase):
+    """What a user may not do is refused whatever the path (a write, a create, a
+    button), on targets each test makes (TestRights already holds the live March
+    targets of its owners)."""
+
+    def closed_team_target(self):
+        target = self._target("won_revenue", self.team1, value=500)
+        target.action_confirm()
+        target.with_user(self.leader).action_close()
+        self.assertEqual((target.state, target.actual_value), ("closed", 3000))
+        return target
+
+    def test_refresh_checks_access_and_hides_internal_errors(self):
+        mine = self._target("win_rate", self.rep1, value=50)
+        others = self._target("won_revenue", self.rep2, value=50)
+        with self.assertRaises(AccessError):
+            self.env["sales.target"].with_user(self.rep1).browse(others.id).action_refresh()
+        self.assertFalse(others.refreshed_at)
+        with (
+            patch.object(self.registry["sales.kpi.engine"], "_query_win_rate", broken),
+            mute_logger(ENGINE_LOGGER),
+        ):
+            action = mine.with_user(self.rep1).action_refresh()
+            message = action["params"]["message"]
+            self.assertNotIn("so_secret", message)
+            self.assertIn("sales manager", message)
+            manager_message = mine.with_user(self.manager).action_refresh()["params"]["message"]
+            self.assertIn("so_secret", manager_message)
+        with self.assertRaises(AccessError):
+            self.kpi["win_rate"].with_user(self.rep1).read(["last_error"])
+
+    def test_a_team_leader_cannot_move_a_target_out_of_their_teams(self):
+        target = self._target("won_revenue", self.team1, value=500, date_from="2026-05-01")
+        with self.assertRaises(AccessError):
+            target.with_user(self.leader).write({"team_id": self.team2.id})
+        self.assertEqual(target.team_id, self.team1)
+        # within their teams it stays possible; a manager moves it anywhere
+        target.with_user(self.manager).write({"team_id": self.team2.id})
+        self.assertEqual(target.team_id, self.team2)
+
+    def test_only_managers_reopen_whatever_the_path(self):
+        target = self.closed_team_target()
+        leader_target = target.with_user(self.leader)
+        with self.assertRaises(AccessError):
+            leader_target.write({"state": "confirmed"})
+        with self.assertRaises(AccessError):
+            leader_target.action_reopen()
+        with self.assertRaises(AccessError):
+            leader_target.write({"state": "draft"})
+        self.assertEqual(target.state, "closed")
+        target.with_user(self.manager).write({"state": "confirmed"})
+        self.assertEqual(target.state, "confirmed")
+        # closing goes through the end of the period, whatever the path
+        running = self._target("won_revenue", self.team1, value=500, date_from="2026-04-01")
+        running.action_confirm()
+        with self.assertRaisesRegex(UserError, "has not ended yet"):
+            running.with_user(self.leader).write({"state": "closed"})
+        with self.assertRaisesRegex(UserError, "draft or confirmed"):
+            self.env["sales.target"].with_user(self.leader).create(
+                {
+                    "kpi_id": self.kpi["won_count"].id,
+                    "owner_type": "team",
+                    "team_id": self.team1.id,
+                    "date_from": "2026-02-01",
+                    "target_value": 1,
+                    "state": "closed",
+                }
+            )
+
+    def test_nobody_but_the_engine_writes_the_figures(self):
+        target = self.closed_team_target()
+        with self.assertRaisesRegex(UserError, "measured from the CRM"):
+            target.with_user(self.leader).write({"actual_value": 5000})
+        with self.assertRaisesRegex(UserError, "measured from the CRM"):
+            target.with_user(self.manager).write({"attainment": 1000, "status": "achieved"})
+        self.assertEqual((target.actual_value, target.status), (3000, "achieved"))
+        self.assertAlmostEqual(target.attainment, 600)
+        # a closed target is read-only, even for what is not a figure
+        with self.assertRaises(AccessError):
+            target.with_user(self.leader).write({"note": "<p>changed</p>"})
+        with self.assertRaisesRegex(UserError, "reopen it"):
+            target.with_user(self.manager).write({"target_value": 10})
+        draft = self._target("won_count", self.team1, value=5, date_from="2026-05-01")
+        for values in ({"actual_value": 9}, {"status": "achieved"}, {"refreshed_at": "2026-04-01"}):
+            with self.assertRaisesRegex(UserError, "measured from the CRM"):
+                draft.with_user(self.leader).write(values)
+        with self.assertRaisesRegex(UserError, "measured from the CRM"):
+            self.env["sales.target"].with_user(self.leader).create(
+                {
+                    "kpi_id": self.kpi["won_count"].id,
+                    "owner_type": "team",
+                    "team_id": self.team1.id,
+                    "date_from": "2026-06-01",
+                    "target_value": 1,
+                    "actual_value": 3,
+                }
+            )
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_rights", "so_tours")

@@ -198,6 +198,29 @@ class TestSplit(SalesObjectivesCase):
         parts = self.split(team_target)
         self.assertEqual(set(parts.values()), {40.0})
 
+    def test_a_rate_split_does_not_warn(self):
+        target = self._target("win_rate", self.team1, value=40)
+        wizard = Form(
+            self.env["sales.target.split"]
+            .with_user(self.leader)
+            .with_context(default_target_id=target.id)
+        ).save()
+        wizard.action_apply()
+        self.assertEqual(target.child_ids.mapped("target_value"), [40, 40, 40])
+        self.assertFalse(target.split_mismatch)
+        # an additive KPI still warns when the parts no longer add up
+        deals = self._target("won_count", self.team1, value=9)
+        wizard = Form(
+            self.env["sales.target.split"]
+            .with_user(self.leader)
+            .with_context(default_target_id=deals.id)
+        ).save()
+        wizard.action_apply()
+        self.assertFalse(deals.split_mismatch)
+        deals.child_ids[0].with_user(self.leader).action_reset_draft()
+        deals.child_ids[0].with_user(self.leader).target_value = 1
+        self.assertTrue(deals.split_mismatch)
+
     def test_team_actual_and_members_sum(self):
         # March: team 1 won 3000 (L1, L2); its members: rep 1 3000, rep 2 0, rep 4 0
         team_target = self._target("won_revenue", self.team1, value=9000)

@@ -605,3 +605,33 @@ class TestWhoSetsTargets(SalesObjectivesCase):
         with self.assertRaisesRegex(AccessError, "Only the leader of the sales team “SO Team 1”"):
             own.with_user(self.rep1).write({"target_value": 200})
         self.assertEqual(own.target_value, 5)
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "so_targets")
+class TestTargetCurrency(SalesObjectivesCase):
+    """A target is measured in its company's currency unless the user chose another."""
+
+    def test_the_users_currency_is_kept(self):
+        gbp = self.env.ref("base.GBP")
+        gbp.active = True
+        target = self._target("won_revenue", self.team1, currency_id=gbp.id)
+        self.assertEqual(target.currency_id, gbp)
+        target.with_user(self.manager).write({"team_id": self.team2.id})
+        self.assertEqual(target.currency_id, gbp)
+        target.write({"team_id": self.team_b.id})  # another company: still the user's choice
+        self.assertEqual((target.company_id, target.currency_id), (self.company_b, gbp))
+        # a target left in the company's currency follows its company
+        follows = self._target("won_revenue", self.team1, date_from="2026-04-01")
+        self.assertEqual(follows.currency_id, self.usd)
+        follows.write({"team_id": self.team_b.id})
+        self.assertEqual((follows.company_id, follows.currency_id), (self.company_b, self.eur))
+        # in the form: the company's currency first, the user's choice kept after
+        form = Form(self.env["sales.target"].with_user(self.manager))
+        form.kpi_id = self.kpi["won_revenue"]
+        form.owner_type = "team"
+        form.team_id = self.team1
+        self.assertEqual(form.currency_id, self.usd)
+        form.currency_id = gbp
+        form.team_id = self.team2
+        self.assertEqual(form.currency_id, gbp)
+        self.assertEqual(form.save().currency_id, gbp)
