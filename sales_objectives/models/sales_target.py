@@ -429,7 +429,7 @@ class SalesTarget(models.Model):
     # the same, in the reader's language (a team's name is translated; the stored name
     # above, for searching and grouping, is in the language it was set in)
     owner_label = fields.Char(
-        "Owner",
+        "Owner (name)",
         compute="_compute_owner_label",
         help="The sales team, salesperson or company the target belongs to.",
     )

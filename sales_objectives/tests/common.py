@@ -51,6 +51,25 @@ from odoo.addons.sales_objectives.engine.state import STORED_FIGURES
 # of messages, tracking and followers run with it
 MAIL_CONTEXT = dict.fromkeys(DISABLED_MAIL_CONTEXT, False)
 
+# the KPIs the add-on ships that measure CRM records (all but the manual one), by the
+# end of their XML id (``cls.kpi``)
+MEASURED_KPIS = (
+    "won_revenue",
+    "won_count",
+    "win_rate",
+    "avg_deal_size",
+    "cycle_days",
+    "new_leads",
+    "new_opportunities",
+    "pipeline_created",
+    "activities_done",
+    "calls_done",
+    "new_customers",
+    "repeat_revenue_share",
+    "objective_achievement_rate",
+    "smart_coverage",
+)
+
 # the figures the refresh stores on a target, compared between two ways of refreshing
 STORED_NAMES = [name for name, _type in STORED_FIGURES]
 
@@ -264,24 +283,7 @@ class SalesObjectivesCase(BaseCommon):
             )
 
         cls.kpi = {
-            xid: env.ref(f"sales_objectives.sales_kpi_{xid}")
-            for xid in (
-                "won_revenue",
-                "won_count",
-                "win_rate",
-                "avg_deal_size",
-                "cycle_days",
-                "new_leads",
-                "new_opportunities",
-                "pipeline_created",
-                "activities_done",
-                "calls_done",
-                "new_customers",
-                "repeat_revenue_share",
-                "manual",
-                "objective_achievement_rate",
-                "smart_coverage",
-            )
+            xid: env.ref(f"sales_objectives.sales_kpi_{xid}") for xid in (*MEASURED_KPIS, "manual")
         }
         env["sales.kpi"].search([]).company_id = False
 

@@ -7,23 +7,11 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from .common import IncrementalEqualsFullMixin, QueryCountsMixin, SalesObjectivesCase
-
-KPIS = (
-    "won_revenue",
-    "won_count",
-    "win_rate",
-    "avg_deal_size",
-    "cycle_days",
-    "new_leads",
-    "new_opportunities",
-    "pipeline_created",
-    "activities_done",
-    "calls_done",
-    "new_customers",
-    "repeat_revenue_share",
-    "objective_achievement_rate",
-    "smart_coverage",
+from .common import (
+    MEASURED_KPIS,
+    IncrementalEqualsFullMixin,
+    QueryCountsMixin,
+    SalesObjectivesCase,
 )
 
 
@@ -42,7 +30,7 @@ class TestIncremental(IncrementalEqualsFullMixin, SalesObjectivesCase):
             (cls.rep3, {"team": cls.team2}),
             (cls.company_a, {}),
         ]
-        for kpi in KPIS:
+        for kpi in MEASURED_KPIS:
             for owner, extra in owners:
                 targets |= cls._target(kpi, owner, value=50, **extra)
                 targets |= cls._target(

@@ -50,8 +50,8 @@ class SalesTargetSplit(models.TransientModel):
     # the values in the KPI's unit (an amount in the target's currency, a count in
     # whole units, a percentage, days)
     total_label = fields.Char("To split", compute="_compute_labels")
-    remainder_label = fields.Char("Rounding remainder", compute="_compute_labels")
-    split_total_label = fields.Char("Sum of the parts", compute="_compute_labels")
+    remainder_label = fields.Char("Rounding remainder (with unit)", compute="_compute_labels")
+    split_total_label = fields.Char("Sum of the parts (with unit)", compute="_compute_labels")
     confirm_parts = fields.Boolean(
         "Confirm the salesperson targets",
         default=True,

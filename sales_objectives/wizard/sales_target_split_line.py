@@ -18,8 +18,8 @@ class SalesTargetSplitLine(models.TransientModel):
     )
     share = fields.Float("Share (%)", compute="_compute_value")
     value = fields.Float("Target", compute="_compute_value")
-    value_label = fields.Char("Target", compute="_compute_value")
-    past_result_label = fields.Char("Past results", compute="_compute_value")
+    value_label = fields.Char("Target (with unit)", compute="_compute_value")
+    past_result_label = fields.Char("Past results (with unit)", compute="_compute_value")
 
     @api.depends(
         "weight",
