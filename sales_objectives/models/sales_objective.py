@@ -10,7 +10,7 @@ from odoo.tools import format_date, get_lang
 from ..engine.figures import HISTORY_DAYS
 from ..tools.numbers import NumberFormat
 from . import sales_kpi_logged  # noqa: F401 (the mixin sales.objective inherits: defined first)
-from .sales_figure_grouping import MONEY
+from .sales_figure_grouping import MONEY, OWN_RATE
 from .sales_target import _number
 
 OUTCOMES = ("achieved", "partly", "missed")
@@ -854,6 +854,9 @@ class SalesObjective(models.Model):
     @api.model
     def _so_grouping(self):
         figures = dict.fromkeys(["target_value", "result_value"], MONEY)
+        # an objective's score is its attainment: never averaged over a group (the mean
+        # of 0 % and 60 % says nothing of the salesperson)
+        figures["score"] = OWN_RATE
         probes = {
             "measures": "count_distinct(measure)",
             "measure": "max(measure)",
@@ -865,6 +868,8 @@ class SalesObjective(models.Model):
     def _so_addable(self, kind, facts):
         if facts["rows"] <= 1:
             return True
+        if kind == OWN_RATE:
+            return False
         return (
             facts["measures"] == 1
             and facts["measure"] == "amount"

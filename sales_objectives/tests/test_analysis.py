@@ -205,3 +205,24 @@ class TestObjectiveAnalysis(SalesObjectivesCase):
             {row["measure"]: row["target_value"] for row in rows},
             {"amount": 1500, "quantity": 20},  # a group of one: its figure
         )
+
+    def test_scores_are_never_averaged(self):
+        """An objective's score is its attainment: the pivot's total of a missed (0 %)
+        and a partly achieved (60 %) objective is empty, not 30 %; a group of one shows
+        its score (the walk found "Total 30.00")."""
+        missed = self.objective("amount", 1000)
+        partly = self.objective("amount", 1000, lead=self.l8)
+        self.env.flush_all()  # the scores as a closing leaves them (set below)
+        self.env.cr.execute(
+            "UPDATE sales_objective SET state = 'missed', score = 0 WHERE id = %s", [missed.id]
+        )
+        self.env.cr.execute(
+            "UPDATE sales_objective SET state = 'partly', score = 60 WHERE id = %s", [partly.id]
+        )
+        self.env.invalidate_all()
+        Objective = self.env["sales.objective"].with_user(self.manager)
+        domain = [("id", "in", (missed | partly).ids)]
+        (total,) = Objective.read_group(domain, ["score:avg"], [])
+        self.assertIs(total["score"], False)
+        rows = Objective.read_group(domain, ["score:avg"], ["state"])
+        self.assertEqual({row["state"]: row["score"] for row in rows}, {"missed": 0, "partly": 60})
