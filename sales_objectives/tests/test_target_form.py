@@ -345,7 +345,8 @@ class TestTargetFormTours(HttpCase):
 
     def test_persian_digits_tour(self):
         """A target typed in Persian digits is saved as the number: a count (Odoo's
-        float field) and an amount (its monetary field)."""
+        float field) and an amount (its monetary field); a word typed first is refused
+        in both (Odoo's monetary parser read «abc» as 0: walk F)."""
         new_test_user(
             self.env, login="so_digits", groups="sales_team.group_sale_manager", name="SO Digits"
         )

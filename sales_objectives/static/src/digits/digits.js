@@ -68,10 +68,27 @@ patch(FloatField.prototype, {
     },
 });
 
+/**
+ * Odoo's monetary parser drops what is not a digit around the number (the currency's
+ * symbol), so a word typed in an amount («abc») is read as 0. Like Odoo's float fields,
+ * a monetary field refuses text without any digit (it turns red, nothing is set).
+ *
+ * @param {string} value
+ * @param {Function} parse Odoo's parser of the field
+ * @returns {number}
+ */
+export function parseTypedMonetary(value, parse) {
+    const text = asciiDigits(value);
+    if (typeof text === "string" && /\S/.test(text) && !/[0-9]/.test(text)) {
+        throw new Error(`"${value}" is not a number`);
+    }
+    return parse(text);
+}
+
 patch(MonetaryField.prototype, {
     get inputOptions() {
         const options = super.inputOptions;
-        return { ...options, parse: (value) => options.parse(asciiDigits(value)) };
+        return { ...options, parse: (value) => parseTypedMonetary(value, options.parse) };
     },
 });
 

@@ -9,6 +9,20 @@ registry.category("web_tour.tours").add("sales_objectives_persian_digits_tour", 
     steps: () => [
         {
             trigger: ".o_form_view .o_field_widget[name=target_value]:visible input",
+            content: "A word typed as the target",
+            run: "edit abc",
+        },
+        {
+            trigger: ".o_form_view .o_form_sheet",
+            content: "leaving the field",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=target_value].o_field_invalid:visible",
+            content: "is refused (red), not read as 0",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=target_value]:visible input",
             content: "The target in Persian digits",
             run: "edit ۱۲٬۵۰۰",
         },
