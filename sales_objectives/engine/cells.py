@@ -7,6 +7,7 @@ from the cells a pass keeps (sales.kpi.cell)."""
 from collections import defaultdict
 
 from .buckets import Series, scaled
+from .metrics import OVERLAY_TEAM
 
 
 def ranges(numbers):
@@ -57,7 +58,7 @@ class Measured:
                 self.team_companies[team].add(company)
             if user and by_user:
                 add(("user", user, company), bucket, comps)
-            if company and by_company:
+            if company and by_company and team != OVERLAY_TEAM:
                 add(("company", company, company), bucket, comps)
         self._series = {}
 
@@ -101,7 +102,7 @@ class DistinctSets:
                 self.team_companies[team].add(company)
             if user:
                 self.sets[("user", user, company)][bucket].add(customer)
-            if company:
+            if company and team != OVERLAY_TEAM:
                 self.sets[("company", company, company)][bucket].add(customer)
 
     def customers(self, row, date_from, date_to):

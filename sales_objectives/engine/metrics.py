@@ -93,12 +93,24 @@ MANUAL = MetricDefinition(unit="count")
 # names its salesperson, and ``key_kind`` whether that column holds a user or its
 # partner. ``distinct``: for a metric of distinct customers, the SQL expression naming
 # the customer (res.partner) of a record; the engine then counts customers, not sums.
+# ``credit``: a Credit when the records' credit may be split between salespeople
+# (sales.credit.split): ``team``, ``user`` and the components are then those of each
+# credited person, and the scans reach a few owners' records through it.
 MetricQuery = namedtuple(
     "MetricQuery",
     "model query team user company moment is_date components kind moment_index key key_kind"
-    " distinct",
-    defaults=("lead", 3, None, "user", None),
+    " distinct credit",
+    defaults=("lead", 3, None, "user", None, None),
 )
+
+# The credit split of a MetricQuery's records: ``record`` the SQL of a record's id,
+# ``link`` the column of sales_credit_split naming it, ``team`` and ``user`` the SQL of
+# the record's own sales team and salesperson (indexed columns).
+Credit = namedtuple("Credit", "record link team user")
+
+# The team of a line of overlay credit in the cells: it counts for its salesperson
+# only, never for a team or the company (not a team id: ids start at 1).
+OVERLAY_TEAM = 0
 
 
 @dataclass(frozen=True)

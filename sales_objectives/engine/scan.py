@@ -145,16 +145,33 @@ class Scan:
                 ]
             )
         column = {"team": mq.team, "user": mq.user, "company": mq.company}
+        if mq.credit:
+            # the records' own owners (indexed), and the records credited to them
+            column.update(team=mq.credit.team, user=mq.credit.user)
         if sum(len(ids) for ids in owners.values()) <= OWNER_FILTER_MAX:
-            mq.query.add_where(
-                SQL(
-                    "(%s)",
-                    SQL(" OR ").join(
-                        SQL("%s = ANY(%s)", column[kind], sorted(ids))
-                        for kind, ids in owners.items()
-                    ),
-                )
-            )
+            conditions = [
+                SQL("%s = ANY(%s)", column[kind], sorted(ids)) for kind, ids in owners.items()
+            ]
+            credited = self.credited(mq, owners.get("user", ()), owners.get("team", ()))
+            if credited is not None:
+                conditions.append(SQL("%s = ANY(%s)", mq.credit.record, credited))
+            mq.query.add_where(SQL("(%s)", SQL(" OR ").join(conditions)))
+
+    def credited(self, mq, users=(), teams=()):
+        """SQL: the ids of the records of ``mq`` whose credit is split with ``users``
+        or ``teams`` (an array the planner computes once, then reads by primary key);
+        None when its records are not split."""
+        if not mq.credit or not (users or teams):
+            return None
+        link = SQL.identifier(mq.credit.link)
+        return SQL(
+            "ARRAY(SELECT %s FROM sales_credit_split WHERE %s IS NOT NULL"
+            " AND (user_id = ANY(%s) OR team_id = ANY(%s)))",
+            link,
+            link,
+            sorted(users),
+            sorted(teams),
+        )
 
     def sums(self, query, plan, rows, money, at_today=False, measured=None):
         """{target id: summed components} of the MetricQuery ``query(plan)`` over each
@@ -298,26 +315,38 @@ class Scan:
                     owner_ids.append(keys[owner])
                     starts.append(start)
                     stops.append(stop)
-            owner_sql = mq.key if kind == "user" else mq.team
+            owner_sql = mq.key if kind == "user" else (mq.credit.team if mq.credit else mq.team)
             # one index range (owner, moment) per dirty owner and span: a BitmapOr of
             # constant ranges, which the planner reads straight from the indexes
-            mq.query.add_where(
+            conditions = [
                 SQL(
-                    "(%s)",
-                    SQL(" OR ").join(
-                        SQL(
-                            "(%s = %s AND %s >= %s AND %s < %s)",
-                            owner_sql,
-                            owner,
-                            mq.moment,
-                            start,
-                            mq.moment,
-                            stop,
-                        )
-                        for owner, start, stop in zip(owner_ids, starts, stops)
-                    ),
+                    "(%s = %s AND %s >= %s AND %s < %s)",
+                    owner_sql,
+                    owner,
+                    mq.moment,
+                    start,
+                    mq.moment,
+                    stop,
                 )
-            )
+                for owner, start, stop in zip(owner_ids, starts, stops)
+            ]
+            if kind == "user":
+                # and the records whose credit is split with them (by id: the rows
+                # of other owners or buckets are left out below)
+                credited = self.credited(mq, users=by_owner)
+                if credited is not None:
+                    conditions.append(
+                        SQL(
+                            "(%s = ANY(%s) AND %s >= %s AND %s < %s)",
+                            mq.credit.record,
+                            credited,
+                            mq.moment,
+                            min(starts),
+                            mq.moment,
+                            max(stops),
+                        )
+                    )
+            mq.query.add_where(SQL("(%s)", SQL(" OR ").join(conditions)))
             if kind == "team":
                 mq.query.add_where(SQL("%s IS NULL", mq.user))
             grouped = self.grouped(mq, plan)

@@ -11,6 +11,8 @@ from . import (
     res_config_settings,
     sales_contest,
     sales_contest_line,
+    sales_credit_split,
+    sales_credited,
     sales_figure_grouping,
     sales_kpi,
     sales_kpi_cell,

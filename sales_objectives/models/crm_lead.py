@@ -1,7 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from . import sales_kpi_logged  # noqa: F401 (the mixin crm.lead inherits: defined first)
+from . import (  # noqa: F401 (the mixins crm.lead inherits: defined first)
+    sales_credited,
+    sales_kpi_logged,
+)
 
 QUALIFICATION_FIELDS = (
     "so_decision_maker_confirmed",
@@ -13,9 +16,18 @@ QUALIFICATION_FIELDS = (
 
 class CrmLead(models.Model):
     _name = "crm.lead"
-    _inherit = ["crm.lead", "sales.kpi.logged"]
+    _inherit = ["crm.lead", "sales.kpi.logged", "sales.credited"]
 
     sales_objective_ids = fields.One2many("sales.objective", "lead_id", string="Objectives")
+    so_credit_split_ids = fields.One2many(
+        "sales.credit.split",
+        "lead_id",
+        string="Credit split",
+        copy=True,
+        help="The salespeople credited with this opportunity and their shares: revenue "
+        "credit totals 100 %; overlay credit (specialists) is extra. Empty: all of it is "
+        "the salesperson's.",
+    )
     so_objective_open_count = fields.Integer(
         "Open objectives", compute="_compute_so_objective_counts"
     )

@@ -63,6 +63,13 @@ class SalesKpi(models.Model):
         "or [('type', '=', 'opportunity')] for opportunities only). The filter uses fixed "
         "values: it cannot depend on the user or on today's date.",
     )
+    count_overlay = fields.Boolean(
+        "Count overlay credit",
+        help="Salespeople credited with overlay credit on a deal or an order (specialists "
+        "helping on it, on top of the revenue credit that totals 100 %) count their share "
+        "in their own figures on this KPI. Teams and the company count each record once, "
+        "whatever this setting.",
+    )
     activity_type_ids = fields.Many2many(
         "mail.activity.type",
         string="Activity types",
@@ -192,6 +199,13 @@ class SalesKpi(models.Model):
         self.ensure_one()
         definition = self._metric_definitions().get(self.metric)
         return definition.model if definition else "crm.lead"
+
+    def _pipeline_key(self):
+        """What the open pipeline of this KPI is measured with: its filter, and whether
+        overlay credit counts (KPIs with the same key share one scan)."""
+        self.ensure_one()
+        key = str(self._get_filter_domain())
+        return f"{key}|overlay" if self.count_overlay else key
 
     def _get_filter_domain(self):
         """The KPI's filter as a domain on the records its metric counts (leads and

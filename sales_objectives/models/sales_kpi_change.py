@@ -53,11 +53,20 @@ MESSAGE_AUTHOR = SQL("(SELECT MIN(u.id) FROM res_users u WHERE u.partner_id = m.
 def _state_sql(kind, ids):
     """SELECT (record id, team, user, company, customer, moments 1-4) of ``ids``."""
     if kind == "lead":
+        # a lead counts for its salesperson and team, and for the people and teams its
+        # credit is split with (a row each)
         return SQL(
-            """SELECT l.id, l.team_id, l.user_id, %s, p.commercial_partner_id, l.create_date,
+            """SELECT l.id, COALESCE(c.team_id, l.team_id), COALESCE(c.user_id, l.user_id), %s,
+                      p.commercial_partner_id, l.create_date,
                       COALESCE(l.date_conversion, l.create_date), l.date_closed,
                       l.date_deadline::timestamp
                  FROM crm_lead l LEFT JOIN res_partner p ON p.id = l.partner_id
+                 LEFT JOIN LATERAL (
+                       SELECT NULL::int4 AS team_id, NULL::int4 AS user_id
+                        UNION ALL
+                       SELECT s.team_id, s.user_id FROM sales_credit_split s
+                        WHERE s.lead_id = l.id
+                 ) AS c ON TRUE
                 WHERE l.id = ANY(%s)""",
             LEAD_COMPANY,
             ids,
@@ -324,6 +333,16 @@ class SalesKpiChange(models.Model):
                     False,
                 )
             )
+            for line in lead.so_credit_split_ids:
+                pending["rows"].append(
+                    (
+                        "lead",
+                        lead.id,
+                        line.team_id.id or None,
+                        line.user_id.id,
+                        *pending["rows"][-1][4:],
+                    )
+                )
             if moving:
                 pending["moved"].append((lead.id, lead.team_id.id or None, company.id or None))
 

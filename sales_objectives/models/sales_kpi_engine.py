@@ -40,7 +40,7 @@ from ..engine import metrics
 from ..engine.buckets import BucketPlan, previous_period
 from ..engine.cells import owner_key
 from ..engine.figures import HISTORY_DAYS
-from ..engine.metrics import MetricDefinition, MetricQuery, metric
+from ..engine.metrics import OVERLAY_TEAM, Credit, MetricDefinition, MetricQuery, metric
 from ..engine.rates import RateTable
 from ..engine.scan import Scan
 from ..engine.state import (
@@ -179,7 +179,15 @@ class SalesKpiEngine(models.AbstractModel):
     def kpi_fields(self):
         """The fields of the KPIs that their measures read (fetched at once); an add-on
         whose measures read another field of the KPI adds it."""
-        return ["metric", "domain", "unit", "direction", "activity_type_ids", "name"]
+        return [
+            "metric",
+            "domain",
+            "unit",
+            "direction",
+            "activity_type_ids",
+            "name",
+            "count_overlay",
+        ]
 
     def _record_outcome(self, rows, failed, state, complete):
         """KPIs: last refresh (a complete pass) or the error; targets of a failed KPI
@@ -499,7 +507,7 @@ class SalesKpiEngine(models.AbstractModel):
         amounts at today's rate of the target's company."""
         by_filter = defaultdict(list)
         for kpi in kpis:
-            by_filter[str(kpi._get_filter_domain())].append(kpi)
+            by_filter[kpi._pipeline_key()].append(kpi)
         for domain, same in by_filter.items():
             rows = [r for kpi in same for r in groups[kpi.id]]
             # the targets of the same owner, period and currency share their pipeline
@@ -659,7 +667,7 @@ class SalesKpiEngine(models.AbstractModel):
             periods[("kpi", kpi_id)] = (first, last, months)
             kpi = kpis.browse(kpi_id)
             if kpi._metric_definition().pipeline:
-                key = ("pipeline", str(kpi._get_filter_domain()))
+                key = ("pipeline", kpi._pipeline_key())
                 known = periods.get(key)
                 if known:
                     first, last = min(first, known[0]), max(last, known[1])
@@ -669,7 +677,11 @@ class SalesKpiEngine(models.AbstractModel):
 
     @api.model
     def _kpi_signature(self, kpi):
-        return f"kpi|{kpi.metric}|{kpi._get_filter_domain()}|{sorted(kpi.activity_type_ids.ids)}"
+        overlay = "|overlay" if kpi.count_overlay else ""
+        return (
+            f"kpi|{kpi.metric}|{kpi._get_filter_domain()}|{sorted(kpi.activity_type_ids.ids)}"
+            f"{overlay}"
+        )
 
     @api.model
     def _kpi_cells_signature(self, kpi, plan):
@@ -704,7 +716,7 @@ class SalesKpiEngine(models.AbstractModel):
         plan = state.scan.plan(("kpi", kpi.id), [], is_date=definition.is_date)
         found = {f"kpi:{kpi.id}": self._kpi_cells_signature(kpi, plan)}
         if definition.pipeline:
-            domain = str(kpi._get_filter_domain())
+            domain = kpi._pipeline_key()
             plan = state.scan.plan(("pipeline", domain), [], is_date=True)
             signature = self._pipeline_signature(domain, state)
             found[f"pipeline:{domain}"] = f"{signature}|{plan.signature()}"
@@ -1042,20 +1054,70 @@ class SalesKpiEngine(models.AbstractModel):
         def col(fname):
             return leads._field_to_sql(query.table, fname, query)
 
+        credit = Credit(
+            SQL.identifier(query.table, "id"), "lead_id", col("team_id"), col("user_id")
+        )
+        team, user, share = self._credit_join(query, credit, bool(kpi and kpi.count_overlay))
         return MetricQuery(
             "crm.lead",
             query,
-            col("team_id"),
-            col("user_id"),
+            team,
+            user,
             self._lead_company(query, query.table, run),
             col(date_fname) if date_fname else None,
             is_date,
-            components(col, query),
+            [SQL("(%s) * %s", comp, share) for comp in components(col, query)],
             "lead",
             LEAD_MOMENTS.get(date_fname, 2),
             col("user_id"),
             "user",
+            credit=credit,
         )
+
+    @api.model
+    def _credit_join(self, query, credit, overlay=False):
+        """(team, user, share): the SQL of the sales team, salesperson and share (a
+        fraction) of each person credited with the records of ``query`` (one row per
+        line of their credit split, ``credit``: a Credit; a record without revenue
+        lines counts in full for its own salesperson and team). ``overlay``: the
+        overlay lines count too, for their salesperson only (their team is
+        OVERLAY_TEAM: the teams and the company count each record once)."""
+        split = "so_credit"
+        link = SQL.identifier(credit.link)
+        if overlay:
+            # every line, and the record's own row when it has overlay lines only (its
+            # revenue is all its salesperson's): a small table, hashed once
+            lines = SQL(
+                """(SELECT id, %(link)s, user_id, team_id, share, kind
+                      FROM sales_credit_split WHERE %(link)s IS NOT NULL
+                     UNION ALL
+                    SELECT NULL, %(link)s, NULL, NULL, NULL, 'self'
+                      FROM sales_credit_split WHERE %(link)s IS NOT NULL
+                  GROUP BY %(link)s HAVING BOOL_AND(kind = 'overlay'))""",
+                link=link,
+            )
+            condition = SQL("%s = %s", SQL.identifier(split, credit.link), credit.record)
+        else:
+            lines = "sales_credit_split"
+            condition = SQL(
+                "%s = %s AND %s = 'revenue'",
+                SQL.identifier(split, credit.link),
+                credit.record,
+                SQL.identifier(split, "kind"),
+            )
+        query.add_join("LEFT JOIN", split, lines, condition)
+        line = SQL.identifier(split, "id")
+        team = SQL(
+            "CASE WHEN %s IS NULL THEN %s WHEN %s = 'overlay' THEN %s ELSE %s END",
+            line,
+            credit.team,
+            SQL.identifier(split, "kind"),
+            OVERLAY_TEAM,
+            SQL.identifier(split, "team_id"),
+        )
+        user = SQL("COALESCE(%s, %s)", SQL.identifier(split, "user_id"), credit.user)
+        share = SQL("COALESCE(%s / 100.0, 1.0)", SQL.identifier(split, "share"))
+        return team, user, share
 
     @api.model
     def _lead_company(self, query, lead, run):

@@ -17,6 +17,7 @@ from ..tools.job import run_again_on_conflict
 from ..tools.numbers import NumberFormat
 from ..tools.periods import is_aligned, period_bounds, period_label
 from . import sales_target_grouping  # noqa: F401 (the mixin sales.target inherits: defined first)
+from .sales_credited import CREDIT_OVERLAY, CREDIT_TEAM, CREDIT_USER
 from .sales_figure_grouping import KPI_UNIT, MONEY, OWN_RATE, RECORDS, name_without_unit
 
 _logger = logging.getLogger(__name__)
@@ -1602,14 +1603,33 @@ class SalesTarget(models.Model):
             "name": self.env._("Counted in %(target)s", target=self.display_name),
             "res_model": model,
             "view_mode": "list,form",
-            "views": [(False, "list"), (False, "form")],
+            "views": [
+                (
+                    self.env.ref("crm.crm_case_tree_view_oppor").id
+                    if model == "crm.lead"
+                    else False,
+                    "list",
+                ),
+                (False, "form"),
+            ],
             "domain": [("id", "in", ids)],
-            "context": {"active_test": False, "create": False},
+            "context": {"active_test": False, "create": False, **self._credit_context()},
             # the records counted, or none: never Odoo's faded sample records
             "useSampleModel": False,
             "help": Markup("<p>%s</p>")
             % self.env._("No record is counted in the actual of this target."),
         }
+
+    def _credit_context(self):
+        """The context of the "Counted in" list: whose share of each record it shows."""
+        if self.owner_type == "user":
+            return {
+                CREDIT_USER: self.user_id.id,
+                CREDIT_OVERLAY: self.kpi_id.count_overlay,
+            }
+        if self.owner_type == "team":
+            return {CREDIT_TEAM: self.team_id.id}
+        return {}
 
     def action_open_children(self):
         self.ensure_one()

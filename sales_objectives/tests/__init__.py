@@ -4,6 +4,7 @@ from . import (
     test_bonus,
     test_burnup,
     test_contest,
+    test_credit_split,
     test_cron,
     test_demo,
     test_digest,
