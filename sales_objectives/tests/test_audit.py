@@ -291,7 +291,9 @@ class TestAudit(SalesObjectivesCase):
         # "all documents" salespeople read the targets, not their history
         self.assertFalse(readable(self.all_leads))
         self.assertFalse(readable(self.rep3))
-        self.assertEqual(readable(self.manager) & (mine | other | team | company_b), mine | other | team)
+        self.assertEqual(
+            readable(self.manager) & (mine | other | team | company_b), mine | other | team
+        )
         self.assertEqual(readable(self.manager_b) & company_b, company_b)
         with self.assertRaises(AccessError):
             self.Audit.with_user(self.rep1).browse(

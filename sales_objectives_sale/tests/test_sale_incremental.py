@@ -247,7 +247,11 @@ class TestSaleIncrementalPaid(IncrementalEqualsFullMixin, SaleObjectivesCase):
         )
         Kpi = cls.env["sales.kpi"].with_user(cls.manager)
         cls.kpi_paid_counts = Kpi.create(
-            {"name": "Invoiced amount, paid", "metric": "invoiced_amount", "invoiced_counts": "paid"}
+            {
+                "name": "Invoiced amount, paid",
+                "metric": "invoiced_amount",
+                "invoiced_counts": "paid",
+            }
         )
         cls.kpi_invoiced = Kpi.create({"name": "Invoiced amount", "metric": "invoiced_amount"})
         cls.make_checked_targets([cls.kpi_paid_counts, cls.kpi_invoiced])
