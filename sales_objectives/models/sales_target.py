@@ -85,7 +85,8 @@ HISTORY_FACTOR = 10.0
 # (whatever the team) or the company
 UNIQUE_LIVE = "sales_target_unique_live"
 UNIQUE_LIVE_OWNER = "CASE owner_type WHEN 'team' THEN team_id WHEN 'user' THEN user_id ELSE 0 END"
-# What a sales manager may still change on a closed target (besides reopening it).
+# What a sales manager may still change on a closed target (besides reopening it, with
+# the reason kept in its history).
 CLOSED_EDITABLE = {"state", "active", "note", REASON_FIELD}
 # Who a target belongs to: after changing them, the user must still be allowed to
 # write the target (a team leader cannot move a target out of their teams).
