@@ -16,7 +16,8 @@ and every opportunity has a company, so nothing is converted; KPI filters are em
   per owner (the window of each company's time zone).
 - The sales bridge (sales_objectives_sale, _margin): one scan of the confirmed orders
   (by order date, in the company's time zone) or of the posted invoices (by invoice
-  date: months as dates) per KPI, the same way; the discount with each order's lines
+  date: months as dates; the paid ones for a KPI counting paid invoices) per KPI, the
+  same way; the discount with each order's lines
   summed in one lateral pass; the repeat share in one scan and
   sort numbering each customer's orders (``row_number()``); for cross-sell, the first
   orders of each customer and of each customer and product category with
@@ -138,6 +139,9 @@ REPEAT = """
      WHERE date_order >= %(start)s
   GROUP BY 1, 2, 3, 4
 """
+# the payment states of the invoices and credit notes counted as paid (the invoiced
+# amount of a KPI counting paid invoices only)
+PAID = "('paid', 'in_payment', 'reversed')"
 # distinct customers: metric -> extra condition on the orders
 CUSTOMERS = {
     "customers_served": "",
@@ -227,6 +231,15 @@ class Floor:
             if (domain or "[]").strip() != "[]":
                 raise SystemExit("the floor is written for KPIs without a filter")
             self.kpis[kpi_id] = metric
+        # the invoiced amounts that count paid invoices only (the sales bridge's setting)
+        self.paid_only = set()
+        cr.execute(
+            """SELECT 1 FROM information_schema.columns WHERE table_name = 'sales_kpi'
+                  AND column_name = 'invoiced_counts'"""
+        )
+        if cr.fetchone():
+            cr.execute("SELECT id FROM sales_kpi WHERE invoiced_counts = 'paid'")
+            self.paid_only = {row[0] for row in cr.fetchall()}
         cr.execute("SELECT to_regclass('product_category_sales_kpi_rel') IS NOT NULL")
         if cr.fetchone()[0]:
             cr.execute("SELECT 1 FROM product_category_sales_kpi_rel LIMIT 1")
@@ -295,6 +308,8 @@ class Floor:
             params = {"start": start, "stop": stop}
         elif metric in SALES:
             (team, user, company), moment, is_date, source, comps = SALES[metric]
+            if metric == "invoiced_amount" and kpi_id in self.paid_only:
+                source += f" AND m.payment_state IN {PAID}"
             if is_date:
                 start, stop = self.months[0], self.end
             columns = ", ".join(f"SUM({c})" for c in [*comps, "1"])

@@ -10,6 +10,7 @@
     "data": [
         "security/sales_objectives_security.xml",
         "security/sales_target_board_security.xml",
+        "security/sales_target_audit_security.xml",
         "security/ir.model.access.csv",
         "data/sales_kpi_data.xml",
         "data/digest_data.xml",
@@ -17,6 +18,7 @@
         "wizard/sales_funnel_views.xml",
         "views/sales_kpi_views.xml",
         "views/sales_target_views.xml",
+        "views/sales_target_audit_views.xml",
         "report/sales_target_leaderboard_views.xml",
         "report/sales_target_forecast_views.xml",
         "views/sales_contest_views.xml",

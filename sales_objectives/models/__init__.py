@@ -25,6 +25,7 @@ from . import (
     sales_objective,
     sales_period,
     sales_target,
+    sales_target_audit,
     sales_target_grouping,
     sales_target_news,
     sales_target_plan,

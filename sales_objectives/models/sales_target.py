@@ -19,6 +19,7 @@ from ..tools.periods import is_aligned, period_bounds, period_label
 from . import sales_target_grouping  # noqa: F401 (the mixin sales.target inherits: defined first)
 from .sales_credited import CREDIT_OVERLAY, CREDIT_TEAM, CREDIT_USER
 from .sales_figure_grouping import KPI_UNIT, MONEY, OWN_RATE, RECORDS, name_without_unit
+from .sales_target_audit import AUDITED, REASON_FIELD
 
 _logger = logging.getLogger(__name__)
 
@@ -85,8 +86,9 @@ HISTORY_FACTOR = 10.0
 # (whatever the team) or the company
 UNIQUE_LIVE = "sales_target_unique_live"
 UNIQUE_LIVE_OWNER = "CASE owner_type WHEN 'team' THEN team_id WHEN 'user' THEN user_id ELSE 0 END"
-# What a sales manager may still change on a closed target (besides reopening it).
-CLOSED_EDITABLE = {"state", "active", "note"}
+# What a sales manager may still change on a closed target (besides reopening it, with
+# the reason kept in its history).
+CLOSED_EDITABLE = {"state", "active", "note", REASON_FIELD}
 # Who a target belongs to: after changing them, the user must still be allowed to
 # write the target (a team leader cannot move a target out of their teams).
 OWNER_FIELDS = {"owner_type", "team_id", "user_id", "company_id"}
@@ -1298,6 +1300,7 @@ class SalesTarget(models.Model):
                 vals["date_from"] = period_bounds(period_type, day)[0]
             self._check_may_set(vals.get("team_id"))
         targets = super().create(vals_list)
+        self.env["sales.target.audit"]._so_created(targets, vals_list)
         chosen = targets.filtered(
             lambda t: t.currency_follows_company and t.currency_id != t.company_id.currency_id
         )
@@ -1419,7 +1422,9 @@ class SalesTarget(models.Model):
                             ),
                         )
                     )
+        audited = self.env["sales.target.audit"]._so_before_write(self, vals)
         result = super().write(vals)
+        self.env["sales.target.audit"]._so_after_write(self, vals, audited)
         if OWNER_FIELDS & set(vals) and not self.env.su:
             for team_id in {target.team_id.id for target in self}:
                 self._check_may_set(team_id)
@@ -2068,6 +2073,87 @@ class SalesTarget(models.Model):
             )
         )
         self.invalidate_model(["bonus_payout"])
+
+    # ------------------------------------------------------------------
+    # The audit trail (sales_target_audit.py): every change of the value, stretch,
+    # period, owner, bonus terms and state, with who, when, before, after and why
+    # ------------------------------------------------------------------
+    change_reason = fields.Char(
+        "Reason for the change",
+        compute="_compute_change_reason",
+        inverse="_inverse_change_reason",
+        help="Why the target is changed: kept with the change in its history (Changes), "
+        "not on the target.",
+    )
+    audit_count = fields.Integer("Changes", compute="_compute_audit_count")
+
+    def _compute_change_reason(self):
+        self.change_reason = False
+
+    def _inverse_change_reason(self):
+        """Not stored: the audit reads it from the values written (``write``)."""
+
+    @api.depends_context("uid")
+    def _compute_audit_count(self):
+        """The lines of the target's history the user may read (none: no button)."""
+        counts = {}
+        ids = [target_id for target_id in self._origin.ids if target_id]
+        if ids:
+            counts = {
+                target.id: count
+                for target, count in self.env["sales.target.audit"]._read_group(
+                    [("target_id", "in", ids)], ["target_id"], ["__count"]
+                )
+            }
+        for target in self:
+            target.audit_count = counts.get(target._origin.id, 0)
+
+    def action_open_audit(self):
+        """The target's history: every change, with who, when, before, after and why."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_objectives.sales_target_audit_action"
+        )
+        action.update(
+            name=self.env._("Changes of %(target)s", target=self.display_name),
+            domain=[("target_id", "=", self.id)],
+            context={"create": False},
+        )
+        return action
+
+    def _so_audit_state(self):
+        """({kind of change: raw values}, {kind of change: as read}) of the target
+        (sales_target_audit.AUDITED), read as the system (the bonus terms)."""
+        self.ensure_one()
+        raw = {what: tuple(self[fname] for fname in fnames) for what, fnames in AUDITED.items()}
+        return raw, self._so_audit_values()
+
+    def _so_audit_values(self):
+        """{kind of change: the target's value as people read it, or False}: amounts and
+        values in the target's unit, the period and the owner in words, the state's
+        label (in the language of whoever makes the change)."""
+        self.ensure_one()
+        number = self._number_format()
+        owner = self._owner().name or False
+        if self.owner_type == "user" and self.team_id:
+            owner = self.env._(
+                "%(salesperson)s (%(team)s)", salesperson=owner, team=self.team_id.name
+            )
+        states = dict(self._fields["state"]._description_selection(self.env))
+        return {
+            "target_value": self._format_value(self.target_value, number),
+            "stretch_value": bool(self.stretch_value)
+            and self._format_value(self.stretch_value, number),
+            "period": bool(self.date_from) and self._period_words(),
+            "owner": owner,
+            "bonus_base": bool(self.bonus_base) and self._format_money(self.bonus_base),
+            "bonus_floor": self.env._("%(value)s %%", value=_number(number, self.bonus_floor)),
+            "bonus_accelerator": self.env._(
+                "%(value)s× above 100 %%", value=_number(number, self.bonus_accelerator)
+            ),
+            "bonus_cap": bool(self.bonus_cap) and self._format_money(self.bonus_cap),
+            "state": states.get(self.state, self.state or False),
+        }
 
     # ------------------------------------------------------------------
     # Plans (sales_target_plan.py): the plan that generated the target

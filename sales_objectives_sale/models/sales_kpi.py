@@ -19,6 +19,12 @@ SALE_METRICS = [
     ("churned_customers", "Churned customers"),
     ("cross_sell_customers", "Cross-sell: customers buying a new product category"),
 ]
+# what the invoiced amount counts (a KPI's setting)
+INVOICED_COUNTS = [("posted", "Posted invoices"), ("paid", "Paid invoices")]
+# the payment states of an invoice or a credit note counted as paid (Odoo's
+# account.move payment_state): paid, in payment (paid, the bank not reconciled yet), or
+# reversed (settled by a credit note, which counts too, or by a reversal entry)
+PAID_STATES = ("paid", "in_payment", "reversed")
 
 
 class SalesKpi(models.Model):
@@ -33,6 +39,17 @@ class SalesKpi(models.Model):
         help="Only count the order and invoice lines of products in these categories "
         "(and their subcategories): amounts are those of these lines, and an order or a "
         "customer counts when it has such a line. Leave empty to count every product.",
+    )
+    invoiced_counts = fields.Selection(
+        INVOICED_COUNTS,
+        string="Invoiced counts",
+        required=True,
+        default="posted",
+        help="For the invoiced amount. Posted invoices: every posted customer invoice, less "
+        "the posted credit notes. Paid invoices, for teams paid on collected cash: the "
+        "invoices Odoo marks paid or in payment (or reversed by a credit note), less the "
+        "credit notes it marks paid (reconciled with an invoice or refunded). Either way "
+        "on the invoice date.",
     )
     is_sale_metric = fields.Boolean(compute="_compute_is_sale_metric")
 

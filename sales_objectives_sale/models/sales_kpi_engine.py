@@ -16,6 +16,8 @@ from odoo.tools import SQL
 
 from odoo.addons.sales_objectives.engine.metrics import MetricDefinition, MetricQuery, metric
 
+from .sales_kpi import PAID_STATES
+
 
 class SalesKpiEngine(models.AbstractModel):
     _inherit = "sales.kpi.engine"
@@ -23,13 +25,15 @@ class SalesKpiEngine(models.AbstractModel):
     @api.private
     @api.model
     def kpi_fields(self):
-        return [*super().kpi_fields(), "product_categ_ids"]
+        return [*super().kpi_fields(), "product_categ_ids", "invoiced_counts"]
 
     @api.model
     def _kpi_signature(self, kpi):
         signature = super()._kpi_signature(kpi)
         if kpi.product_categ_ids:
             signature += f"|categories:{kpi._category_ids()}"
+        if kpi.metric == "invoiced_amount" and kpi.invoiced_counts != "posted":
+            signature += f"|invoiced:{kpi.invoiced_counts}"
         return signature
 
     # ------------------------------------------------------------------
@@ -306,7 +310,9 @@ class SalesKpiEngine(models.AbstractModel):
     )
     def _query_invoiced_amount(self, kpi, start, stop, run):
         """Posted customer invoices minus posted credit notes, untaxed, in the company's
-        currency, by invoice date, for the invoice's salesperson and sales team."""
+        currency, by invoice date, for the invoice's salesperson and sales team; for a
+        KPI counting paid invoices, only those Odoo marks paid (``PAID_STATES``), credit
+        notes as well."""
         moves = self.env["account.move"].sudo()
         if isinstance(start, datetime):
             start, stop = start.date(), stop.date()
@@ -316,6 +322,8 @@ class SalesKpiEngine(models.AbstractModel):
             ("invoice_date", ">=", start),
             ("invoice_date", "<", stop),
         ]
+        if kpi.invoiced_counts == "paid":
+            domain.append(("payment_state", "in", PAID_STATES))
         domain = expression.AND([kpi._get_filter_domain(), domain])
         query = moves._search(domain)
         table = query.table

@@ -6,16 +6,19 @@ from odoo.addons.sales_objectives.models.sales_kpi_watch import Watch
 
 class SalesKpiWatch(models.AbstractModel):
     """What the sales metrics read beyond the orders and invoices they count: the
-    product categories of the lines (a KPI's categories; cross-sell), and the
-    customers' commercial entity (whether an order is a customer's first, customers
-    counted)."""
+    product categories of the lines (a KPI's categories; cross-sell), the customers'
+    commercial entity (whether an order is a customer's first, customers counted), and
+    the invoices' payment state (an invoiced amount counting paid invoices)."""
 
     _inherit = "sales.kpi.watch"
 
     @api.model
     def _kpi_rows(self):
-        """With ``categories``: whether the KPI names product categories."""
+        """With ``categories``: whether the KPI names product categories; with
+        ``invoiced_counts``: what its invoiced amount counts."""
         rows = super()._kpi_rows()
+        self.env.cr.execute("SELECT id, invoiced_counts FROM sales_kpi WHERE active")
+        counts = dict(self.env.cr.fetchall())
         field = self.env["sales.kpi"]._fields["product_categ_ids"]
         self.env.cr.execute(
             SQL(
@@ -27,11 +30,12 @@ class SalesKpiWatch(models.AbstractModel):
         named = {row[0] for row in self.env.cr.fetchall()}
         for row in rows:
             row["categories"] = row["id"] in named
+            row["invoiced_counts"] = counts.get(row["id"])
         return rows
 
     @api.model
     def _kpi_fields(self):
-        return super()._kpi_fields() | {"product_categ_ids"}
+        return super()._kpi_fields() | {"product_categ_ids", "invoiced_counts"}
 
     @api.model
     def _metric_kinds(self, metric, definition):
@@ -73,6 +77,14 @@ class SalesKpiWatch(models.AbstractModel):
                     fname,
                     Watch("invoice", model, path, "in", "touched", False, False),
                 )
+        if kpi["metric"] == "invoiced_amount" and kpi.get("invoiced_counts") == "paid":
+            # a payment (or its reversal) changes the invoice's payment state only, which
+            # Odoo recomputes without writing the invoice: the invoice counts where it did
+            yield (
+                "account.move",
+                "payment_state",
+                Watch("invoice", model, "", "in", "touched", False, False),
+            )
         if model == "sale.order" and (definition.get("customers") or definition["distinct"]):
             yield (
                 "res.partner",

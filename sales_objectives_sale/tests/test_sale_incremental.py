@@ -228,6 +228,91 @@ class TestSaleIncrementalWatch(SaleWatchCase):
         self.assertEqual(self.actual(self.kpi["customers_served"], self.company_a), 0)
 
 
+@tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
+@freeze_time("2026-03-20 12:00:00")
+class TestSaleIncrementalPaid(IncrementalEqualsFullMixin, SaleObjectivesCase):
+    """The invoiced amount of a KPI counting paid invoices (its setting, no filter): a
+    payment, or its reversal, changes only the invoice's payment state, which Odoo
+    recomputes without writing the invoice; the next (incremental) pass sees it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.invoicing = new_test_user(
+            cls.env,
+            login="so_invoicing",
+            groups="account.group_account_invoice",
+            company_id=cls.company_a.id,
+            company_ids=[Command.set(cls.company_a.ids)],
+        )
+        Kpi = cls.env["sales.kpi"].with_user(cls.manager)
+        cls.kpi_paid_counts = Kpi.create(
+            {
+                "name": "Invoiced amount, paid",
+                "metric": "invoiced_amount",
+                "invoiced_counts": "paid",
+            }
+        )
+        cls.kpi_invoiced = Kpi.create({"name": "Invoiced amount", "metric": "invoiced_amount"})
+        cls.make_checked_targets([cls.kpi_paid_counts, cls.kpi_invoiced])
+
+    def pay(self, invoice):
+        return (
+            self.env["account.payment.register"]
+            .with_user(self.invoicing)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"payment_date": "2026-03-20"})
+            ._create_payments()
+        )
+
+    def test_payment_counts_for_paid_invoices(self):
+        """A KPI counting paid invoices: I1 (750, rep 1) is paid."""
+        self.check(lambda: self.pay(self.i1))
+        self.assertEqual(self.actual(self.kpi_paid_counts, self.rep1), 750)
+        self.assertEqual(self.actual(self.kpi_paid_counts, self.team1), 750)
+
+    def test_payment_unreconciled(self):
+        """I1's payment is taken off the invoice (unreconciled): I1 is no longer paid."""
+        payment = self.pay(self.i1)
+        self.full()
+        self.assertEqual(self.actual(self.kpi_paid_counts, self.rep1), 750)
+        self.check(
+            lambda: payment.move_id.line_ids.with_user(self.invoicing).remove_move_reconcile()
+        )
+        self.assertEqual(self.i1.payment_state, "not_paid")
+        self.assertEqual(self.actual(self.kpi_paid_counts, self.rep1), 0)
+
+    def test_payment_cancelled(self):
+        """I1's payment is reset to draft and cancelled: I1 is no longer paid."""
+        payment = self.pay(self.i1).with_user(self.invoicing)
+        self.full()
+        self.assertEqual(self.actual(self.kpi_paid_counts, self.team1), 750)
+        self.check(lambda: (payment.action_draft(), payment.action_cancel()))
+        self.assertEqual(self.i1.payment_state, "not_paid")
+        self.assertEqual(self.actual(self.kpi_paid_counts, self.team1), 0)
+
+    def test_credit_note_set_against_an_invoice(self):
+        """The credit note RF1 (125, rep 2) is set against I2: it is paid, I2 partly."""
+
+        def reconcile():
+            (self.i2 | self.rf1).line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            ).with_user(self.invoicing).reconcile()
+
+        self.check(reconcile)
+        self.assertEqual(self.actual(self.kpi_paid_counts, self.rep2), -125)
+
+    def test_kpi_counts_paid_invoices_instead(self):
+        """A manager switches a KPI from posted to paid invoices: its kept figures are
+        measured again (nothing is paid yet)."""
+        self.full()
+        self.assertEqual(self.actual(self.kpi_invoiced, self.team1), 1000)
+        self.check(
+            lambda: self.kpi_invoiced.with_user(self.manager).write({"invoiced_counts": "paid"})
+        )
+        self.assertEqual(self.actual(self.kpi_invoiced, self.team1), 0)
+
+
 @tagged("post_install", "-at_install", "sales_objectives", "is_query_count", "so_refresh")
 @freeze_time("2026-03-20 12:00:00")
 class TestSaleWatchQueries(QueryCountsMixin, SaleWatchCase):

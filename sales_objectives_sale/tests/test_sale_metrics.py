@@ -3,8 +3,9 @@ worked out by hand)."""
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.sales_objectives.tests.common import ActualsMixin
 
@@ -77,6 +78,87 @@ class TestSaleMetrics(ActualsMixin, SaleObjectivesCase):
     def test_invoiced_amount_converted_at_invoice_date(self):
         # in EUR: 750 USD at 0.5 (March 6) = 375, + 300, - 100
         self.assertActual("invoiced_amount", self.team1, 575, currency_id=self.eur.id)
+
+    def test_invoiced_amount_posted_or_paid(self):
+        """The same invoices counted as posted and as paid, as payments come: I1 (750,
+        rep 1) paid in full; the credit note RF1 (100 EUR = 125 USD, rep 2) set against
+        I2 (300 EUR = 375 USD), which is then partly paid (RF1 is paid, reduces the
+        paid figure at once, I2 is not paid yet); then I2's remaining 200 EUR are paid."""
+        invoicing = new_test_user(
+            self.env,
+            login="so_invoicing",
+            groups="account.group_account_invoice",
+            company_id=self.company_a.id,
+            company_ids=[Command.set(self.company_a.ids)],
+        )
+        paid = self.kpi_with("invoiced_amount", invoiced_counts="paid")
+        posted = self.kpi["invoiced_amount"]
+        self.assertEqual(posted.invoiced_counts, "posted")
+        owners = (self.rep1, self.rep2, self.team1)
+        targets = {
+            (kpi, owner): self._target(kpi, owner) for kpi in (posted, paid) for owner in owners
+        }
+
+        def figures():
+            """{(counted, owner): actual} by a Refresh, the same by a full pass."""
+            all_targets = self.env["sales.target"].union(*targets.values())
+            all_targets.action_refresh()
+            refreshed = {key: target.actual_value for key, target in targets.items()}
+            self.env["sales.kpi.engine"].refresh(all_targets, complete=True)
+            self.assertEqual({key: t.actual_value for key, t in targets.items()}, refreshed)
+            return {
+                (kpi.invoiced_counts, owner): value for (kpi, owner), value in refreshed.items()
+            }
+
+        def pay(invoice):
+            self.env["account.payment.register"].with_user(invoicing).with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({"payment_date": "2026-04-10"})._create_payments()
+
+        def expect(rep1, rep2, team1):
+            # the posted figure never moves: I1 750 + I2 375 - RF1 125
+            return {
+                ("posted", self.rep1): 750,
+                ("posted", self.rep2): 250,
+                ("posted", self.team1): 1000,
+                ("paid", self.rep1): rep1,
+                ("paid", self.rep2): rep2,
+                ("paid", self.team1): team1,
+            }
+
+        self.assertEqual(figures(), expect(0, 0, 0))
+        pay(self.i1)
+        self.assertIn(self.i1.payment_state, ("paid", "in_payment"))
+        self.assertEqual(figures(), expect(750, 0, 750))
+        receivable = (self.i2 | self.rf1).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        receivable.with_user(invoicing).reconcile()
+        self.assertEqual((self.i2.payment_state, self.rf1.payment_state), ("partial", "paid"))
+        self.assertEqual(figures(), expect(750, -125, 625))
+        pay(self.i2)  # the 200 EUR left
+        self.assertIn(self.i2.payment_state, ("paid", "in_payment"))
+        self.assertEqual(figures(), expect(750, 250, 1000))
+
+    def test_invoiced_amount_paid_counts_a_reversed_invoice(self):
+        """I2 (375, rep 2) reversed by a credit note of its full amount: Odoo marks I2
+        reversed and the credit note paid; both count, as when posted: nothing is left
+        but RF1 (-125), which is paid only when posted."""
+        paid = self.kpi_with("invoiced_amount", invoiced_counts="paid")
+        # as the Reverse button does it (account.move.reversal, "reverse and create
+        # a new draft"), dated March 25
+        values = {
+            "invoice_date": "2026-03-25",
+            "date": "2026-03-25",
+            "invoice_user_id": self.rep2.id,
+            "team_id": self.team1.id,
+        }
+        self.i2._reverse_moves([values], cancel=True)
+        self.assertEqual(self.i2.payment_state, "reversed")
+        self.assertAlmostEqual(self.i2.reversal_move_ids.amount_untaxed_signed, -375)
+        self.assertEqual(self.i2.reversal_move_ids.payment_state, "paid")
+        self.assertActual(paid, self.rep2, 0, sample=2)
+        self.assertActual("invoiced_amount", self.rep2, -125, sample=3)
 
     def test_customers_served(self):
         self.assertActual("customers_served", self.team1, 2)  # P1 (O2), P2 (O4)
