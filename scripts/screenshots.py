@@ -172,6 +172,16 @@ SHOTS = [
         ".o-mail-ActivityMarkAsDone .o_sales_objective_outcome",
     ),
     (
+        "credit-split.png",
+        "anna",
+        "/odoo/crm",
+        [
+            ("click", ".o_kanban_record:contains('Lounge area')"),
+            ("click", ".o_notebook a:contains('Credit split')"),
+        ],
+        ".o_field_widget[name=so_credit_split_ids] .o_data_row",
+    ),
+    (
         "opportunity_objectives.png",
         "admin",
         "/odoo/crm",

@@ -23,7 +23,7 @@ class CrmLead(models.Model):
         "sales.credit.split",
         "lead_id",
         string="Credit split",
-        copy=True,
+        copy=False,
         help="The salespeople credited with this opportunity and their shares: revenue "
         "credit totals 100 %; overlay credit (specialists) is extra. Empty: all of it is "
         "the salesperson's.",

@@ -8,7 +8,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import IncrementalEqualsFullMixin, SalesObjectivesCase
 
@@ -257,3 +257,42 @@ class TestCreditSplitIncremental(IncrementalEqualsFullMixin, SalesObjectivesCase
         )
         overlay = self.l1.so_credit_split_ids.filtered(lambda s: s.kind == "overlay")
         self.check(lambda: overlay.with_user(self.manager).unlink())
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "so_screens", "so_tours", "so_credit")
+class TestCreditSplitTour(HttpCase):
+    def test_a_salesperson_splits_a_deal(self):
+        rep = new_test_user(
+            self.env,
+            login="so_split_tour_rep",
+            groups="sales_team.group_sale_salesman",
+            name="Split Tour Rep",
+        )
+        colleague = new_test_user(
+            self.env,
+            login="so_split_tour_colleague",
+            groups="sales_team.group_sale_salesman",
+            name="Split Tour Colleague",
+        )
+        Team = self.env["crm.team"]
+        team_a = Team.create({"name": "Split Tour Team A", "member_ids": [Command.set(rep.ids)]})
+        team_b = Team.create(
+            {"name": "Split Tour Team B", "member_ids": [Command.set(colleague.ids)]}
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Split Tour Deal",
+                "type": "opportunity",
+                "user_id": rep.id,
+                "team_id": team_a.id,
+                "expected_revenue": 10000,
+            }
+        )
+        self.start_tour(
+            f"/odoo/crm/{lead.id}", "sales_objectives_credit_split_tour", login=rep.login
+        )
+        lines = lead.so_credit_split_ids
+        self.assertEqual(
+            sorted((line.user_id, line.team_id, line.share, line.kind) for line in lines),
+            sorted([(rep, team_a, 60.0, "revenue"), (colleague, team_b, 40.0, "revenue")]),
+        )
