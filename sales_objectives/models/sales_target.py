@@ -1565,8 +1565,8 @@ class SalesTarget(models.Model):
                 if changed:
                     raise UserError(
                         self.env._(
-                            "The target “%(target)s” is no longer a draft: it goes back to "
-                            "draft (Send back, Reset to draft) before %(fields)s can change.",
+                            "The target “%(target)s” is no longer a draft: send it back or "
+                            "reset it to draft to change %(fields)s.",
                             target=target.display_name,
                             fields=", ".join(
                                 target._fields[f].get_description(self.env)["string"]

@@ -74,12 +74,12 @@ class TestScreens(SalesObjectivesCase):
             self.assertEqual(arch.get("create"), "0", view_type)
             self.assertEqual(arch.get("delete"), "0", view_type)
         self.assertFalse(self.arch(self.rep1, "list").xpath("//header/button"))
-        # a team leader and a manager keep them
+        # a team leader and a manager keep them: the leader submits, the manager approves
         for user in (self.leader, self.manager):
             self.assertNotEqual(self.arch(user, "list").get("create"), "0")
-            self.assertTrue(
-                self.arch(user, "list").xpath("//header/button[@name='action_confirm']")
-            )
+            self.assertTrue(self.arch(user, "list").xpath("//header/button[@name='action_submit']"))
+        self.assertFalse(self.arch(self.leader, "list").xpath("//header/button[@name='action_confirm']"))
+        self.assertTrue(self.arch(self.manager, "list").xpath("//header/button[@name='action_confirm']"))
         # a new target is refused before the form is filled
         with self.assertRaisesRegex(AccessError, "team leaders set targets"):
             Form(self.env["sales.target"].with_user(self.rep1))
@@ -243,9 +243,11 @@ class TestScreens(SalesObjectivesCase):
         self.assertTrue(wizard.confirm_parts)
         action = wizard.action_apply()
         self.assertEqual(action["type"], "ir.actions.act_window_close")
-        self.assertEqual(set(target.child_ids.mapped("state")), {"confirmed"})
+        # submitted by the leader, for a sales manager to approve
+        self.assertEqual(set(target.child_ids.mapped("state")), {"submitted"})
         self.assertEqual(target.children_target_sum, 9)
-        # drafts (from another split) are confirmed in bulk, by the leader
+        # drafts (from another split) are submitted in bulk by the leader, approved in
+        # bulk by a manager
         other = self._target("won_revenue", self.team1, value=900, date_from="2026-05-01")
         wizard = Form(
             self.env["sales.target.split"]
@@ -255,7 +257,9 @@ class TestScreens(SalesObjectivesCase):
         wizard.confirm_parts = False
         wizard.save().action_apply()
         self.assertEqual(set(other.child_ids.mapped("state")), {"draft"})
-        other.child_ids.with_user(self.leader).action_confirm()
+        other.child_ids.with_user(self.leader).action_submit()
+        self.assertEqual(set(other.child_ids.mapped("state")), {"submitted"})
+        other.child_ids.with_user(self.manager).action_confirm()
         self.assertEqual(set(other.child_ids.mapped("state")), {"confirmed"})
         kanban = etree.tostring(self.arch(self.rep1, "kanban")).decode()
         self.assertIn("o_sales_target_draft", kanban)

@@ -230,7 +230,7 @@ class SalesTargetSplit(models.TransientModel):
         if locked:
             raise UserError(
                 self.env._(
-                    "These salesperson targets are submitted or approved: back to draft before "
+                    "Reset these salesperson targets to draft (or send them back) before "
                     "splitting again: %(targets)s",
                     targets=", ".join(t.display_name for t in locked),
                 )
