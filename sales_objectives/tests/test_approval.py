@@ -390,7 +390,7 @@ class TestPlanApproval(SalesObjectivesCase):
         self.assertEqual(set(plan.target_ids.mapped("state")), {"confirmed"})
 
 
-@tagged("post_install", "-at_install", "sales_objectives", "so_approval", "so_tour")
+@tagged("post_install", "-at_install", "sales_objectives", "so_approval", "so_tours")
 class TestApprovalTour(HttpCase):
     """A leader submits Anna's next-month target, a manager sends it back with a reason,
     the leader submits it again, another manager approves it: on the screens."""

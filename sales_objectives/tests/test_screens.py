@@ -649,7 +649,19 @@ class TestRoleTours(HttpCase):
                 "member_ids": [Command.set(reps.ids)],
             }
         )
-        self.env["sales.kpi"].create({"name": "SO Leader Tour Deals", "metric": "won_count"})
+        kpi = self.env["sales.kpi"].create({"name": "SO Leader Tour Deals", "metric": "won_count"})
+        # the team's target, the leader's own quota: set and approved by a sales manager
+        self.env["sales.target"].create(
+            {
+                "kpi_id": kpi.id,
+                "owner_type": "team",
+                "team_id": team.id,
+                "period_type": "month",
+                "date_from": fields.Date.context_today(self.env.user).replace(day=1),
+                "target_value": 2,
+                "state": "confirmed",
+            }
+        )
         self.start_tour(
             "/odoo/action-sales_objectives.sales_target_action_team",
             "sales_objectives_leader_tour",
@@ -660,10 +672,11 @@ class TestRoleTours(HttpCase):
         )
         self.assertEqual(target.state, "confirmed")
         self.assertEqual(sorted(target.child_ids.mapped("target_value")), [0, 1, 1])
-        # the part of 0 would be achieved at once: it stays a draft
+        # the part of 0 would be achieved at once: it stays a draft; the others wait
+        # for a sales manager
         self.assertEqual(
             sorted(target.child_ids.mapped(lambda t: (t.target_value, t.state))),
-            [(0, "draft"), (1, "confirmed"), (1, "confirmed")],
+            [(0, "draft"), (1, "submitted"), (1, "submitted")],
         )
 
     def test_manager_tour(self):

@@ -90,7 +90,7 @@ registry.category("web_tour.tours").add("sales_objectives_manager_tour", {
             run: "click",
         },
         {
-            trigger: ".o_notification:contains('created and confirmed')",
+            trigger: ".o_notification:contains('created as drafts')",
             content: "The targets are generated",
         },
         {
