@@ -189,7 +189,8 @@ class SalesKpiRefresh(models.AbstractModel):
             cr.execute(
                 SQL(
                     """SELECT id FROM sales_target
-                        WHERE state IN ('draft', 'submitted', 'confirmed') AND active AND kpi_id = ANY(%s)""",
+                        WHERE state IN ('draft', 'submitted', 'confirmed') AND active
+                          AND kpi_id = ANY(%s)""",
                     stale,
                 )
             )
@@ -344,7 +345,8 @@ class SalesKpiRefresh(models.AbstractModel):
                                ELSE company_id END,
                           date_from, date_to
                      FROM sales_target
-                    WHERE state IN ('draft', 'submitted', 'confirmed') AND active AND kpi_id = ANY(%s)
+                    WHERE state IN ('draft', 'submitted', 'confirmed') AND active
+                      AND kpi_id = ANY(%s)
                       AND ((owner_type = 'user' AND user_id = ANY(%s))
                         OR (owner_type = 'team' AND team_id = ANY(%s))
                         OR (owner_type = 'company' AND company_id = ANY(%s)))""",

@@ -1480,7 +1480,8 @@ class SalesTarget(models.Model):
             if not self._so_sets_targets_of(self.team_id):
                 raise AccessError(
                     self.env._(
-                        "Only the leader of the sales team or a sales manager submits “%(target)s”.",
+                        "Only the leader of the sales team or a sales manager submits "
+                        "“%(target)s”.",
                         target=name,
                     )
                 )
@@ -1528,8 +1529,7 @@ class SalesTarget(models.Model):
             if target._so_own_quota():
                 raise AccessError(
                     self.env._(
-                        "“%(target)s” is your own quota: another sales manager sets "
-                        "%(fields)s.",
+                        "“%(target)s” is your own quota: another sales manager sets %(fields)s.",
                         target=target.display_name,
                         fields=", ".join(
                             sorted(
@@ -1719,17 +1719,13 @@ class SalesTarget(models.Model):
         for user, targets in by_user.items():
             local = targets.with_context(lang=user.lang or self.env.lang)
             record = local[:1] if len(local) == 1 else (local.plan_id[:1] or local[:1])
-            items = Markup("").join(
-                Markup("<li>%s</li>") % target.display_name for target in local
-            )
+            items = Markup("").join(Markup("<li>%s</li>") % target.display_name for target in local)
             record.message_notify(
                 partner_ids=user.partner_id.ids,
                 subject=local.env._("Sent back: %(target)s", target=record.display_name),
                 body=Markup("<p>%s</p><ul>%s</ul><p>%s</p>")
                 % (
-                    local.env._(
-                        "%(author)s sent these targets back to draft:", author=author
-                    ),
+                    local.env._("%(author)s sent these targets back to draft:", author=author),
                     items,
                     reason,
                 ),

@@ -13,7 +13,6 @@ by itself in the last month of the current one (its targets drafts, to approve).
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -231,7 +230,9 @@ class SalesTargetPlan(models.Model):
                 )
             )
         written = {
-            f for f in vals if f not in ("state", "submitted_by_id") and not f.startswith("message_")
+            f
+            for f in vals
+            if f not in ("state", "submitted_by_id") and not f.startswith("message_")
         }
         if not written:
             return
@@ -706,9 +707,7 @@ class SalesTargetPlan(models.Model):
         own = drafts.filtered(lambda t: t._so_own_quota())
         (drafts - own).action_submit()
         self._so_move("submitted", submitted_by_id=self.env.uid)
-        message = self.env._(
-            "%(count)s targets submitted for approval.", count=len(drafts - own)
-        )
+        message = self.env._("%(count)s targets submitted for approval.", count=len(drafts - own))
         if own:
             message += " " + self.env._(
                 "Your own quota (%(count)s targets) stays a draft: a sales manager approves "
