@@ -706,8 +706,10 @@ class TestRoleTours(HttpCase):
             login="so_manager_tour",
         )
         plan = self.env["sales.target.plan"].search([("team_id", "=", team.id)])
-        # 2 KPIs, 12 months: the team and 2 reps
+        # 2 KPIs, 12 months: the team and 2 reps, approved with the plan
         self.assertEqual(len(plan.target_ids), 2 * 12 * 3)
+        self.assertEqual(plan.state, "approved")
+        self.assertEqual(set(plan.target_ids.mapped("state")), {"confirmed"})
         revenue = plan.target_ids.filtered(lambda t: t.kpi_id.metric == "won_revenue")
         self.assertAlmostEqual(
             sum(revenue.filtered(lambda t: t.owner_type == "team").mapped("target_value")),
