@@ -1,6 +1,6 @@
 {
     "name": "Sales Objectives",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "summary": "Targets per team and salesperson, KPIs from the CRM, SMART objectives on calls",
     "author": "sales_objectives contributors",
@@ -15,6 +15,7 @@
         "data/sales_kpi_data.xml",
         "data/digest_data.xml",
         "wizard/sales_target_split_views.xml",
+        "wizard/sales_target_send_back_views.xml",
         "wizard/sales_funnel_views.xml",
         "views/sales_kpi_views.xml",
         "views/sales_target_views.xml",

@@ -22,11 +22,11 @@ class CrmTeam(models.Model):
         "Current targets",
         compute="_compute_sales_target_progress",
         sanitize=False,
-        help="Progress of the team's confirmed targets whose period includes today.",
+        help="Progress of the team's approved targets whose period includes today.",
     )
 
     def _so_current_team_targets(self):
-        """{team id: its confirmed team targets whose period includes today}, "today"
+        """{team id: its approved team targets whose period includes today}, "today"
         being each team's company's (its time zone), never the user's or UTC."""
         today = (self.company_id | self.env.company)._sales_today()
         earliest, latest = min(today.values()), max(today.values())

@@ -36,6 +36,13 @@ class ResCompany(models.Model):
         "weighted by their probability.",
     )
 
+    sales_target_self_approval = fields.Boolean(
+        "Allow self-approval of quotas",
+        help="Sales managers may submit, approve, send back, reset and change their own "
+        "quota (their salesperson targets, the targets of the teams they lead). Without "
+        "it, another sales manager does.",
+    )
+
     @api.constrains("sales_forecast_commit_probability")
     def _check_sales_forecast_commit_probability(self):
         for company in self:

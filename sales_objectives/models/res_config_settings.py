@@ -32,6 +32,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sales_forecast_commit_probability", readonly=False
     )
 
+    sales_target_self_approval = fields.Boolean(
+        related="company_id.sales_target_self_approval",
+        readonly=False,
+        groups="base.group_system",
+    )
+
     sales_target_refresh_interval = fields.Integer(
         "Refresh targets every (minutes)",
         compute="_compute_sales_target_refresh_interval",

@@ -654,7 +654,7 @@ class SalesKpiEngine(models.AbstractModel):
                                    AND EXTRACT(DAY FROM t.date_to + 1) = 1),
                           %s
                      FROM sales_target t
-                    WHERE t.state IN ('draft', 'confirmed') AND t.active%s
+                    WHERE t.state IN ('draft', 'submitted', 'confirmed') AND t.active%s
                  GROUP BY t.kpi_id""",
                 edited_ids,
                 SQL(" AND t.kpi_id = ANY(%s)", list(kpi_ids)) if kpi_ids else SQL(),

@@ -63,7 +63,7 @@ class SalesKpiRefresh(models.AbstractModel):
         if state.get("cursor") is None:
             state.update(cursor=0, full_start=str(now))
         Target = self.env["sales.target"].with_context(active_test=False)
-        domain = [("state", "in", ("draft", "confirmed")), ("active", "=", True)]
+        domain = [("state", "in", ("draft", "submitted", "confirmed")), ("active", "=", True)]
         # the pass walks the KPIs by id and resumes after the last id done: neither the
         # order KPIs are listed in (their sequence, which a manager may change between
         # two batches) nor a KPI added meanwhile (a higher id, measured in this pass)
@@ -189,7 +189,8 @@ class SalesKpiRefresh(models.AbstractModel):
             cr.execute(
                 SQL(
                     """SELECT id FROM sales_target
-                        WHERE state IN ('draft', 'confirmed') AND active AND kpi_id = ANY(%s)""",
+                        WHERE state IN ('draft', 'submitted', 'confirmed') AND active
+                          AND kpi_id = ANY(%s)""",
                     stale,
                 )
             )
@@ -344,7 +345,8 @@ class SalesKpiRefresh(models.AbstractModel):
                                ELSE company_id END,
                           date_from, date_to
                      FROM sales_target
-                    WHERE state IN ('draft', 'confirmed') AND active AND kpi_id = ANY(%s)
+                    WHERE state IN ('draft', 'submitted', 'confirmed') AND active
+                      AND kpi_id = ANY(%s)
                       AND ((owner_type = 'user' AND user_id = ANY(%s))
                         OR (owner_type = 'team' AND team_id = ANY(%s))
                         OR (owner_type = 'company' AND company_id = ANY(%s)))""",

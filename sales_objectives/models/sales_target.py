@@ -20,6 +20,7 @@ from . import sales_target_grouping  # noqa: F401 (the mixin sales.target inheri
 from .sales_credited import CREDIT_OVERLAY, CREDIT_TEAM, CREDIT_USER
 from .sales_figure_grouping import KPI_UNIT, MONEY, OWN_RATE, RECORDS, name_without_unit
 from .sales_target_audit import AUDITED, REASON_FIELD
+from .sales_target_audit import REASON as AUDIT_REASON
 
 _logger = logging.getLogger(__name__)
 
@@ -36,7 +37,43 @@ STATUSES = [
     ("at_risk", "At risk"),
     ("behind", "Behind"),
 ]
-# Fields that cannot change once a target is confirmed (reset it to draft first).
+# The life cycle of a target: the stored key "confirmed" is the approved state (the
+# engine, reports, bonuses and leaderboard count "confirmed" and "closed" targets only).
+STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("confirmed", "Approved"),
+    ("closed", "Closed"),
+]
+# the moves a target may make, whoever asks (who may make each: ``_so_check_move``)
+MOVES = {
+    ("draft", "submitted"),
+    ("draft", "confirmed"),
+    ("submitted", "confirmed"),
+    ("submitted", "draft"),
+    ("confirmed", "draft"),
+    ("confirmed", "closed"),
+    ("closed", "confirmed"),
+}
+# Context key: the reason a submitted target is sent back to draft (the wizard)
+SEND_BACK_REASON = "sales_target_send_back_reason"
+# A person's own quota (``_so_own_quota``): what they may not set themselves (unless the
+# company allows self-approval), besides submitting, approving, sending back, resetting
+QUOTA_FIELDS = {
+    "target_value",
+    "stretch_value",
+    "period_type",
+    "date_from",
+    "date_to",
+    "owner_type",
+    "team_id",
+    "user_id",
+    "bonus_base",
+    "bonus_floor",
+    "bonus_accelerator",
+    "bonus_cap",
+}
+# Fields that cannot change once a target is submitted or approved (back to draft first).
 LOCKED_FIELDS = {
     "kpi_id",
     "owner_type",
@@ -281,12 +318,19 @@ class SalesTarget(models.Model):
         help="For manual KPIs: the actual, typed by the team leader or the manager.",
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("confirmed", "Confirmed"), ("closed", "Closed")],
+        STATES,
         default="draft",
         required=True,
         tracking=True,
         index=True,
         copy=False,
+    )
+    submitted_by_id = fields.Many2one(
+        "res.users",
+        string="Submitted by",
+        readonly=True,
+        copy=False,
+        help="Who submitted the target for approval last.",
     )
     active = fields.Boolean(default=True)
     parent_id = fields.Many2one(
@@ -444,9 +488,16 @@ class SalesTarget(models.Model):
         help="The current user may change this target: a sales manager, or the leader of "
         "its sales team.",
     )
+    own_quota = fields.Boolean(
+        "Your own quota",
+        compute="_compute_own_quota",
+        help="The target is the current user's own quota (their salesperson target, or the "
+        "target of a team they lead): another sales manager submits, approves and changes "
+        "it, unless the company allows self-approval.",
+    )
     can_close = fields.Boolean(
         compute="_compute_can_close",
-        help="The current user may close this target now: it is confirmed, its period has "
+        help="The current user may close this target now: it is approved, its period has "
         "ended in its company's time zone, and they may change it.",
     )
 
@@ -801,6 +852,26 @@ class SalesTarget(models.Model):
         for target in self:
             target.can_edit = manager or target.team_id.sudo().user_id == self.env.user
 
+    @api.depends("owner_type", "user_id", "team_id.user_id", "company_id")
+    @api.depends_context("uid")
+    def _compute_own_quota(self):
+        for target in self:
+            target.own_quota = target._so_own_quota()
+
+    def _so_own_quota(self):
+        """Whether the target is the current user's own quota, which they may not set
+        nor move through approval: their salesperson target, or the target of a team
+        they lead (the leader's quota is the team's). The company's setting "Allow
+        self-approval of quotas" lifts it; the superuser (data, jobs) is never bound."""
+        self.ensure_one()
+        if self.env.su:
+            return False
+        user = self.env.user
+        own = (self.owner_type == "user" and self.user_id == user) or (
+            self.owner_type == "team" and self.team_id.sudo().user_id == user
+        )
+        return own and not (self.company_id or self.env.company).sudo().sales_target_self_approval
+
     @api.depends("state", "date_to", "company_id", "team_id.user_id")
     @api.depends_context("uid")
     def _compute_can_close(self):
@@ -961,15 +1032,16 @@ class SalesTarget(models.Model):
 
     @api.constrains("state", "target_value", "kpi_id")
     def _check_something_to_reach(self):
-        """A confirmed target where higher is better needs a value above 0: a target
-        of 0 is reached before anything is done (at once "achieved", 100 %). Whatever
-        the path: the button, a write of the state, a target created confirmed, a
-        plan or a split (which leave such parts as drafts, see ``_confirm_reachable``)."""
+        """A submitted or approved target where higher is better needs a value above 0:
+        a target of 0 is reached before anything is done (at once "achieved", 100 %).
+        Whatever the path: the button, a write of the state, a target created approved,
+        a plan or a split (which leave such parts as drafts, see ``_confirm_reachable``)."""
         for target in self:
-            if target.state == "confirmed" and target._reached_by_nothing():
+            if target.state in ("submitted", "confirmed") and target._reached_by_nothing():
                 raise ValidationError(
                     self.env._(
-                        "“%(target)s” cannot be confirmed with a target of %(value)s: it "
+                        "“%(target)s” cannot be submitted or approved with a target of "
+                        "%(value)s: it "
                         "would be achieved before anything is done. Set the value to reach "
                         "first.",
                         target=target.display_name,
@@ -1138,7 +1210,7 @@ class SalesTarget(models.Model):
     def _compute_value_warning(self):
         """A warning (not a refusal) on the form of a draft, as the value is typed and
         after saving, when a value is far from what the owner reached before: a digit
-        too many or too few. Once confirmed, the value is the value."""
+        too many or too few. Once submitted, the value is the value."""
         for target in self:
             target.value_warning = target.state == "draft" and target._history_warning()
 
@@ -1252,7 +1324,7 @@ class SalesTarget(models.Model):
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
         """No button a user may not press: who sets no target gets no New, no Delete and
-        no Confirm in lists."""
+        no Submit or Approve in lists."""
         arch, view = super()._get_view(view_id, view_type, **options)
         if not self._so_can_create():
             for node in arch.xpath("/*"):
@@ -1287,11 +1359,11 @@ class SalesTarget(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_no_measured_figures(vals)
-            if vals.get("state", "draft") not in ("draft", "confirmed"):
+            if vals.get("state", "draft") not in ("draft", "submitted", "confirmed"):
                 raise UserError(
                     self.env._(
-                        "A target is created as a draft or confirmed; it is closed once its "
-                        "period has ended."
+                        "A target is created as a draft, submitted or approved; it is closed "
+                        "once its period has ended."
                     )
                 )
             period_type = vals.get("period_type", "month")
@@ -1300,6 +1372,12 @@ class SalesTarget(models.Model):
                 vals["date_from"] = period_bounds(period_type, day)[0]
             self._check_may_set(vals.get("team_id"))
         targets = super().create(vals_list)
+        # created submitted or approved: as if it were created a draft, then moved
+        for target in targets:
+            target._so_check_own_figures(QUOTA_FIELDS)
+            if target.state != "draft":
+                target._so_check_move("draft", target.state)
+        targets.filtered(lambda t: t.state == "submitted").submitted_by_id = self.env.user
         self.env["sales.target.audit"]._so_created(targets, vals_list)
         chosen = targets.filtered(
             lambda t: t.currency_follows_company and t.currency_id != t.company_id.currency_id
@@ -1345,8 +1423,9 @@ class SalesTarget(models.Model):
             )
 
     def _check_state_change(self, vals):
-        """The target's life cycle holds whatever the path: draft -> confirmed ->
-        closed (once the period has ended), and only sales managers reopen."""
+        """The target's life cycle holds whatever the path: draft -> submitted ->
+        approved (key "confirmed") -> closed (once the period has ended), and only sales
+        managers reopen; who may move it: ``_so_check_move``."""
         closed = self.filtered(lambda t: t.state == "closed")
         own_fields = {f for f in vals if f in self._fields and not self._is_mixin_field(f)}
         if closed and own_fields:
@@ -1372,11 +1451,11 @@ class SalesTarget(models.Model):
             old = target.state
             if old == new:
                 continue
-            if (old, new) in (("draft", "closed"), ("closed", "draft")):
+            if (old, new) not in MOVES:
                 raise UserError(
                     self.env._(
-                        "The target “%(target)s” goes from draft to confirmed to closed: it "
-                        "cannot go from %(old)s to %(new)s.",
+                        "The target “%(target)s” goes from draft to submitted to approved to "
+                        "closed: it cannot go from %(old)s to %(new)s.",
                         target=target.display_name,
                         old=dict(self._fields["state"]._description_selection(self.env))[old],
                         new=dict(self._fields["state"]._description_selection(self.env))[new],
@@ -1390,6 +1469,81 @@ class SalesTarget(models.Model):
                         date=format_date(self.env, target.date_to),
                     )
                 )
+            target._so_check_move(old, new)
+
+    def _so_check_move(self, old, new):
+        """Who may move this target from ``old`` to ``new`` (a move of ``MOVES``), said
+        plainly: a team leader or a sales manager submits; a sales manager approves
+        (a draft or a submitted target), sends back (with a reason) and resets to draft;
+        nobody does any of it on their own quota (``_so_own_quota``). Closing and
+        reopening keep their own rules (``action_close``, ``_check_state_change``)."""
+        self.ensure_one()
+        if self.env.su or (old, new) in (("confirmed", "closed"), ("closed", "confirmed")):
+            return
+        name = self.display_name
+        if (old, new) == ("draft", "submitted"):
+            if not self._so_sets_targets_of(self.team_id):
+                raise AccessError(
+                    self.env._(
+                        "Only the leader of the sales team or a sales manager submits "
+                        "“%(target)s”.",
+                        target=name,
+                    )
+                )
+        elif not self._is_sales_manager():
+            if new == "confirmed":
+                message = self.env._(
+                    "Only a sales manager approves a target: submit “%(target)s” for approval.",
+                    target=name,
+                )
+            elif old == "submitted":
+                message = self.env._(
+                    "Only a sales manager sends back a submitted target: “%(target)s”.",
+                    target=name,
+                )
+            else:
+                message = self.env._(
+                    "Only a sales manager resets an approved target to draft: “%(target)s”.",
+                    target=name,
+                )
+            raise AccessError(message)
+        if self._so_own_quota():
+            raise AccessError(
+                self.env._(
+                    "“%(target)s” is your own quota: another sales manager submits, approves, "
+                    "sends back or resets it.",
+                    target=name,
+                )
+            )
+        if (old, new) == ("submitted", "draft") and not self.env.context.get(SEND_BACK_REASON):
+            raise UserError(
+                self.env._(
+                    "A submitted target goes back to draft with a reason: press Send back on "
+                    "“%(target)s”.",
+                    target=name,
+                )
+            )
+
+    def _so_check_own_figures(self, fnames):
+        """Nobody sets the figures of their own quota (value, stretch, period, owner,
+        bonus terms): another sales manager does (unless self-approval is allowed)."""
+        written = QUOTA_FIELDS & set(fnames)
+        if not written or self.env.su:
+            return
+        for target in self:
+            if target._so_own_quota():
+                raise AccessError(
+                    self.env._(
+                        "“%(target)s” is your own quota: another sales manager sets %(fields)s.",
+                        target=target.display_name,
+                        fields=", ".join(
+                            sorted(
+                                target._fields[f].get_description(self.env)["string"]
+                                for f in written
+                            )
+                        ),
+                    )
+                )
 
     @api.model
     def _is_mixin_field(self, fname):
@@ -1401,11 +1555,14 @@ class SalesTarget(models.Model):
     def write(self, vals):
         # a measured figure is never typed, whoever types it
         self._check_no_measured_figures(vals)
+        if vals.get("state") == "submitted" and "submitted_by_id" not in vals:
+            vals = dict(vals, submitted_by_id=self.env.uid)
         if not self.env.su and any(f in self._fields and not self._is_mixin_field(f) for f in vals):
             # then who may change the target at all, before what state it is in
             for team_id in {target.team_id.id for target in self}:
                 self._check_may_set(team_id)
         self._check_state_change(vals)
+        self._so_check_own_figures(vals)
         locked = self.filtered(lambda t: t.state != "draft")
         if locked and LOCKED_FIELDS & set(vals):
             for target in locked:
@@ -1413,8 +1570,8 @@ class SalesTarget(models.Model):
                 if changed:
                     raise UserError(
                         self.env._(
-                            "The target “%(target)s” is no longer a draft: reset it to draft "
-                            "to change %(fields)s.",
+                            "The target “%(target)s” is no longer a draft: send it back or "
+                            "reset it to draft to change %(fields)s.",
                             target=target.display_name,
                             fields=", ".join(
                                 target._fields[f].get_description(self.env)["string"]
@@ -1429,8 +1586,9 @@ class SalesTarget(models.Model):
             for team_id in {target.team_id.id for target in self}:
                 self._check_may_set(team_id)
             # the same rule as for create: the user must be allowed to write the
-            # target where it now belongs
+            # target where it now belongs, and it must not have become their own quota
             self.check_access("write")
+            self._so_check_own_figures(vals)
         if "currency_id" in vals:
             for target in self:
                 follows = target.currency_id == target.company_id.currency_id
@@ -1499,21 +1657,93 @@ class SalesTarget(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
-    def action_confirm(self):
+    def action_submit(self):
+        """Submits these drafts for a sales manager's approval (a team leader, a sales
+        manager; never one's own quota)."""
         drafts = self.filtered(lambda t: t.state == "draft")
-        drafts.write({"state": "confirmed"})
-        drafts._refresh()
+        drafts.write({"state": "submitted", "submitted_by_id": self.env.uid})
+        return True
+
+    def action_confirm(self):
+        """Approves these drafts and submitted targets (sales managers; never one's own
+        quota): from now on they count."""
+        todo = self.filtered(lambda t: t.state in ("draft", "submitted"))
+        todo.write({"state": "confirmed"})
+        todo._refresh()
         return True
 
     def _confirm_reachable(self):
-        """Confirms these drafts but those with nothing to reach: the part of 0 a
-        split or a plan gives a salesperson in whole units (2 deals over 3: 1, 1, 0)
-        stays a draft, for whoever set it to give it a value or delete it, rather
-        than count as achieved at once. Returns the drafts left."""
+        """Approves these drafts (a sales manager) or submits them (a team leader), but
+        those with nothing to reach: the part of 0 a split gives a salesperson in whole
+        units (2 deals over 3: 1, 1, 0) stays a draft, for whoever set it to give it a
+        value or delete it, rather than count as achieved at once. Returns the drafts
+        left."""
         drafts = self.filtered(lambda t: t.state == "draft")
         left = drafts.filtered(lambda t: t._reached_by_nothing())
-        (drafts - left).action_confirm()
+        if self._is_sales_manager():
+            (drafts - left).action_confirm()
+        else:
+            (drafts - left).action_submit()
         return left
+
+    def action_send_back(self):
+        """Asks a sales manager for the reason, then returns these submitted targets to
+        draft (``sales.target.send.back``)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send back"),
+            "res_model": "sales.target.send.back",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_target_ids": self.ids},
+        }
+
+    def _so_send_back(self, reason):
+        """Returns these submitted targets to draft with ``reason``: posted in each
+        target's chatter, and told to their owner and to who submitted them, in their
+        language (one message each)."""
+        submitted = self.filtered(lambda t: t.state == "submitted")
+        if not submitted:
+            raise UserError(self.env._("Only submitted targets are sent back."))
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the targets are sent back."))
+        by_user = {}
+        for target in submitted:
+            owner = target.user_id if target.owner_type == "user" else target.team_id.sudo().user_id
+            for user in owner | target.submitted_by_id:
+                if user != self.env.user and not user.share:
+                    by_user.setdefault(user, self.browse())
+                    by_user[user] |= target
+        # the reason goes with the state's line in the target's history too
+        submitted.with_context(**{SEND_BACK_REASON: reason, AUDIT_REASON: reason}).write(
+            {"state": "draft"}
+        )
+        author = self.env.user.name
+        for target in submitted:
+            target.message_post(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (self.env._("Sent back to draft by %(author)s:", author=author), reason),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        for user, targets in by_user.items():
+            local = targets.with_context(lang=user.lang or self.env.lang)
+            record = local[:1] if len(local) == 1 else (local.plan_id[:1] or local[:1])
+            items = Markup("").join(Markup("<li>%s</li>") % target.display_name for target in local)
+            record.message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=local.env._("Sent back: %(target)s", target=record.display_name),
+                body=Markup("<p>%s</p><ul>%s</ul><p>%s</p>")
+                % (
+                    local.env._("%(author)s sent these targets back to draft:", author=author),
+                    items,
+                    reason,
+                ),
+                record_name=record.display_name,
+                email_layout_xmlid="mail.mail_notification_layout",
+                model_description=local.env["ir.model"]._get(record._name).display_name,
+            )
+        return True
 
     def action_reset_draft(self):
         self.filtered(lambda t: t.state == "confirmed").write({"state": "draft"})
@@ -1524,7 +1754,7 @@ class SalesTarget(models.Model):
             if target.state != "confirmed":
                 raise UserError(
                     self.env._(
-                        "Only confirmed targets can be closed: “%(target)s”.",
+                        "Only approved targets can be closed: “%(target)s”.",
                         target=target.display_name,
                     )
                 )
@@ -1688,7 +1918,7 @@ class SalesTarget(models.Model):
     @api.model
     @run_again_on_conflict
     def _cron_close_ended(self):
-        """Closes the confirmed targets whose period has ended in their company's time
+        """Closes the approved targets whose period has ended in their company's time
         zone, after a final refresh; a target whose final refresh failed stays open
         (it is retried at the next run, and its KPI shows why)."""
         # no time zone is more than 14 hours ahead of UTC: the local date is at most
@@ -1978,14 +2208,16 @@ class SalesTarget(models.Model):
     my_bonus_terms = fields.Char("Bonus terms", compute="_compute_my_bonus")
 
     @api.depends_context("uid", "lang")
-    @api.depends("bonus_base", "bonus_payout", "user_id", "team_id.user_id")
+    @api.depends("bonus_base", "bonus_payout", "user_id", "team_id.user_id", "state")
     def _compute_my_bonus(self):
         uid = self.env.uid
         number = self._number_format()
         for target, sudo in zip(self, self.sudo()):
             if sudo.bonus_base and uid in (sudo.user_id.id, sudo.team_id.user_id.id):
                 target.my_bonus_base = sudo.bonus_base
-                target.my_bonus_payout = sudo.bonus_payout
+                # nothing is earned on a quota not approved yet
+                approved = sudo.state in ("confirmed", "closed")
+                target.my_bonus_payout = sudo.bonus_payout if approved else 0.0
                 floor = _number(number, sudo.bonus_floor)
                 accelerator = _number(number, sudo.bonus_accelerator)
                 cap = ""
@@ -2390,7 +2622,7 @@ class SalesTarget(models.Model):
     @api.model
     def so_strip_data(self):
         """[{id, kpi, period, value, attainment, status, measured, has_figure}] of the
-        current user's confirmed targets whose period contains today in their
+        current user's approved targets whose period contains today in their
         company's time zone (``value``: "actual / target" in their unit, or "no
         figure / target" when nothing could be measured: no bar then)."""
         companies = self.env.user.company_ids

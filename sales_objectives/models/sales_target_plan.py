@@ -3,17 +3,20 @@ a total for the team over the horizon, spread over the periods (equal, last year
 seasonality, or a ramp of a few % per period) and over the team's salespeople (equal,
 weights, or their share of the last 12 months, a new salesperson getting a ramp-up
 share of an average one instead of nothing). "Suggest from history" proposes the
-totals; "Generate" creates the targets, confirmed, or updates them: a second run
-changes nothing, a changed plan updates its draft targets and reports the confirmed
-ones it could not change. A recurring plan rolls into the next horizon by itself in
-the last month of the current one."""
+totals; "Generate" creates the targets as drafts, or updates them: a second run
+changes nothing, a changed plan updates its draft targets and reports the submitted or
+approved ones it could not change. The plan and its targets then go draft -> submitted
+(by the team's leader) -> approved (by a sales manager) -> closed; a sales manager may
+send a submitted plan back with a reason. A recurring plan rolls into the next horizon
+by itself in the last month of the current one (its targets drafts, to approve)."""
 
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, get_lang
 from odoo.tools.misc import format_date
 
@@ -23,6 +26,9 @@ from ..tools.job import run_again_on_conflict
 from ..tools.numbers import NumberFormat
 from ..tools.periods import period_bounds
 from .sales_target import NOTIFY_LATER
+
+# context key: the plan's state is changed by its buttons (``_so_move``)
+TRANSITION = "sales_target_plan_transition"
 
 ROLL_DAYS = 30
 
@@ -37,6 +43,32 @@ class SalesTargetPlan(models.Model):
     name = fields.Char(
         compute="_compute_name", store=True, readonly=False, required=True, precompute=True
     )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("approved", "Approved"),
+            ("closed", "Closed"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    submitted_by_id = fields.Many2one(
+        "res.users",
+        string="Submitted by",
+        readonly=True,
+        copy=False,
+        help="Who submitted the plan for approval last.",
+    )
+    team_leader_id = fields.Many2one(related="team_id.user_id", string="Team leader")
+    can_edit = fields.Boolean(
+        compute="_compute_can_edit",
+        help="The current user may change the plan: a sales manager, while it is a draft.",
+    )
+    horizon_ended = fields.Boolean(compute="_compute_horizon_ended")
     team_id = fields.Many2one("crm.team", string="Sales team", required=True, check_company=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
@@ -120,6 +152,21 @@ class SalesTargetPlan(models.Model):
                 )
             )
 
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_can_edit(self):
+        manager = self.env.user.has_group("sales_team.group_sale_manager")
+        for plan in self:
+            plan.can_edit = manager and plan.state == "draft"
+
+    @api.depends("date_to", "company_id")
+    def _compute_horizon_ended(self):
+        for plan in self:
+            company = plan.company_id or self.env.company
+            plan.horizon_ended = bool(plan.date_to) and (
+                company._sales_today()[company.id] > plan.date_to
+            )
+
     def _compute_target_count(self):
         for plan in self:
             plan.target_count = len(plan.target_ids)
@@ -151,10 +198,15 @@ class SalesTargetPlan(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if vals.get("state", "draft") != "draft" and not self.env.su:
+                raise UserError(
+                    self.env._("A plan is created as a draft: submit it, then approve it.")
+                )
             self._snap_values(vals, vals.get("horizon") or self._fields["horizon"].default(self))
         return super().create(vals_list)
 
     def write(self, vals):
+        self._so_check_write(vals)
         if not {"date_from", "horizon"} & set(vals):
             return super().write(vals)
         for plan in self:
@@ -163,6 +215,43 @@ class SalesTargetPlan(models.Model):
                 self._snap_values(values, vals.get("horizon", plan.horizon))
             )
         return True
+
+    def _so_check_write(self, vals):
+        """Sales managers set plans; the leader of the plan's team moves it through its
+        buttons only (Submit), whatever the path; once submitted, a plan is what is
+        approved: it changes only back in draft."""
+        if self.env.su:
+            return
+        if "state" in vals and not self.env.context.get(TRANSITION):
+            raise UserError(
+                self.env._(
+                    "A plan's state changes with its buttons (Submit, Approve, Send back, "
+                    "Close), which move its targets with it."
+                )
+            )
+        written = {
+            f
+            for f in vals
+            if f not in ("state", "submitted_by_id") and not f.startswith("message_")
+        }
+        if not written:
+            return
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(
+                self.env._(
+                    "Sales managers set plans; the team's leader submits them: “%(plan)s”.",
+                    plan=self[:1].name,
+                )
+            )
+        locked = self.filtered(lambda p: p.state != "draft")
+        if locked and written - {"next_plan_id", "last_report", "name"}:
+            raise UserError(
+                self.env._(
+                    "The plan “%(plan)s” is submitted or approved: send it back to draft "
+                    "before changing it.",
+                    plan=locked[0].name,
+                )
+            )
 
     def _plan_problem(self):
         """What is wrong with the plan as typed, in words (or False)."""
@@ -424,11 +513,22 @@ class SalesTargetPlan(models.Model):
         return planned
 
     def action_generate(self):
-        """Creates the plan's targets, confirmed, or brings them in line with the plan:
-        draft ones are updated, confirmed ones that differ are reported (a confirmed
-        value is locked). Running it twice changes nothing."""
+        """Creates the plan's targets as drafts, or brings them in line with the plan:
+        draft ones are updated, submitted or approved ones that differ are reported
+        (their value is locked). Running it twice changes nothing. Sales managers, on a
+        draft plan."""
         self.ensure_one()
         self.check_access("write")
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Sales managers generate the targets of a plan."))
+        if self.state != "draft":
+            raise UserError(
+                self.env._(
+                    "The plan “%(plan)s” is submitted or approved: send it back to draft "
+                    "before generating its targets again.",
+                    plan=self.name,
+                )
+            )
         if not self.line_ids:
             raise UserError(self.env._("Add at least one KPI to the plan."))
         empty = self.line_ids.filtered(
@@ -513,28 +613,28 @@ class SalesTargetPlan(models.Model):
         if to_create:
             created += list(Target.create(to_create))
         new = Target.browse([t.id for t in created])
-        # a target of 0 would be achieved at once: it stays a draft
-        zero = new._confirm_reachable()
+        # a target of 0 would be achieved at once: it is said, to be given a value
+        zero = new.filtered(lambda t: t._reached_by_nothing())
         (new | Target.browse([t.id for t in updated]))._so_notify_set(origin=self)
         report = self.env._(
-            "%(created)s targets created and confirmed, %(updated)s drafts updated, "
-            "%(unchanged)s already as planned, %(locked)s confirmed targets differ from the "
-            "plan and were left as they are",
-            created=len(created) - len(zero),
+            "%(created)s targets created as drafts, %(updated)s drafts updated, "
+            "%(unchanged)s already as planned, %(locked)s submitted or approved targets "
+            "differ from the plan and were left as they are",
+            created=len(created),
             updated=len(updated),
             unchanged=unchanged,
             locked=len(locked),
         )
         if zero:
             report += self.env._(
-                "; %(count)s targets of 0 were created as drafts, since they would be "
-                "achieved before anything is done: %(names)s",
+                "; %(count)s targets of 0 would be achieved before anything is done: give "
+                "them a value or delete them before the plan is submitted: %(names)s",
                 count=len(zero),
                 names=self._so_some_names(zero),
             )
         if locked:
             report += self.env._(
-                " (reset them to draft to apply the plan): %(names)s",
+                " (back to draft first to apply the plan): %(names)s",
                 names=self._so_some_names(locked),
             )
         if not self.member_ids:
@@ -553,6 +653,156 @@ class SalesTargetPlan(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    # ------------------------------------------------------------------
+    # Approval: draft -> submitted (the team's leader) -> approved (a sales manager)
+    # ------------------------------------------------------------------
+
+    def _so_live_targets(self):
+        return self.target_ids.filtered("active")
+
+    def _so_notification(self, title, message, kind="success"):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": kind,
+                "sticky": kind != "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_submit(self):
+        """The leader of the plan's team (or a sales manager) submits the plan for
+        approval, with its draft targets; the targets that are the submitter's own
+        quota (the team's targets, for its leader) stay drafts: a sales manager approves
+        them with the plan."""
+        self.ensure_one()
+        manager = self.env.user.has_group("sales_team.group_sale_manager")
+        if not manager and self.team_id.sudo().user_id != self.env.user:
+            raise AccessError(
+                self.env._(
+                    "Only the leader of the sales team “%(team)s” or a sales manager submits "
+                    "its plan.",
+                    team=self.team_id.sudo().name,
+                )
+            )
+        if self.state != "draft":
+            raise UserError(self.env._("Only a draft plan is submitted."))
+        targets = self._so_live_targets()
+        if not targets:
+            raise UserError(self.env._("Generate the plan's targets before submitting it."))
+        drafts = targets.filtered(lambda t: t.state == "draft")
+        zero = drafts.filtered(lambda t: t._reached_by_nothing())
+        if zero:
+            raise UserError(
+                self.env._(
+                    "Targets of 0 would be achieved before anything is done: give them a "
+                    "value or delete them first: %(names)s",
+                    names=self._so_some_names(zero),
+                )
+            )
+        own = drafts.filtered(lambda t: t._so_own_quota())
+        (drafts - own).action_submit()
+        self._so_move("submitted", submitted_by_id=self.env.uid)
+        message = self.env._("%(count)s targets submitted for approval.", count=len(drafts - own))
+        if own:
+            message += " " + self.env._(
+                "Your own quota (%(count)s targets) stays a draft: a sales manager approves "
+                "it with the plan.",
+                count=len(own),
+            )
+        self.message_post(body=message)
+        return self._so_notification(self.env._("Plan submitted"), message)
+
+    def action_approve(self):
+        """A sales manager approves the plan and every target of it not approved yet
+        (drafts and submitted ones alike). Refused as a whole when one of them is the
+        manager's own quota: another sales manager approves it (unless the company
+        allows self-approval)."""
+        self.ensure_one()
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only a sales manager approves a plan."))
+        if self.state not in ("draft", "submitted"):
+            raise UserError(self.env._("Only a draft or submitted plan is approved."))
+        targets = self._so_live_targets().filtered(lambda t: t.state in ("draft", "submitted"))
+        own = targets.filtered(lambda t: t._so_own_quota())
+        if own:
+            raise AccessError(
+                self.env._(
+                    "The plan “%(plan)s” holds your own quota (%(names)s): another sales "
+                    "manager approves it.",
+                    plan=self.name,
+                    names=self._so_some_names(own),
+                )
+            )
+        targets.action_confirm()
+        self._so_move("approved")
+        message = self.env._("Plan approved with %(count)s targets.", count=len(targets))
+        self.message_post(body=message)
+        return self._so_notification(self.env._("Plan approved"), message)
+
+    def action_send_back(self):
+        self.ensure_one()
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only a sales manager sends a plan back."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send back"),
+            "res_model": "sales.target.send.back",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_plan_id": self.id},
+        }
+
+    def _so_send_back(self, reason):
+        """The submitted plan and its submitted targets back to draft, with ``reason``
+        (posted on the plan and the targets; told to the leader who submitted and to
+        the targets' owners)."""
+        self.ensure_one()
+        if self.state != "submitted":
+            raise UserError(self.env._("Only a submitted plan is sent back."))
+        submitted = self._so_live_targets().filtered(lambda t: t.state == "submitted")
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only a sales manager sends a plan back."))
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the plan is sent back."))
+        if submitted:
+            submitted._so_send_back(reason)
+        self._so_move("draft")
+        self.message_post(
+            body=Markup("<p>%s</p><p>%s</p>")
+            % (
+                self.env._("Sent back to draft by %(author)s:", author=self.env.user.name),
+                reason,
+            ),
+            partner_ids=(self.submitted_by_id - self.env.user).partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def action_close(self):
+        """A sales manager closes an approved plan once its horizon has ended (its
+        targets close by themselves, each after its period)."""
+        self.ensure_one()
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only a sales manager closes a plan."))
+        today = self.company_id._sales_today()[self.company_id.id]
+        if self.state != "approved" or today <= self.date_to:
+            raise UserError(
+                self.env._(
+                    "An approved plan is closed once its horizon has ended (on %(date)s).",
+                    date=format_date(self.env, self.date_to),
+                )
+            )
+        self._so_move("closed")
+        return True
+
+    def _so_move(self, state, **values):
+        self.with_context(**{TRANSITION: True}).write(dict(values, state=state))
 
     def _so_some_names(self, targets, size=3):
         """The first targets' names, and how many more: a message stays readable."""

@@ -13,7 +13,7 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.sales_figure_grouping import KPI_UNIT
-from ..models.sales_target import PERIOD_TYPES
+from ..models.sales_target import PERIOD_TYPES, STATES
 from .sales_target_board import board_id_sql
 
 
@@ -41,9 +41,7 @@ class SalesTargetForecast(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    state = fields.Selection(
-        [("draft", "Draft"), ("confirmed", "Confirmed"), ("closed", "Closed")], readonly=True
-    )
+    state = fields.Selection(STATES, readonly=True)
     # summed over one board only: one KPI, currency, owner type and period
     target_value = fields.Float("Target", readonly=True)
     won_value = fields.Float("Won", readonly=True)

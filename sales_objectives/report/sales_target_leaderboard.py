@@ -1,4 +1,4 @@
-"""The leaderboard: confirmed and closed targets of salespeople and teams, ranked by
+"""The leaderboard: approved ("confirmed") and closed targets of salespeople and teams, ranked by
 attainment on their board (one KPI and period: salespeople within their team, and within
 their company; teams within their company), with the gap, the pipeline coverage and the
 trend versus the same owner's target of the previous period. A view over sales_target:

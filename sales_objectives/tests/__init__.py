@@ -1,5 +1,6 @@
 from . import (
     test_analysis,
+    test_approval,
     test_audit,
     test_bad_input,
     test_bonus,

@@ -56,7 +56,8 @@ class TestPlan(SalesObjectivesCase):
         self.assertAlmostEqual(
             sum(v for (_u, month), v in parts.items() if month == 10), 3333.34, places=6
         )
-        self.assertTrue(all(t.state == "confirmed" for t in plan.target_ids))
+        # drafts, for the team's leader to submit and a sales manager to approve
+        self.assertTrue(all(t.state == "draft" for t in plan.target_ids))
         team_oct = plan.target_ids.filtered(
             lambda t: t.owner_type == "team" and t.date_from.month == 10
         )
@@ -124,16 +125,16 @@ class TestPlan(SalesObjectivesCase):
         self.assertEqual({t: (t.target_value, t.write_date) for t in targets}, values)
         self.assertIn("0 targets created", plan.last_report)
         self.assertIn("12 already as planned", plan.last_report)
-        # a changed plan: one month reset to draft is updated, the confirmed ones are
+        # a changed plan: the month left a draft is updated, the approved ones are
         # reported
         october = targets.filtered(lambda t: t.owner_type == "team" and t.date_from.month == 10)
-        october.with_user(self.manager).action_reset_draft()
+        (targets - october).with_user(self.manager).action_confirm()
         plan.line_ids.total_value = 12000
         action = plan.action_generate()
         self.assertEqual(october.target_value, 4000)
         self.assertEqual(action["params"]["type"], "warning")
         self.assertIn("1 drafts updated", plan.last_report)
-        self.assertIn("11 confirmed targets differ", plan.last_report)
+        self.assertIn("11 submitted or approved targets differ", plan.last_report)
 
     def test_suggest_from_history(self):
         # Q4 2025: team 1 won 2,000 (L11, L12); last 12 months (Oct 2025-Sep 2026)

@@ -92,8 +92,9 @@ class TestRights(SalesObjectivesCase):
     def test_team_leader_edits_own_team_targets_only(self):
         self.assertEqual(self.visible(self.leader), self.t_team1 | self.t_rep1 | self.t_rep2)
         self.t_rep2.with_user(self.leader).write({"target_value": 3500})
-        self.t_team1.with_user(self.leader).action_confirm()
-        self.assertEqual(self.t_team1.state, "confirmed")
+        # he submits his salespeople's targets; a sales manager approves them
+        self.t_rep2.with_user(self.leader).action_submit()
+        self.assertEqual(self.t_rep2.state, "submitted")
         created = self._target_as(self.leader, self.rep4, date_from="2026-05-01")
         self.assertEqual(created.user_id, self.rep4)
         with self.assertRaises(AccessError):
@@ -393,7 +394,7 @@ class TestRightsOnEveryPath(SalesObjectivesCase):
         running.action_confirm()
         with self.assertRaisesRegex(UserError, "has not ended yet"):
             running.with_user(self.leader).write({"state": "closed"})
-        with self.assertRaisesRegex(UserError, "draft or confirmed"):
+        with self.assertRaisesRegex(UserError, "draft, submitted or approved"):
             self.env["sales.target"].with_user(self.leader).create(
                 {
                     "kpi_id": self.kpi["won_count"].id,

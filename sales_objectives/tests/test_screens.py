@@ -74,12 +74,13 @@ class TestScreens(SalesObjectivesCase):
             self.assertEqual(arch.get("create"), "0", view_type)
             self.assertEqual(arch.get("delete"), "0", view_type)
         self.assertFalse(self.arch(self.rep1, "list").xpath("//header/button"))
-        # a team leader and a manager keep them
+        # a team leader and a manager keep them: the leader submits, the manager approves
         for user in (self.leader, self.manager):
             self.assertNotEqual(self.arch(user, "list").get("create"), "0")
-            self.assertTrue(
-                self.arch(user, "list").xpath("//header/button[@name='action_confirm']")
-            )
+            self.assertTrue(self.arch(user, "list").xpath("//header/button[@name='action_submit']"))
+        approve = "//header/button[@name='action_confirm']"
+        self.assertFalse(self.arch(self.leader, "list").xpath(approve))
+        self.assertTrue(self.arch(self.manager, "list").xpath(approve))
         # a new target is refused before the form is filled
         with self.assertRaisesRegex(AccessError, "team leaders set targets"):
             Form(self.env["sales.target"].with_user(self.rep1))
@@ -243,9 +244,11 @@ class TestScreens(SalesObjectivesCase):
         self.assertTrue(wizard.confirm_parts)
         action = wizard.action_apply()
         self.assertEqual(action["type"], "ir.actions.act_window_close")
-        self.assertEqual(set(target.child_ids.mapped("state")), {"confirmed"})
+        # submitted by the leader, for a sales manager to approve
+        self.assertEqual(set(target.child_ids.mapped("state")), {"submitted"})
         self.assertEqual(target.children_target_sum, 9)
-        # drafts (from another split) are confirmed in bulk, by the leader
+        # drafts (from another split) are submitted in bulk by the leader, approved in
+        # bulk by a manager
         other = self._target("won_revenue", self.team1, value=900, date_from="2026-05-01")
         wizard = Form(
             self.env["sales.target.split"]
@@ -255,7 +258,9 @@ class TestScreens(SalesObjectivesCase):
         wizard.confirm_parts = False
         wizard.save().action_apply()
         self.assertEqual(set(other.child_ids.mapped("state")), {"draft"})
-        other.child_ids.with_user(self.leader).action_confirm()
+        other.child_ids.with_user(self.leader).action_submit()
+        self.assertEqual(set(other.child_ids.mapped("state")), {"submitted"})
+        other.child_ids.with_user(self.manager).action_confirm()
         self.assertEqual(set(other.child_ids.mapped("state")), {"confirmed"})
         kanban = etree.tostring(self.arch(self.rep1, "kanban")).decode()
         self.assertIn("o_sales_target_draft", kanban)
@@ -645,7 +650,19 @@ class TestRoleTours(HttpCase):
                 "member_ids": [Command.set(reps.ids)],
             }
         )
-        self.env["sales.kpi"].create({"name": "SO Leader Tour Deals", "metric": "won_count"})
+        kpi = self.env["sales.kpi"].create({"name": "SO Leader Tour Deals", "metric": "won_count"})
+        # the team's target, the leader's own quota: set and approved by a sales manager
+        self.env["sales.target"].create(
+            {
+                "kpi_id": kpi.id,
+                "owner_type": "team",
+                "team_id": team.id,
+                "period_type": "month",
+                "date_from": fields.Date.context_today(self.env.user).replace(day=1),
+                "target_value": 2,
+                "state": "confirmed",
+            }
+        )
         self.start_tour(
             "/odoo/action-sales_objectives.sales_target_action_team",
             "sales_objectives_leader_tour",
@@ -656,10 +673,11 @@ class TestRoleTours(HttpCase):
         )
         self.assertEqual(target.state, "confirmed")
         self.assertEqual(sorted(target.child_ids.mapped("target_value")), [0, 1, 1])
-        # the part of 0 would be achieved at once: it stays a draft
+        # the part of 0 would be achieved at once: it stays a draft; the others wait
+        # for a sales manager
         self.assertEqual(
             sorted(target.child_ids.mapped(lambda t: (t.target_value, t.state))),
-            [(0, "draft"), (1, "confirmed"), (1, "confirmed")],
+            [(0, "draft"), (1, "submitted"), (1, "submitted")],
         )
 
     def test_manager_tour(self):
@@ -688,8 +706,10 @@ class TestRoleTours(HttpCase):
             login="so_manager_tour",
         )
         plan = self.env["sales.target.plan"].search([("team_id", "=", team.id)])
-        # 2 KPIs, 12 months: the team and 2 reps
+        # 2 KPIs, 12 months: the team and 2 reps, approved with the plan
         self.assertEqual(len(plan.target_ids), 2 * 12 * 3)
+        self.assertEqual(plan.state, "approved")
+        self.assertEqual(set(plan.target_ids.mapped("state")), {"confirmed"})
         revenue = plan.target_ids.filtered(lambda t: t.kpi_id.metric == "won_revenue")
         self.assertAlmostEqual(
             sum(revenue.filtered(lambda t: t.owner_type == "team").mapped("target_value")),

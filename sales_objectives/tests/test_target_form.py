@@ -8,7 +8,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import SalesObjectivesCase
@@ -48,7 +48,7 @@ class TestTargetPeriodForm(SalesObjectivesCase):
         self.assertEqual(target.period_label, "Nov 2026")
 
     def test_a_new_quarter_typed_from_mid_november(self):
-        form = Form(self.env["sales.target"].with_user(self.leader))
+        form = Form(self.env["sales.target"].with_user(self.manager))
         form.kpi_id = self.kpi["won_count"]
         form.owner_type = "team"
         form.team_id = self.team1
@@ -82,21 +82,24 @@ class TestTargetPeriodForm(SalesObjectivesCase):
 @tagged("post_install", "-at_install", "sales_objectives", "so_targets")
 @freeze_time("2026-04-15 12:00:00")
 class TestNothingToReach(SalesObjectivesCase):
-    """A confirmed target of 0 (higher is better) would be achieved before anything is
-    done: refused whatever the path; a split or a plan leaves such parts as drafts."""
+    """A submitted or approved target of 0 (higher is better) would be achieved before
+    anything is done: refused whatever the path; a split leaves such parts as drafts, a
+    plan with such targets is not submitted."""
 
     def test_every_path_to_a_confirmed_zero_is_refused(self):
         zero = self._target("won_revenue", self.rep1, value=0, date_from="2026-05-01")
-        message = "cannot be confirmed with a target of \\$\xa00.00"
-        # the button
+        message = "cannot be submitted or approved with a target of \\$\xa00.00"
+        # the buttons
         with self.assertRaisesRegex(ValidationError, message):
-            zero.with_user(self.leader).action_confirm()
+            zero.with_user(self.leader).action_submit()
+        with self.assertRaisesRegex(ValidationError, message):
+            zero.with_user(self.manager).action_confirm()
         # a write of the state
         with self.assertRaisesRegex(ValidationError, message):
-            zero.with_user(self.leader).write({"state": "confirmed"})
-        # a target created confirmed
-        with self.assertRaisesRegex(ValidationError, "cannot be confirmed with a target of 0"):
-            self.env["sales.target"].with_user(self.leader).create(
+            zero.with_user(self.manager).write({"state": "confirmed"})
+        # a target created approved
+        with self.assertRaisesRegex(ValidationError, "approved with a target of 0"):
+            self.env["sales.target"].with_user(self.manager).create(
                 {
                     "kpi_id": self.kpi["won_count"].id,
                     "owner_type": "user",
@@ -114,7 +117,7 @@ class TestNothingToReach(SalesObjectivesCase):
         self.assertEqual((zero.state, rate.state), ("draft", "draft"))
         # once it has a value to reach, it is confirmed
         zero.with_user(self.leader).write({"target_value": 500})
-        zero.with_user(self.leader).action_confirm()
+        zero.with_user(self.manager).action_confirm()
         self.assertEqual(zero.state, "confirmed")
         # lower is better: 0 days is not reached by nothing (nor refused)
         cycle = self._target("cycle_days", self.rep1, value=0, date_from="2026-05-01")
@@ -136,7 +139,8 @@ class TestNothingToReach(SalesObjectivesCase):
         self.assertNotIn("reached.", target.summary)
         self.assertEqual(target.actual_label, "$\xa03,000.00")
         self.assertFalse(target.gap_label)
-        target.write({"target_value": 2000})
+        # the team's target is its leader's quota: a manager sets it
+        zero.with_user(self.manager).write({"target_value": 2000})
         target.action_refresh()
         self.assertTrue(target.has_figure)
         self.assertEqual(target.status, "achieved")
@@ -144,7 +148,7 @@ class TestNothingToReach(SalesObjectivesCase):
 
     def test_a_split_leaves_the_part_of_zero_as_a_draft(self):
         """2 deals over 3 people: 1 (rep 2, who gets the remainder), 1, 0. The part of
-        0 stays a draft (it would be achieved at once); the others are confirmed."""
+        0 stays a draft (it would be achieved at once); the leader submits the others."""
         target = self._target("won_count", self.team1, value=2, date_from="2026-05-01")
         target.action_confirm()
         wizard = Form(
@@ -158,8 +162,8 @@ class TestNothingToReach(SalesObjectivesCase):
         self.assertEqual(
             parts,
             {
-                self.rep1: (1, "confirmed"),
-                self.rep2: (1, "confirmed"),
+                self.rep1: (1, "submitted"),
+                self.rep2: (1, "submitted"),
                 self.rep4: (0, "draft"),
             },
         )
@@ -198,16 +202,18 @@ class TestNothingToReach(SalesObjectivesCase):
         action = plan.action_generate()
         targets = plan.target_ids
         self.assertEqual(len(targets), 12)  # 3 months: the team and 3 salespeople
-        for target in targets:
-            expected = "draft" if target.target_value == 0 else "confirmed"
-            self.assertEqual(target.state, expected, target.display_name)
+        self.assertEqual(set(targets.mapped("state")), {"draft"})
         # the team: October 1, November 1, December 0; rep 1 gets October's and
-        # November's deal: 4 targets to reach, 8 of 0
-        zero = targets.filtered(lambda t: t.state == "draft")
+        # November's deal: 4 targets to reach, 8 of 0, said
+        zero = targets.filtered(lambda t: t.target_value == 0)
         self.assertEqual(len(zero), 8)
-        self.assertIn("8 targets of 0 were created as drafts", plan.last_report)
-        self.assertIn("4 targets created and confirmed", plan.last_report)
+        self.assertIn("8 targets of 0 would be achieved", plan.last_report)
+        self.assertIn("12 targets created as drafts", plan.last_report)
         self.assertEqual(action["params"]["type"], "warning")
+        # the plan is not submitted while they are there
+        with self.assertRaisesRegex(UserError, "give them a value or delete them"):
+            plan.with_user(self.leader).action_submit()
+        self.assertEqual(plan.state, "draft")
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_targets")
@@ -254,12 +260,12 @@ class TestValueFarFromHistory(SalesObjectivesCase):
         self.assertTrue(form.value_warning)
         form.target_value = 600
         self.assertFalse(form.value_warning)
-        # a warning, not a refusal; still said on the saved draft, not once confirmed
+        # a warning, not a refusal; still said on the saved draft, not once submitted
         form.target_value = 1_000_000_000_000_000
         target = form.save()
         self.assertEqual(target.target_value, 1_000_000_000_000_000)
         self.assertIn("far from the record of", target.with_user(self.leader).value_warning)
-        target.with_user(self.leader).action_confirm()
+        target.with_user(self.leader).action_submit()
         self.assertFalse(target.with_user(self.leader).value_warning)
 
     def test_a_count_below_one_a_period(self):
@@ -590,8 +596,14 @@ class TestWhoSetsTargets(SalesObjectivesCase):
             Target.create({**vals, "team_id": self.team2.id})
         with self.assertRaisesRegex(AccessError, "Only a sales manager can set the company"):
             Target.create({**vals, "owner_type": "company", "company_id": self.company_a.id})
-        mine = Target.create({**vals, "team_id": self.team1.id})
-        self.assertEqual(mine.owner_name, "SO Team 1")
+        # his team's own target is his quota: a sales manager sets it
+        with self.assertRaisesRegex(AccessError, "your own quota"):
+            Target.create({**vals, "team_id": self.team1.id})
+        mine = Target.create(
+            {**vals, "owner_type": "user", "team_id": self.team1.id, "user_id": self.rep2.id}
+        )
+        self.assertEqual(mine.owner_name, self.rep2.name)
+        self.team2.member_ids = [Command.link(self.rep2.id)]
         with self.assertRaisesRegex(AccessError, "Only the leader of the sales team “SO Team 2”"):
             mine.write({"team_id": self.team2.id})
         self.assertEqual(mine.team_id, self.team1)
@@ -602,7 +614,7 @@ class TestWhoSetsTargets(SalesObjectivesCase):
         own = Target.create(
             {**vals, "owner_type": "user", "team_id": self.team1.id, "user_id": self.rep1.id}
         )
-        own.action_confirm()
+        own.with_user(self.manager).action_confirm()
         with self.assertRaisesRegex(AccessError, "Only the leader of the sales team “SO Team 1”"):
             own.with_user(self.rep1).write({"target_value": 200})
         self.assertEqual(own.target_value, 5)

@@ -53,10 +53,11 @@ class SalesTargetSplit(models.TransientModel):
     remainder_label = fields.Char("Rounding remainder (with unit)", compute="_compute_labels")
     split_total_label = fields.Char("Sum of the parts (with unit)", compute="_compute_labels")
     confirm_parts = fields.Boolean(
-        "Confirm the salesperson targets",
+        "Approve or submit the salesperson targets",
         default=True,
-        help="The parts become each salesperson's confirmed target at once; untick to "
-        "keep them as drafts and adjust them first.",
+        help="The parts are approved at once (a sales manager) or submitted for a sales "
+        "manager's approval (a team leader); untick to keep them as drafts and adjust "
+        "them first.",
     )
     zero_warning = fields.Char(compute="_compute_zero_warning")
 
@@ -229,7 +230,8 @@ class SalesTargetSplit(models.TransientModel):
         if locked:
             raise UserError(
                 self.env._(
-                    "Reset these salesperson targets to draft before splitting again: %(targets)s",
+                    "Reset these salesperson targets to draft (or send them back) before "
+                    "splitting again: %(targets)s",
                     targets=", ".join(t.display_name for t in locked),
                 )
             )

@@ -2,7 +2,8 @@ import { registry } from "@web/core/registry";
 
 /**
  * A sales manager plans a team's year (one KPI line, the team's salespeople filled in
- * from the team), generates the targets, then opens the forecast and the leaderboard.
+ * from the team), generates the targets (drafts), approves the plan (a team he does
+ * not lead: his to approve), then opens the forecast and the leaderboard.
  */
 registry.category("web_tour.tours").add("sales_objectives_manager_tour", {
     url: "/odoo/action-sales_objectives.sales_target_plan_action",
@@ -90,8 +91,16 @@ registry.category("web_tour.tours").add("sales_objectives_manager_tour", {
             run: "click",
         },
         {
-            trigger: ".o_notification:contains('created and confirmed')",
+            trigger: ".o_notification:contains('created as drafts')",
             content: "The targets are generated",
+        },
+        {
+            trigger: ".o_form_view button[name=action_approve]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Approved')",
+            content: "The plan and its targets are approved",
         },
         {
             trigger: ".o_menu_sections .dropdown-toggle:contains('Reporting')",

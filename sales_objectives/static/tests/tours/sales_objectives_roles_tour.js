@@ -157,52 +157,29 @@ registry.category("web_tour.tours").add("sales_objectives_rep_tour", {
 });
 
 /**
- * A team leader: sets a target for the team, confirms it, splits it over the team's
- * salespeople (2 deals over 3 people: 1, 1, 0, confirmed at once), and finds the
+ * A team leader: opens the team's target (his own quota, set and approved by a sales
+ * manager: nothing to submit or approve on it), splits it over the team's salespeople
+ * (2 deals over 3 people: 1, 1, 0, submitted at once for approval), and finds the
  * salespeople's targets and their sum on the team target.
  */
 registry.category("web_tour.tours").add("sales_objectives_leader_tour", {
     url: "/odoo/action-sales_objectives.sales_target_action_team",
     steps: () => [
         {
-            trigger: ".o-kanban-button-new",
-            content: "A team leader sets targets",
+            trigger: ".o_kanban_record:contains('SO Leader Tour Deals')",
             run: "click",
-        },
-        {
-            trigger: ".o_field_widget[name=kpi_id] input",
-            run: "edit SO Leader Tour Deals",
-        },
-        {
-            trigger: ".o_field_widget[name=kpi_id] .o-autocomplete--dropdown-item a:contains('SO Leader Tour Deals')",
-            run: "click",
-        },
-        {
-            trigger: ".o_field_widget[name=team_id] input",
-            run: "edit SO Leader Tour Team",
-        },
-        {
-            trigger: ".o_field_widget[name=team_id] .o-autocomplete--dropdown-item a:contains('SO Leader Tour Team')",
-            run: "click",
-        },
-        {
-            trigger: ".o_field_widget[name=target_value]:visible input",
-            run: "edit 2",
-        },
-        {
-            trigger: ".o_form_button_save",
-            run: "click",
-        },
-        {
-            trigger: ".o_form_view .o_form_saved",
         },
         {
             trigger: ".oe_title .o_sales_target_period + span:contains('·') + .o_sales_target_owner:contains('SO Leader Tour Team')",
             content: "The subtitle reads period · owner, as the kanban card",
         },
         {
-            trigger: "button[name=action_confirm]",
-            run: "click",
+            trigger: ".o_form_view .alert:contains('your own quota')",
+            content: "The team's target is its leader's quota",
+        },
+        {
+            trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=action_confirm])):not(:has(button[name=action_submit])):not(:has(button[name=action_reset_draft]))",
+            content: "nothing to submit, approve or reset on it",
         },
         {
             trigger: "button[name=action_split]",
@@ -210,7 +187,7 @@ registry.category("web_tour.tours").add("sales_objectives_leader_tour", {
         },
         {
             trigger: ".modal .o_field_widget[name=confirm_parts] input:checked",
-            content: "The parts are confirmed at once",
+            content: "The parts are submitted at once",
         },
         {
             trigger: ".modal button[name=action_apply]",
@@ -224,8 +201,8 @@ registry.category("web_tour.tours").add("sales_objectives_leader_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=child_ids] .o_data_row:contains('SO Leader Tour Rep A'):contains('Confirmed')",
-            content: "The parts are the salespeople's confirmed targets",
+            trigger: ".o_field_widget[name=child_ids] .o_data_row:contains('SO Leader Tour Rep A'):contains('Submitted')",
+            content: "The parts are the salespeople's targets, submitted for approval",
         },
         {
             trigger: ".o_field_widget[name=children_target_sum]:visible:contains('2'):not(:contains('2.0'))",

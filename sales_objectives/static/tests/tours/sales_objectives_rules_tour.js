@@ -40,7 +40,8 @@ registry.category("web_tour.tours").add("sales_objectives_rules_rep_tour", {
 
 /**
  * A team leader ("all documents"): another team's targets, opened from its card, offer
- * no New; their own team's do. A confirmed target mid-period offers no Close.
+ * no New; their own team's do. Their own team's approved target (their own quota)
+ * offers no Close mid-period, and no Reset to draft (a sales manager's).
  */
 registry.category("web_tour.tours").add("sales_objectives_rules_leader_tour", {
     steps: () => [
@@ -73,11 +74,11 @@ registry.category("web_tour.tours").add("sales_objectives_rules_leader_tour", {
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Confirmed')",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Approved')",
         },
         {
-            trigger: ".o_form_view .o_form_statusbar:has(button[name=action_reset_draft]):not(:has(button[name=action_close]))",
-            content: "Mid-period: no Close (it would be refused)",
+            trigger: ".o_form_view .o_form_statusbar:has(button[name=action_refresh]):not(:has(button[name=action_close])):not(:has(button[name=action_reset_draft]))",
+            content: "Mid-period: no Close (it would be refused); no Reset to draft",
         },
     ],
 });
