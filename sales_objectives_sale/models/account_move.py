@@ -24,7 +24,9 @@ class AccountMove(models.Model):
     """Logs changes of customer invoices and credit notes for the incremental
     refresh (a draft counts in no figure, but its posting does). Their credit can be
     split between salespeople: made from sales orders, an invoice takes their split; a
-    credit note takes the split of the invoice it reverses."""
+    credit note takes the split of the invoice it reverses. Who may split it is checked
+    on ``user_id``, which Odoo relates to the invoice's salesperson
+    (``invoice_user_id``), and its team: the rule of the opportunities, unchanged."""
 
     _name = "account.move"
     _inherit = ["account.move", "sales.kpi.logged", "sales.credited"]
