@@ -12,6 +12,8 @@
         "data/sales_kpi_data.xml",
         "views/sales_kpi_views.xml",
         "views/crm_team_views.xml",
+        "views/sale_order_views.xml",
+        "views/account_move_views.xml",
     ],
     "demo": [
         "demo/sales_target_demo.xml",

@@ -27,7 +27,9 @@ class SalesCredited(models.AbstractModel):
         "are listed (100 % unless its credit is split).",
     )
     so_credit_editable = fields.Boolean(compute="_compute_so_credit_editable")
-    so_credit_split_text = fields.Char("Credit split", compute="_compute_so_credit_split_text")
+    so_credit_split_text = fields.Char(
+        "Credit split summary", compute="_compute_so_credit_split_text"
+    )
 
     @api.depends_context(CREDIT_USER, CREDIT_TEAM, CREDIT_OVERLAY)
     @api.depends("so_credit_split_ids.share", "so_credit_split_ids.kind")

@@ -14,7 +14,12 @@ from odoo import api, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from odoo.addons.sales_objectives.engine.metrics import MetricDefinition, MetricQuery, metric
+from odoo.addons.sales_objectives.engine.metrics import (
+    Credit,
+    MetricDefinition,
+    MetricQuery,
+    metric,
+)
 
 from .sales_kpi import PAID_STATES
 
@@ -111,20 +116,24 @@ class SalesKpiEngine(models.AbstractModel):
                 SQL("%s = %s", SQL.identifier("so_customer", "id"), o("partner_id")),
             )
             customer = SQL.identifier("so_customer", "commercial_partner_id")
+        # each person credited with the order counts their share of it (its split)
+        credit = Credit(SQL.identifier(table, "id"), "order_id", o("team_id"), o("user_id"))
+        team, user, share = self._credit_join(query, credit, bool(kpi.count_overlay))
         return MetricQuery(
             "sale.order",
             query,
-            o("team_id"),
-            o("user_id"),
+            team,
+            user,
             o("company_id"),
             o("date_order"),
             False,
-            comps,
+            [SQL("(%s) * %s", comp, share) for comp in comps],
             "order",
             1,
             o("user_id"),
             "user",
             customer,
+            credit,
         )
 
     @api.model
@@ -345,17 +354,21 @@ class SalesKpiEngine(models.AbstractModel):
             )
             query.add_where(SQL("EXISTS (SELECT 1 %s)", lines))
             amount = SQL("(SELECT -COALESCE(SUM(l.balance), 0) %s)", lines)
+        # each person credited with the invoice counts their share of it (its split)
+        credit = Credit(SQL.identifier(table, "id"), "move_id", m("team_id"), m("invoice_user_id"))
+        team, user, share = self._credit_join(query, credit, bool(kpi.count_overlay))
         return MetricQuery(
             "account.move",
             query,
-            m("team_id"),
-            m("invoice_user_id"),
+            team,
+            user,
             m("company_id"),
             m("invoice_date"),
             True,
-            [amount],
+            [SQL("(%s) * %s", amount, share)],
             "invoice",
             4,
             m("invoice_user_id"),
             "user",
+            credit=credit,
         )

@@ -1,4 +1,5 @@
 from . import (
+    test_credit_split_sale,
     test_sale_i18n,
     test_sale_incremental,
     test_sale_metrics,

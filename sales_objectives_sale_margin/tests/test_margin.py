@@ -3,6 +3,7 @@ products' costs: Desk 60, Chair 30, Consulting 120 (in USD, company A)."""
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.sales_objectives.tests.common import ActualsMixin
@@ -45,3 +46,23 @@ class TestMargin(ActualsMixin, SaleObjectivesCase):
         )
         # O2's desk only: 390 of 450
         self.assertActual(furniture, self.team1, 100 * 390 / 450)
+
+    def test_margin_of_a_split_order(self):
+        """O2 (margin 570) split 60 % rep 1 / 40 % rep 3 (team 2) by rep 1: rep 1 keeps
+        342, rep 3 and team 2 gain 228 (O7: 2 x (100 - 30) = 140 before), team 1 keeps
+        825 - 228; rep 3's margin % is (140 + 228) / (200 + 300)."""
+        self.o2.with_user(self.rep1).write(
+            {
+                "so_credit_split_ids": [
+                    Command.create({"user_id": self.rep1.id, "share": 60}),
+                    Command.create({"user_id": self.rep3.id, "share": 40}),
+                ]
+            }
+        )
+        self.assertActual("margin", self.rep1, 342)
+        self.assertActual("margin", self.rep3, 140 + 228, team=self.team2)
+        self.assertActual("margin", self.team1, 825 - 228)
+        self.assertActual("margin", self.team2, 140 + 228)
+        self.assertActual(
+            "margin_percent", self.rep3, 100 * (140 + 228) / (200 + 300), team=self.team2
+        )
