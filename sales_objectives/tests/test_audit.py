@@ -99,7 +99,7 @@ class TestAudit(SalesObjectivesCase):
                 ("stretch_value", False, usd("3,600.00"), self.manager, False),
                 ("period", False, "May 2026", self.manager, False),
                 ("owner", False, self.rep1_owner, self.manager, False),
-                ("state", False, "Confirmed", self.manager, False),
+                ("state", False, "Approved", self.manager, False),
             ],
         )
 
@@ -165,9 +165,11 @@ class TestAudit(SalesObjectivesCase):
     def test_state_changes_by_each_path(self):
         """The buttons, a write of the state, the scheduled closing: each is kept."""
         target = self.new_target(date_from="2026-03-01")
-        target.with_user(self.leader).action_confirm()
-        target.with_user(self.leader).action_reset_draft()
-        target.with_user(self.leader).write({"state": "confirmed"})
+        target.with_user(self.leader).action_submit()
+        target.with_user(self.manager).action_confirm()
+        target.with_user(self.manager).action_reset_draft()
+        target.with_user(self.leader).write({"state": "submitted"})
+        target.with_user(self.manager).write({"state": "confirmed"})
         target.with_user(self.manager).action_close()
         target.with_user(self.manager).with_context(
             sales_target_change_reason="Late invoice booked in March"
@@ -176,15 +178,17 @@ class TestAudit(SalesObjectivesCase):
         self.assertEqual(
             [line[:4] for line in self.lines(target)[4:]],
             [
-                ("state", "Draft", "Confirmed", self.leader),
-                ("state", "Confirmed", "Draft", self.leader),
-                ("state", "Draft", "Confirmed", self.leader),
-                ("state", "Confirmed", "Closed", self.manager),
-                ("state", "Closed", "Confirmed", self.manager),
-                ("state", "Confirmed", "Closed", self.env.user),
+                ("state", "Draft", "Submitted", self.leader),
+                ("state", "Submitted", "Approved", self.manager),
+                ("state", "Approved", "Draft", self.manager),
+                ("state", "Draft", "Submitted", self.leader),
+                ("state", "Submitted", "Approved", self.manager),
+                ("state", "Approved", "Closed", self.manager),
+                ("state", "Closed", "Approved", self.manager),
+                ("state", "Approved", "Closed", self.env.user),
             ],
         )
-        self.assertEqual(self.lines(target)[8][4], "Late invoice booked in March")
+        self.assertEqual(self.lines(target)[10][4], "Late invoice booked in March")
 
     def test_bonus_terms_by_a_manager(self):
         """The bonus terms a manager sets are kept; the estimated payout the refresh
