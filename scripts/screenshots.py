@@ -172,6 +172,21 @@ SHOTS = [
         ".o-mail-ActivityMarkAsDone .o_sales_objective_outcome",
     ),
     (
+        "target_to_approve.png",
+        "manager",
+        "/odoo/action-sales_objectives.sales_target_action/"
+        "{sales.target:[('state', '=', 'submitted'), ('owner_type', '=', 'user')]}",
+        [],
+        ".o_form_view button[name=action_send_back]",
+    ),
+    (
+        "target_changes.png",
+        "manager",
+        "/odoo/action-sales_objectives.sales_target_audit_action",
+        [],
+        ".o_list_view .o_data_row",
+    ),
+    (
         "credit-split.png",
         "anna",
         "/odoo/crm",
