@@ -1377,7 +1377,10 @@ class SalesTarget(models.Model):
             target._so_check_own_figures(QUOTA_FIELDS)
             if target.state != "draft":
                 target._so_check_move("draft", target.state)
-        targets.filtered(lambda t: t.state == "submitted").submitted_by_id = self.env.user
+        for target, vals in zip(targets, vals_list, strict=True):
+            # who submits is the user, but for data loaded as the system (the demo)
+            if target.state == "submitted" and not (self.env.su and vals.get("submitted_by_id")):
+                target.submitted_by_id = self.env.user
         self.env["sales.target.audit"]._so_created(targets, vals_list)
         chosen = targets.filtered(
             lambda t: t.currency_follows_company and t.currency_id != t.company_id.currency_id
@@ -1957,7 +1960,7 @@ class SalesTarget(models.Model):
         self.ensure_one()
         if not self.kpi_id or not self.refreshed_at:
             return Markup("<p>%s</p>") % self.env._(
-                "Not measured yet: confirm the target or press Refresh."
+                "Not measured yet: approve the target or press Refresh."
             )
         number = self._number_format()
         fmt = functools.partial(self._format_value, number=number)

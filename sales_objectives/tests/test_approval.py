@@ -78,8 +78,10 @@ class TestApproval(SalesObjectivesCase):
         self.assertEqual(target.target_value, 3500)
         self.assertTrue(target.refreshed_at)
         # the history keeps each step, the sending back with its reason
-        audit = self.env["sales.target.audit"].with_user(self.manager2).search(
-            [("target_id", "=", target.id), ("what", "=", "state")], order="id"
+        audit = (
+            self.env["sales.target.audit"]
+            .with_user(self.manager2)
+            .search([("target_id", "=", target.id), ("what", "=", "state")], order="id")
         )
         self.assertEqual(
             [(a.user_id, a.new_value) for a in audit if a.event == "write"],
