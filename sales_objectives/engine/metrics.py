@@ -169,6 +169,9 @@ def registry(cls):
 def combine(how, comps):
     """(actual, sample) from summed components; the last component is the number of
     records measured (the sample)."""
+    # sums of shares of records (0.6 of a deal) are summed in floats: 43 deals read
+    # 42.99999999999999 (behind a target of 43); shares are in hundredths of a percent
+    comps = [round(c, 6) for c in comps]
     sample = round(comps[-1])
     if how == "sum":
         return comps[0], sample
