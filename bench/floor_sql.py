@@ -41,47 +41,61 @@ from odoo.addons.sales_objectives.engine.state import STORED_FIGURES
 
 WON = "FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id AND s.is_won WHERE l.active"
 
-# Credit splits (sales.credit.split) of the opportunities. The scans of the leads join
-# their revenue lines (a small table, hashed once): a split deal gives one row per line,
-# for the line's salesperson and team, with the line's share of every component; an
-# unsplit one its own row in full. SHARE is the count a row stands for (1, or the
-# share), MONEY(x) an amount's part. Three samples close each row (the records
-# measured, per kind of owner): 1 for the salesperson; for the team, 1 on the first
-# line of each team of the deal; for the company, 1 on the deal's first line (a deal
+# Credit splits (sales.credit.split) of the opportunities. Once per run, their lines
+# are read into two small temporary tables (LINES): the revenue lines, each with its
+# share as a fraction (f, exact; ff, a float) and in hundredths of a percent (h, an
+# integer: counts are summed exactly), and whether it is the deal's first line of its
+# team and the deal's first line (one sort); the overlay lines, with whether their
+# salesperson has revenue credit on the deal and whether the deal has revenue lines.
+# The scans of the leads join the revenue lines (hashed once): a split deal gives one
+# row per line, for the line's salesperson and team, with the line's share of every
+# component; an unsplit one its own row in full. Three samples close each row (the
+# records measured, per kind of owner): 1 for the salesperson; for the team, 1 on the
+# deal's first line of each team; for the company, 1 on the deal's first line (a deal
 # counts once for its team and its company, whatever its lines).
-REVENUE_LINES = """(SELECT lead_id, user_id, team_id, share / 100.0 AS f,
-                           share::float8 / 100.0 AS ff,
-                           (row_number() OVER (PARTITION BY lead_id, team_id
-                                                   ORDER BY id) = 1)::int AS team_once,
-                           (row_number() OVER (PARTITION BY lead_id ORDER BY id) = 1)::int
-                               AS lead_once
-                      FROM sales_credit_split
-                     WHERE kind = 'revenue' AND lead_id IS NOT NULL)"""
-SPLIT_JOIN = f" LEFT JOIN {REVENUE_LINES} c ON c.lead_id = l.id"
+LINES = [
+    "DROP TABLE IF EXISTS so_floor_revenue, so_floor_overlay",
+    """CREATE TEMP TABLE so_floor_revenue ON COMMIT DROP AS
+       SELECT lead_id, user_id, team_id, share / 100.0 AS f, share::float8 / 100.0 AS ff,
+              round(share * 100)::int4 AS h,
+              (row_number() OVER (PARTITION BY lead_id, team_id ORDER BY id) = 1)::int
+                  AS team_once,
+              (row_number() OVER (PARTITION BY lead_id ORDER BY team_id, id) = 1)::int
+                  AS lead_once
+         FROM sales_credit_split WHERE kind = 'revenue' AND lead_id IS NOT NULL""",
+    """CREATE TEMP TABLE so_floor_overlay ON COMMIT DROP AS
+       SELECT o.lead_id, o.user_id, o.share / 100.0 AS f, o.share::float8 / 100.0 AS ff,
+              round(o.share * 100)::int4 AS h, r.lead_id IS NOT NULL AS credited,
+              d.lead_id IS NOT NULL AS split
+         FROM sales_credit_split o
+    LEFT JOIN so_floor_revenue r ON r.lead_id = o.lead_id AND r.user_id = o.user_id
+    LEFT JOIN so_floor_revenue d ON d.lead_id = o.lead_id AND d.lead_once = 1
+        WHERE o.kind = 'overlay' AND o.lead_id IS NOT NULL""",
+    "ANALYZE so_floor_revenue",
+    "ANALYZE so_floor_overlay",
+]
+SPLIT_JOIN = " LEFT JOIN so_floor_revenue c ON c.lead_id = l.id"
+# the count a row stands for (1, or the line's share), summed exactly
+COUNT = "SUM(COALESCE(c.h, 10000)) / 10000.0"
 SHARE = "COALESCE(c.ff, 1.0)"
 CREDITED = (
     "CASE WHEN c.lead_id IS NULL THEN l.team_id ELSE c.team_id END, "
     "COALESCE(c.user_id, l.user_id), l.company_id"
 )
 SAMPLES = "COUNT(*), SUM(COALESCE(c.team_once, 1)), SUM(COALESCE(c.lead_once, 1))"
-# Overlay lines, on the KPIs counting overlay credit: few rows, read by the lead's
-# primary key and added in the same statement, for their salesperson only (team 0:
+# Overlay lines, on the KPIs counting overlay credit: few rows, each joined to its lead
+# by primary key and added in the same statement, for their salesperson only (team 0:
 # never a team's or the company's); one record more for the salesperson unless they
 # are credited with the deal already.
-OVERLAY_LINES = """(SELECT o.lead_id, o.user_id, NULL::int4 AS team_id, o.share / 100.0 AS f,
-                           o.share::float8 / 100.0 AS ff,
-                           CASE WHEN EXISTS (
-                                    SELECT 1 FROM sales_credit_split r
-                                     WHERE r.lead_id = o.lead_id AND r.kind = 'revenue'
-                                       AND r.user_id = o.user_id)
-                                  OR (ol.user_id = o.user_id AND NOT EXISTS (
-                                    SELECT 1 FROM sales_credit_split r
-                                     WHERE r.lead_id = o.lead_id AND r.kind = 'revenue'))
-                                THEN 0 ELSE 1 END AS user_once
-                      FROM sales_credit_split o JOIN crm_lead ol ON ol.id = o.lead_id
-                     WHERE o.kind = 'overlay')"""
 OVERLAY_CREDITED = "0, c.user_id, l.company_id"
-OVERLAY_SAMPLES = "SUM(c.user_once), 0, 0"
+OVERLAY_SAMPLES = (
+    "SUM(CASE WHEN c.credited OR (NOT c.split AND l.user_id = c.user_id) THEN 0 ELSE 1 END), 0, 0"
+)
+
+
+def counted(condition, value="COALESCE(c.h, 10000)", other="0"):
+    """The exact sum of the counts of the rows meeting ``condition``."""
+    return f"SUM(CASE WHEN {condition} THEN {value} ELSE {other} END) / 10000.0"
 
 
 def money(amount):
@@ -97,30 +111,27 @@ def split_source(source):
 def overlay_source(source):
     """``source`` read from the overlay lines: one row per line, its lead ``l``."""
     return source.replace(
-        "FROM crm_lead l", f"FROM {OVERLAY_LINES} c JOIN crm_lead l ON l.id = c.lead_id", 1
+        "FROM crm_lead l", "FROM so_floor_overlay c JOIN crm_lead l ON l.id = c.lead_id", 1
     )
 
 
-# metric -> (moment column, FROM/WHERE, components); rows are (team, user, company,
-# moment, components..., samples of the salesperson, team, company)
+# metric -> (moment column, FROM/WHERE, components: their sums); rows are (team, user,
+# company, moment, components..., samples of the salesperson, team, company)
 FACTS = {
-    "won_revenue": ("l.date_closed", WON, [money("l.expected_revenue")]),
-    "won_count": ("l.date_closed", WON, [SHARE]),
-    "avg_deal_size": ("l.date_closed", WON, [money("l.expected_revenue"), SHARE]),
-    "cycle_days": ("l.date_closed", WON, [f"l.day_close * {SHARE}", SHARE]),
+    "won_revenue": ("l.date_closed", WON, [f"SUM({money('l.expected_revenue')})"]),
+    "won_count": ("l.date_closed", WON, [COUNT]),
+    "avg_deal_size": ("l.date_closed", WON, [f"SUM({money('l.expected_revenue')})", COUNT]),
+    "cycle_days": ("l.date_closed", WON, [f"SUM(l.day_close * {SHARE})", COUNT]),
     "win_rate": (
         "l.date_closed",
         "FROM crm_lead l LEFT JOIN crm_stage s ON s.id = l.stage_id"
         " WHERE ((l.active AND s.is_won) OR (NOT l.active AND l.probability = 0))",
-        [
-            f"CASE WHEN l.active THEN {SHARE} ELSE 0.0 END",
-            f"CASE WHEN l.active THEN 0.0 ELSE {SHARE} END",
-        ],
+        [counted("l.active"), counted("NOT l.active")],
     ),
     "new_opportunities": (
         "COALESCE(l.date_conversion, l.create_date)",
         "FROM crm_lead l WHERE l.type = 'opportunity'",
-        [SHARE],
+        [COUNT],
     ),
     "new_customers": (
         "l.date_closed",
@@ -132,7 +143,7 @@ FACTS = {
                  WHERE e.active AND ep.commercial_partner_id = p.commercial_partner_id
                    AND e.company_id = l.company_id
                    AND (e.date_closed, e.id) < (l.date_closed, l.id))""",
-        [SHARE],
+        [COUNT],
     ),
 }
 # FOLLOW-UP (credit splits of orders and invoices): the sales bridge's metrics below
@@ -317,6 +328,8 @@ class Floor:
             " GROUP BY sales_kpi_id"
         )
         self.activity_types = dict(cr.fetchall())
+        for statement in LINES:  # the credit splits' lines, once per run
+            cr.execute(statement)
         import pytz  # noqa: PLC0415
 
         from odoo import fields  # noqa: PLC0415
@@ -391,7 +404,7 @@ class Floor:
                 raise SystemExit("the floor is written for activity KPIs with their types")
         else:
             moment, source, comps = FACTS[metric]
-            columns = ", ".join(f"SUM({c})" for c in comps)
+            columns = ", ".join(comps)
             span = f"AND {moment} >= %(start)s AND {moment} < %(stop)s GROUP BY 1, 2, 3, 4"
             bucket = self.bucket(moment)
             sql = (
@@ -481,11 +494,11 @@ class Floor:
         amount = money("l.expected_revenue")
         columns = f"""width_bucket(l.date_deadline, '{{{arr}}}'::date[]),
                        SUM({amount}), SUM({amount} * l.probability / 100.0),
-                       SUM({SHARE}), SUM({SHARE} * l.probability / 100.0),
+                       {COUNT}, SUM({SHARE} * l.probability / 100.0),
                        SUM(CASE WHEN {committed} THEN {amount} ELSE 0 END),
                        SUM(CASE WHEN {committed} THEN {amount} * l.probability / 100.0
                                 ELSE 0 END),
-                       SUM(CASE WHEN {committed} THEN {SHARE} ELSE 0 END),
+                       {counted(committed)},
                        SUM(CASE WHEN {committed} THEN {SHARE} * l.probability / 100.0
                                 ELSE 0 END)"""
         source = """FROM crm_lead l LEFT JOIN crm_stage s ON s.id = l.stage_id
@@ -521,8 +534,7 @@ class Floor:
         self.cr.execute(
             f"""SELECT {CREDITED}, 1,
                        SUM(CASE WHEN l.active THEN {money("l.expected_revenue")} ELSE 0 END),
-                       SUM(CASE WHEN l.active THEN {SHARE} ELSE 0 END),
-                       SUM(CASE WHEN l.active THEN 0 ELSE {SHARE} END), 0
+                       {counted("l.active")}, {counted("NOT l.active")}, 0
                   FROM crm_lead l LEFT JOIN crm_stage s ON s.id = l.stage_id{SPLIT_JOIN}
                  WHERE ((l.active AND s.is_won) OR (NOT l.active AND l.probability = 0))
                    AND l.date_closed >= %s AND l.date_closed < %s

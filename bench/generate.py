@@ -666,10 +666,7 @@ def split_won(env, percent):
             "create_date",
             "write_date",
         ],
-        (
-            (i, *line, 1, 1, "2026-11-20", "2026-11-20")
-            for i, line in zip(ids, lines, strict=True)
-        ),
+        ((i, *line, 1, 1, "2026-11-20", "2026-11-20") for i, line in zip(ids, lines, strict=True)),
     )
     cr.execute("ANALYZE sales_credit_split")
     Param.set_param(key, str(percent))
