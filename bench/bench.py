@@ -13,7 +13,12 @@ salesperson (query count and server time) and the refresh of that salesperson's
 targets alone (the Refresh button). Each phase runs in its own process, so that
 its peak memory (resident set size) is its own; every run is rolled back.
 
+With ``--split-won P``, P % of the won opportunities are first split two or three ways
+between salespeople (bench/generate.py, split_won; committed: 0 removes the splits),
+and engine, floor and per-target path all credit the shares.
+
 Usage: python3 bench/bench.py -c <odoo.conf> -d <database> [--runs 5] [--per-target-sample N]
+                              [--split-won P]
 """
 
 import argparse
@@ -92,7 +97,44 @@ def timed_runs(env, func, runs, setup=None, after=None):
 
 
 def phase_baseline(env, args):
-    return {"targets": len(all_target_ids(env))}
+    env.cr.execute(
+        "SELECT count(DISTINCT lead_id) FILTER (WHERE kind = 'revenue'),"
+        " count(*) FILTER (WHERE kind = 'revenue'), count(*) FILTER (WHERE kind = 'overlay')"
+        " FROM sales_credit_split WHERE lead_id IS NOT NULL"
+    )
+    deals, revenue, overlay = env.cr.fetchone()
+    env.cr.execute("SELECT name->>'en_US' FROM sales_kpi WHERE count_overlay ORDER BY id")
+    overlay_kpis = [r[0] for r in env.cr.fetchall()]
+    return {
+        "targets": len(all_target_ids(env)),
+        "splits": [deals, revenue, overlay],
+        "overlay_kpis": overlay_kpis,
+    }
+
+
+def phase_split(env, args):
+    """Splits --split-won % of the won deals (bench/generate.py), committed."""
+    from generate import split_won  # noqa: PLC0415
+
+    found = split_won(env, args.split_won)
+    env.cr.commit()
+    return {"splits": list(found)}
+
+
+def target_labels(env, ids):
+    """{target id: "KPI, owner, period"} to name the targets that disagree."""
+    env.cr.execute(
+        """SELECT t.id, k.name->>'en_US', t.owner_type,
+                  COALESCE(p.name, tm.name->>'en_US', c.name), t.date_from, t.date_to
+             FROM sales_target t JOIN sales_kpi k ON k.id = t.kpi_id
+             JOIN res_company c ON c.id = t.company_id
+        LEFT JOIN crm_team tm ON tm.id = t.team_id AND t.owner_type = 'team'
+        LEFT JOIN res_users u ON u.id = t.user_id AND t.owner_type = 'user'
+        LEFT JOIN res_partner p ON p.id = u.partner_id
+            WHERE t.id = ANY(%s)""",
+        [ids],
+    )
+    return {r[0]: f"{r[1]}, {r[2]} {r[3]}, {r[4]}..{r[5]}" for r in env.cr.fetchall()}
 
 
 def phase_prepare(env, args):
@@ -124,13 +166,14 @@ def phase_engine(env, args):
 
     # the stored figures are read after each run, untimed, to check them
     times, queries, values = timed_runs(env, run, args.runs, after=lambda: stored_figures(env, ids))
+    labels = target_labels(env, ids)
     cold, _q, _v = timed_runs(
         env,
         lambda: env["sales.kpi.engine"].refresh(targets, complete=True),
         args.runs,
         setup=lambda: stale(env),
     )
-    return {"times": times, "queries": queries, "values": values, "cold": cold}
+    return {"times": times, "queries": queries, "values": values, "cold": cold, "labels": labels}
 
 
 def phase_floor(env, args):
@@ -439,6 +482,7 @@ def phase_incremental_sale(env, args):
 
 PHASES = {
     "baseline": phase_baseline,
+    "split": phase_split,
     "prepare": phase_prepare,
     "engine": phase_engine,
     "floor": phase_floor,
@@ -519,6 +563,8 @@ def spawn(args, phase):
         "--as-of",
         args.as_of,
     ]
+    if args.split_won is not None:
+        command += ["--split-won", str(args.split_won)]
     process = subprocess.Popen(command)
     _pid, status, usage = os.wait4(process.pid, 0)
     if status:
@@ -555,6 +601,15 @@ def main():
         help=f"the moment (UTC) the figures are measured at (default {AS_OF}, the workload's"
         " last day); 'now' for the real clock",
     )
+    parser.add_argument(
+        "--split-won",
+        type=float,
+        default=None,
+        metavar="PERCENT",
+        help="first split this percentage of the won opportunities two or three ways "
+        "between salespeople, with a few overlay lines (seeded; the same percentage "
+        "again changes nothing, 0 removes them); the Won revenue KPI then counts overlay",
+    )
     parser.add_argument("--phase", choices=sorted(PHASES))
     parser.add_argument("--output")
     args = parser.parse_args()
@@ -565,9 +620,17 @@ def main():
     def line(text):
         print(text, flush=True)
 
+    if args.split_won is not None:
+        spawn(args, "split")
     baseline = spawn(args, "baseline")
     total = baseline["targets"]
     line(f"targets: {total}; Odoo process baseline RSS: {baseline['peak_rss_mb']:.0f} MB")
+    deals, revenue_lines, overlay_lines = baseline["splits"]
+    line(
+        f"credit splits: {deals} won deals split ({revenue_lines} revenue lines), "
+        f"{overlay_lines} overlay lines; KPIs counting overlay: "
+        f"{', '.join(baseline['overlay_kpis']) or 'none'}"
+    )
     line(f"measured as of {args.as_of} (UTC)")
     spawn(args, "prepare")
     results = {}
@@ -596,6 +659,7 @@ def main():
     per_target_queries = round(per_target["queries"][0] * total / evaluated)
 
     mismatches = defaultdict(int)
+    kinds = defaultdict(int)
     examples = []
     # the parent process reads the engine's list too: Odoo's addons path first
     import odoo  # noqa: PLC0415
@@ -608,13 +672,25 @@ def main():
             mismatches["floor"] += 1
             examples.append(f"target {target_id}: not computed by the floor")
             continue
-        for name, mine, theirs in zip(names, values, other):
-            same = mine == theirs if isinstance(mine, str) or mine is None else agree(mine, theirs)
-            if not same:
-                mismatches["floor"] += 1
-                if len(examples) < 8:
-                    examples.append(f"target {target_id} {name}: engine {mine} vs floor {theirs}")
-                break
+        label = engine["labels"].get(str(target_id), "")
+        differ = [
+            (name, mine, theirs)
+            for name, mine, theirs in zip(names, values, other)
+            if not (
+                mine == theirs if isinstance(mine, str) or mine is None else agree(mine, theirs)
+            )
+        ]
+        if differ:
+            mismatches["floor"] += 1
+            # KPI, owner type and figure of each disagreement, counted
+            kpi, owner = label.split(", ")[:2]
+            for name, _mine, _theirs in differ:
+                kinds[(kpi, owner.split(" ")[0], name)] += 1
+            name, mine, theirs = differ[0]
+            if len(examples) < 8:
+                examples.append(
+                    f"target {target_id} ({label}) {name}: engine {mine} vs floor {theirs}"
+                )
         if target_id in per_target["values"] and not agree(
             values[0], per_target["values"][target_id]
         ):
@@ -665,6 +741,8 @@ def main():
     )
     for example in examples:
         line(f"  mismatch {example}")
+    for (kpi, owner, name), count in sorted(kinds.items()):
+        line(f"  engine vs floor: {kpi}, {owner} targets, {name}: {count} differ")
     inc = results["incremental"]
     inc_time = statistics.median(inc["times"])
     inc_full = statistics.median(inc["full_times"])

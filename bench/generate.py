@@ -568,6 +568,116 @@ def generate_targets(env, workload, teams, reps, rep_team, rng, t0):
     say(f"done in {time.time() - t0:.0f}s")
 
 
+# the bench KPI that counts overlay credit once the won deals are split (--split-won)
+OVERLAY_KPI = "sales_objectives.sales_kpi_won_revenue"
+
+
+def split_won(env, percent):
+    """Splits ``percent`` % of the won opportunities (seeded: the same deals for the same
+    percentage) two or three ways between salespeople of the deal's company: its own
+    salesperson keeps 40 to 70 %, the others (half of them from another team) share
+    the rest, the revenue shares totalling 100 %; one deal in ten of those also has an
+    overlay line (a specialist, 10 to 30 %), and as many unsplit won deals have one
+    too. The lines are written with COPY, as the ORM would write them. Idempotent: the
+    same percentage again changes nothing, another one replaces the lines, 0 removes
+    them. Also makes the "Won revenue" KPI count overlay credit (whatever the
+    percentage, so that runs with and without splits measure the same KPIs).
+    Returns (split deals, revenue lines, overlay lines)."""
+    cr = env.cr
+    Param = env["ir.config_parameter"]
+    kpi = env.ref(OVERLAY_KPI)
+    if not kpi.count_overlay:
+        kpi.count_overlay = True
+    key = "sales_objectives.bench_split_won"
+    cr.execute(
+        "SELECT count(DISTINCT lead_id) FILTER (WHERE kind = 'revenue'), count(*)"
+        " FILTER (WHERE kind = 'revenue'), count(*) FILTER (WHERE kind = 'overlay')"
+        " FROM sales_credit_split WHERE lead_id IS NOT NULL"
+    )
+    found = cr.fetchone()
+    if Param.get_param(key) == str(percent) and (found[0] or not percent):
+        say(f"{percent} % of the won deals already split: {found[0]} deals, unchanged")
+        return found
+    cr.execute("DELETE FROM sales_credit_split WHERE lead_id IS NOT NULL")
+    # the salespeople with their team and company, the won deals with theirs
+    cr.execute(
+        """SELECT m.user_id, m.crm_team_id, t.company_id
+             FROM crm_team_member m JOIN crm_team t ON t.id = m.crm_team_id
+             JOIN res_users u ON u.id = m.user_id
+            WHERE m.active AND u.login LIKE 'bench_rep_%%' ORDER BY u.login"""
+    )
+    reps = cr.fetchall()
+    team_of = {user: team for user, team, _company in reps}
+    by_company = defaultdict(list)
+    for user, team, company in reps:
+        by_company[company].append((user, team))
+    cr.execute(
+        """SELECT l.id, l.user_id, l.company_id FROM crm_lead l
+             JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
+            WHERE l.active AND l.user_id IS NOT NULL ORDER BY l.id"""
+    )
+    won = [row for row in cr.fetchall() if row[1] in team_of]
+    rng = random.Random(SEED + 27)
+    chosen = sorted(rng.sample(range(len(won)), round(len(won) * percent / 100)))
+    picked = set(chosen)
+    lines = []  # (lead, user, team, share, kind, company)
+
+    def others(user, company, count):
+        """``count`` salespeople of ``company`` other than ``user``, the first of
+        another team half of the time, the others of any team."""
+        mates = [r for r in by_company[company] if r[0] != user]
+        pool = [r for r in mates if r[1] != team_of[user]] if rng.random() < 0.5 else mates
+        first = rng.choice(pool or mates)
+        rest = rng.sample([r for r in mates if r != first], count - 1)
+        return [first, *rest]
+
+    for n, index in enumerate(chosen):
+        lead, user, company = won[index]
+        ways = rng.choice((2, 3))
+        own = rng.choice((40, 50, 60, 70))
+        rest = 100 - own
+        shares = [own, rest] if ways == 2 else [own, rest // 2 + 5, rest - rest // 2 - 5]
+        people = [(user, team_of[user]), *others(user, company, ways - 1)]
+        lines += [(lead, u, t, s, "revenue", company) for (u, t), s in zip(people, shares)]
+        if n % 10 == 0:
+            taken = {u for u, _t in people}
+            specialist = rng.choice([r for r in by_company[company] if r[0] not in taken])
+            lines.append((lead, *specialist, rng.choice((10, 20, 30)), "overlay", company))
+    # as many unsplit won deals with an overlay line only
+    unsplit = [i for i in range(len(won)) if i not in picked]
+    for index in sorted(rng.sample(unsplit, min(len(unsplit), len(chosen) // 10))):
+        lead, user, company = won[index]
+        specialist = rng.choice([r for r in by_company[company] if r[0] != user])
+        lines.append((lead, *specialist, rng.choice((10, 20, 30)), "overlay", company))
+    ids = next_ids(cr, "sales_credit_split_id_seq", len(lines))
+    copy_checked(
+        cr,
+        "sales_credit_split",
+        [
+            "id",
+            "lead_id",
+            "user_id",
+            "team_id",
+            "share",
+            "kind",
+            "company_id",
+            "create_uid",
+            "write_uid",
+            "create_date",
+            "write_date",
+        ],
+        ((i, *line, 1, 1, "2026-11-20", "2026-11-20") for i, line in zip(ids, lines, strict=True)),
+    )
+    cr.execute("ANALYZE sales_credit_split")
+    Param.set_param(key, str(percent))
+    revenue = sum(1 for line in lines if line[4] == "revenue")
+    say(
+        f"{len(chosen)} of {len(won)} won deals split ({percent} %): {revenue} revenue "
+        f"lines, {len(lines) - revenue} overlay lines"
+    )
+    return len(chosen), revenue, len(lines) - revenue
+
+
 def not_null_columns(cr, table):
     """The NOT NULL columns of ``table`` without a default (COPY must fill them)."""
     cr.execute(

@@ -2,7 +2,11 @@
 ``_read_group``, ``search_count``), as Odoo's gamification goals do without batch
 mode (the sales bridge's metrics: orders, invoices and customers read through the ORM
 too). Same definitions as the engine; conversions are cached per currency, company and
-day, as anyone writing it would."""
+day, as anyone writing it would.
+
+When opportunities are split (sales.credit.split, bench --split-won), the CRM's metrics
+read each target's deals with the share credited to its owner (``credited``): the
+owner's own unsplit deals in full, and the lines naming the owner."""
 
 from datetime import timedelta
 
@@ -41,6 +45,58 @@ class PerTarget:
         self.env = env
         self.leads = env["crm.lead"].with_context(active_test=False)
         self.rates = {}
+        self.split = bool(env["sales.credit.split"].search_count([("lead_id", "!=", False)]))
+
+    def credited(self, target, domain, leads):
+        """[(lead, share)]: the leads of ``domain`` credited to ``target``'s owner and
+        the fraction of each credited: a lead without revenue lines in full to its own
+        salesperson and team; a split one by its lines (overlay lines for the
+        salesperson, on a KPI counting overlay); the company's every lead in full."""
+        owner = self.owner_domain(target)
+        if target.owner_type == "company":
+            return [(lead, 1.0) for lead in leads.search(domain + owner)]
+        unsplit = [("so_credit_split_ids", "not any", [("kind", "=", "revenue")])]
+        found = [(lead, 1.0) for lead in leads.search(domain + owner + unsplit)]
+        kinds = ["revenue"] + (["overlay"] if target.kpi_id.count_overlay else [])
+        if target.owner_type == "user":
+            mine = [
+                ("user_id", "=", target.user_id.id),
+                ("lead_id.company_id", "in", [target.company_id.id, False]),
+            ]
+        else:
+            mine = [("team_id", "=", target.team_id.id), ("kind", "=", "revenue")]
+        lines = self.env["sales.credit.split"].search(
+            [("kind", "in", kinds), ("lead_id", "any", domain)] + mine
+        )
+        return found + [(line.lead_id.with_env(leads.env), line.share / 100.0) for line in lines]
+
+    def evaluate_split(self, target, metric, leads, tz, closed):
+        """The CRM's metrics of ``target`` with split deals (see ``credited``)."""
+        if metric in ("won_revenue", "avg_deal_size", "won_count", "cycle_days"):
+            pairs = self.credited(target, WON + closed, leads)
+            count = sum(share for _lead, share in pairs)
+            if metric == "won_count":
+                return count
+            if metric == "cycle_days":
+                days = sum(lead.day_close * share for lead, share in pairs)
+                return days / count if count else 0.0
+            amount = sum(
+                self.convert(
+                    lead.expected_revenue * share,
+                    lead.company_id.currency_id or target.company_id.currency_id,
+                    target,
+                    local_day(lead.date_closed, tz),
+                )
+                for lead, share in pairs
+            )
+            if metric == "won_revenue":
+                return amount
+            return amount / count if count else 0.0
+        if metric == "win_rate":
+            won = sum(share for _lead, share in self.credited(target, WON + closed, leads))
+            lost = sum(share for _lead, share in self.credited(target, LOST + closed, leads))
+            return 100.0 * won / (won + lost) if won + lost else 0.0
+        raise ValueError(metric)
 
     def convert(self, amount, source, target, day):
         if not amount or source == target.currency_id:
@@ -70,6 +126,14 @@ class PerTarget:
         leads = self.leads.with_context(tz=tz)
         owner = self.owner_domain(target)
         closed = [("date_closed", ">=", start), ("date_closed", "<", stop)]
+        if self.split and metric in (
+            "won_revenue",
+            "avg_deal_size",
+            "won_count",
+            "cycle_days",
+            "win_rate",
+        ):
+            return self.evaluate_split(target, metric, leads, tz, closed)
         if metric in ("won_revenue", "avg_deal_size"):
             groups = leads._read_group(
                 WON + closed + owner,
@@ -98,12 +162,18 @@ class PerTarget:
             lost = leads.search_count(LOST + closed + owner)
             return 100.0 * won / (won + lost) if won + lost else 0.0
         if metric == "new_opportunities":
-            found = leads.search(
+            domain = (
                 [("type", "=", "opportunity")]
-                + owner
                 + ["|", ("date_conversion", ">=", start), ("create_date", ">=", start)]
                 + ["|", ("date_conversion", "<", stop), ("create_date", "<", stop)]
             )
+            if self.split:
+                return sum(
+                    share
+                    for lead, share in self.credited(target, domain, leads)
+                    if start <= (lead.date_conversion or lead.create_date) < stop
+                )
+            found = leads.search(domain + owner)
             return len(
                 found.filtered(
                     lambda lead: start <= (lead.date_conversion or lead.create_date) < stop
@@ -127,7 +197,12 @@ class PerTarget:
                 domain.append(("author_id", "=", target.user_id.partner_id.id))
             return self.env["mail.message"].search_count(domain)
         if metric == "new_customers":
-            won = leads.search(WON + closed + owner + [("partner_id", "!=", False)])
+            domain = WON + closed + [("partner_id", "!=", False)]
+            if self.split:
+                pairs = self.credited(target, domain, leads)
+            else:
+                pairs = [(lead, 1.0) for lead in leads.search(domain + owner)]
+            won = leads.browse([lead.id for lead, _share in pairs])
             if not won:
                 return 0
             customers = won.partner_id.commercial_partner_id
@@ -139,8 +214,8 @@ class PerTarget:
                 key = (lead.partner_id.commercial_partner_id.id, lead.company_id.id)
                 firsts.setdefault(key, lead.id)
             return sum(
-                1
-                for lead in won
+                share
+                for lead, share in pairs
                 if firsts.get((lead.partner_id.commercial_partner_id.id, lead.company_id.id))
                 == lead.id
             )
