@@ -330,25 +330,22 @@ class Scan:
                 )
                 for owner, start, stop in zip(owner_ids, starts, stops)
             ]
-            # and the records whose credit is split with them (by id: the rows of
-            # other owners or buckets are left out below)
-            credited = (
-                self.credited(mq, users=by_owner)
-                if kind == "user"
-                else self.credited(mq, teams=by_owner)
-            )
-            if credited is not None:
-                conditions.append(
-                    SQL(
-                        "(%s = ANY(%s) AND %s >= %s AND %s < %s)",
-                        mq.credit.record,
-                        credited,
-                        mq.moment,
-                        min(starts),
-                        mq.moment,
-                        max(stops),
+            if kind == "user":
+                # and the records whose credit is split with them (by id: the rows
+                # of other owners or buckets are left out below)
+                credited = self.credited(mq, users=by_owner)
+                if credited is not None:
+                    conditions.append(
+                        SQL(
+                            "(%s = ANY(%s) AND %s >= %s AND %s < %s)",
+                            mq.credit.record,
+                            credited,
+                            mq.moment,
+                            min(starts),
+                            mq.moment,
+                            max(stops),
+                        )
                     )
-                )
             mq.query.add_where(SQL("(%s)", SQL(" OR ").join(conditions)))
             if kind == "team":
                 mq.query.add_where(SQL("%s IS NULL", mq.user))

@@ -415,7 +415,7 @@ class SalesKpiEngine(models.AbstractModel):
         def query(plan):
             mq = self._metric_query(kpi, *plan.span(), state)
             # the last component counts the records measured
-            return mq._replace(components=[*mq.components, self._sample(mq)])
+            return mq._replace(components=[*mq.components, SQL("1")])
 
         measured = state.scan.measured(
             f"kpi:{kpi.id}",
@@ -953,7 +953,7 @@ class SalesKpiEngine(models.AbstractModel):
             is_date=definition.is_date,
         )
         mq = self._metric_query(kpi, *plan.span(), state)
-        mq = mq._replace(components=[*mq.components, self._sample(mq)])
+        mq = mq._replace(components=[*mq.components, SQL("1")])
         return state.scan.cells(mq, plan, [row])
 
     @api.model
@@ -1075,15 +1075,6 @@ class SalesKpiEngine(models.AbstractModel):
         )
 
     @api.model
-    def _sample(self, mq):
-        """SQL: the part of a row of ``mq`` in the records measured: 1, or for the
-        records whose credit is split, 1 per person credited, each record counted once
-        by each team credited and by the company (``_credit_join``)."""
-        if mq.credit:
-            return SQL("COALESCE(%s, 1)", SQL.identifier("so_credit", "sample"))
-        return SQL("1")
-
-    @api.model
     def _credit_join(self, query, credit, overlay=False):
         """(team, user, share): the SQL of the sales team, salesperson and share (a
         fraction) of each person credited with the records of ``query`` (one row per
@@ -1093,48 +1084,38 @@ class SalesKpiEngine(models.AbstractModel):
         OVERLAY_TEAM: the teams and the company count each record once)."""
         split = "so_credit"
         link = SQL.identifier(credit.link)
-        kinds = ["revenue", "overlay"] if overlay else ["revenue"]
-        # the lines credited; with overlay, the record's own row when it has overlay
-        # lines only (its revenue is all its salesperson's); and rows of no share that
-        # count each record once among the records measured of a team credited on
-        # several of its lines, and of its company: a small table, hashed once
-        lines = SQL(
-            """(SELECT id, %(link)s, user_id, team_id, share, kind, 1 AS sample
-                  FROM sales_credit_split WHERE %(link)s IS NOT NULL AND kind = ANY(%(kinds)s)
-                 UNION ALL
-                SELECT NULL, %(link)s, NULL, NULL, NULL, 'self', 1
-                  FROM sales_credit_split WHERE %(link)s IS NOT NULL AND %(overlay)s
-              GROUP BY %(link)s HAVING BOOL_AND(kind = 'overlay')
-                 UNION ALL
-                SELECT NULL, %(link)s, NULL, team_id, 0, 'count', 1 - COUNT(*)
-                  FROM sales_credit_split
-                 WHERE %(link)s IS NOT NULL AND kind = 'revenue' AND team_id IS NOT NULL
-              GROUP BY %(link)s, team_id HAVING COUNT(*) > 1
-                 UNION ALL
-                SELECT NULL, %(link)s, NULL, NULL, 0, 'count',
-                       1 - COUNT(DISTINCT team_id) - COUNT(*) FILTER (WHERE team_id IS NULL)
-                  FROM sales_credit_split WHERE %(link)s IS NOT NULL AND kind = 'revenue'
-              GROUP BY %(link)s
-                HAVING COUNT(DISTINCT team_id) + COUNT(*) FILTER (WHERE team_id IS NULL) > 1)""",
-            link=link,
-            kinds=kinds,
-            overlay=bool(overlay),
-        )
-        condition = SQL("%s = %s", SQL.identifier(split, credit.link), credit.record)
+        if overlay:
+            # every line, and the record's own row when it has overlay lines only (its
+            # revenue is all its salesperson's): a small table, hashed once
+            lines = SQL(
+                """(SELECT id, %(link)s, user_id, team_id, share, kind
+                      FROM sales_credit_split WHERE %(link)s IS NOT NULL
+                     UNION ALL
+                    SELECT NULL, %(link)s, NULL, NULL, NULL, 'self'
+                      FROM sales_credit_split WHERE %(link)s IS NOT NULL
+                  GROUP BY %(link)s HAVING BOOL_AND(kind = 'overlay'))""",
+                link=link,
+            )
+            condition = SQL("%s = %s", SQL.identifier(split, credit.link), credit.record)
+        else:
+            lines = "sales_credit_split"
+            condition = SQL(
+                "%s = %s AND %s = 'revenue'",
+                SQL.identifier(split, credit.link),
+                credit.record,
+                SQL.identifier(split, "kind"),
+            )
         query.add_join("LEFT JOIN", split, lines, condition)
-        kind = SQL.identifier(split, "kind")
-        own = SQL("(%s IS NULL OR %s = 'self')", kind, kind)
+        line = SQL.identifier(split, "id")
         team = SQL(
-            "CASE WHEN %s THEN %s WHEN %s = 'overlay' THEN %s ELSE %s END",
-            own,
+            "CASE WHEN %s IS NULL THEN %s WHEN %s = 'overlay' THEN %s ELSE %s END",
+            line,
             credit.team,
-            kind,
+            SQL.identifier(split, "kind"),
             OVERLAY_TEAM,
             SQL.identifier(split, "team_id"),
         )
-        user = SQL(
-            "CASE WHEN %s THEN %s ELSE %s END", own, credit.user, SQL.identifier(split, "user_id")
-        )
+        user = SQL("COALESCE(%s, %s)", SQL.identifier(split, "user_id"), credit.user)
         share = SQL("COALESCE(%s / 100.0, 1.0)", SQL.identifier(split, "share"))
         return team, user, share
 

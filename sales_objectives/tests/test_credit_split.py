@@ -86,6 +86,22 @@ class TestCreditSplit(SalesObjectivesCase):
             {self.rep1: -0.4, self.rep3: 0.4, self.team1: -0.4, self.team2: 0.4},
         )
 
+    def test_actuals_of_shares_sum_exactly(self):
+        """L1 split 40/40/20 between rep1, rep2 (team 1) and rep3 (team 2): team 1's
+        won deals lose exactly 0.2 of a deal, team 2 gains it, the company keeps its
+        actual; summed shares are exact (no 2.8000000000000003)."""
+        owners = [self.rep1, self.rep2, self.team1, self.team2, self.company_a]
+        deals = self.targets("won_count", owners)
+        before = {owner: target.actual_value for owner, target in deals.items()}
+        self.split_l1(
+            self.rep1, revenue(self.rep1, 40), revenue(self.rep2, 40), revenue(self.rep3, 20)
+        )
+        for target in deals.values():
+            target.action_refresh()
+        moved = {self.rep1: -0.6, self.rep2: 0.4, self.team1: -0.2, self.team2: 0.2}
+        for owner, target in deals.items():
+            self.assertEqual(target.actual_value, round(before[owner] + moved.get(owner, 0), 6))
+
     def test_counted_records_show_the_share(self):
         self.split_l1(self.rep1, revenue(self.rep1, 60), revenue(self.rep3, 40))
         targets = self.targets("won_revenue", [self.rep3, self.team1])
