@@ -9,6 +9,7 @@
     "license": "LGPL-3",
     "depends": ["sales_objectives", "sale_crm"],
     "data": [
+        "security/sales_objectives_sale_security.xml",
         "data/sales_kpi_data.xml",
         "views/sales_kpi_views.xml",
         "views/crm_team_views.xml",

@@ -67,13 +67,19 @@ class SalesCreditSplit(models.Model):
         "res.company", compute="_compute_company_id", store=True, index=True
     )
 
-    _sql_constraints = [
-        (
-            "share_range",
-            "CHECK (share > 0 AND share <= 100)",
-            "A credit share is more than 0 % and at most 100 %.",
-        ),
-    ]
+    @api.constrains("share")
+    def _check_share(self):
+        for line in self:
+            if not 0 < line.share <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The share of %(user)s on “%(record)s” is %(share)s %%: a share is "
+                        "more than 0 %% and at most 100 %%.",
+                        user=line.user_id.name,
+                        record=line._record().display_name,
+                        share=f"{round(line.share, 2):g}",
+                    )
+                )
 
     @api.depends("user_id")
     def _compute_team_id(self):
@@ -183,7 +189,7 @@ class SalesCreditSplit(models.Model):
                     "The revenue credit of “%(record)s” totals %(total)s %%: it must total "
                     "100 %% (overlay credit is extra).",
                     record=record.display_name,
-                    total=round(total, 2),
+                    total=f"{round(total, 2):g}",
                 )
             )
 

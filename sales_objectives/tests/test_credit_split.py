@@ -158,6 +158,18 @@ class TestCreditSplit(SalesObjectivesCase):
         self.assertFalse(self.l1.with_user(self.all_leads).so_credit_editable)
         self.assertTrue(self.l1.with_user(self.leader).so_credit_editable)
 
+    def test_a_salesperson_credited_reads_the_deal(self):
+        """rep3 (own documents only, another team) credited with 40 % of rep1's L1 reads
+        it, so that his Counted records add up to his actual; he does not change it."""
+        with self.assertRaises(AccessError):
+            self.l1.with_user(self.rep3).read(["name"])
+        self.split_l1(self.rep1, revenue(self.rep1, 60), revenue(self.rep3, 40))
+        self.assertEqual(self.l1.with_user(self.rep3).read(["name"])[0]["name"], "L1")
+        with self.assertRaises(AccessError):
+            self.l1.with_user(self.rep3).write({"name": "Mine"})
+        with self.assertRaisesRegex(ValidationError, "The share of .* is 150 %"):
+            self.split_l1(self.rep1, Command.clear(), revenue(self.rep1, 150))
+
     def test_revenue_totals_100(self):
         with self.assertRaisesRegex(ValidationError, "totals 90"):
             self.split_l1(self.rep1, revenue(self.rep1, 60), revenue(self.rep3, 30))
