@@ -71,13 +71,14 @@ class SalesCreditSplit(models.Model):
     def _check_share(self):
         for line in self:
             if not 0 < line.share <= 100:
+                share = f"{round(line.share, 2):g}"
                 raise ValidationError(
                     self.env._(
                         "The share of %(user)s on “%(record)s” is %(share)s %%: a share is "
                         "more than 0 %% and at most 100 %%.",
                         user=line.user_id.name,
                         record=line._record().display_name,
-                        share=f"{round(line.share, 2):g}",
+                        share=share,
                     )
                 )
 
@@ -184,12 +185,13 @@ class SalesCreditSplit(models.Model):
             return
         total = sum(revenue.mapped("share"))
         if float_compare(total, 100.0, precision_digits=2):
+            total = f"{round(total, 2):g}"
             raise ValidationError(
                 self.env._(
                     "The revenue credit of “%(record)s” totals %(total)s %%: it must total "
                     "100 %% (overlay credit is extra).",
                     record=record.display_name,
-                    total=f"{round(total, 2):g}",
+                    total=total,
                 )
             )
 
