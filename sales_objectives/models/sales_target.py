@@ -1692,14 +1692,7 @@ class SalesTarget(models.Model):
     def action_send_back(self):
         """Asks a sales manager for the reason, then returns these submitted targets to
         draft (``sales.target.send.back``)."""
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send back"),
-            "res_model": "sales.target.send.back",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_target_ids": self.ids},
-        }
+        return self.env["sales.target.send.back"]._open({"target_ids": self.ids})
 
     def _so_send_back(self, reason):
         """Returns these submitted targets to draft with ``reason``: posted in each

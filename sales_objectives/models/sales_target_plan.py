@@ -748,14 +748,7 @@ class SalesTargetPlan(models.Model):
         self.ensure_one()
         if not self.env.user.has_group("sales_team.group_sale_manager"):
             raise AccessError(self.env._("Only a sales manager sends a plan back."))
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send back"),
-            "res_model": "sales.target.send.back",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_plan_id": self.id},
-        }
+        return self.env["sales.target.send.back"]._open({"plan_id": self.id})
 
     def _so_send_back(self, reason):
         """The submitted plan and its submitted targets back to draft, with ``reason``

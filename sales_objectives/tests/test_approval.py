@@ -16,20 +16,25 @@ from odoo.tests.common import RecordCapturer
 from .common import MAIL_CONTEXT, SalesObjectivesCase
 
 
+def second_manager(case):
+    """Another sales manager of company A: who approves a manager's own quota."""
+    return new_test_user(
+        case.env,
+        login="so_manager2",
+        groups="sales_team.group_sale_manager",
+        company_id=case.company_a.id,
+        company_ids=[Command.set(case.company_a.ids)],
+        tz="Europe/Brussels",
+    )
+
+
 @tagged("post_install", "-at_install", "sales_objectives", "so_approval")
 @freeze_time("2026-03-16 12:00:00")
 class TestApproval(SalesObjectivesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.manager2 = new_test_user(
-            cls.env,
-            login="so_manager2",
-            groups="sales_team.group_sale_manager",
-            company_id=cls.company_a.id,
-            company_ids=[Command.set(cls.company_a.ids)],
-            tz="Europe/Brussels",
-        )
+        cls.manager2 = second_manager(cls)
         # the first manager leads team 2 and sells in it: two quotas of his own
         cls.team2.user_id = cls.manager
         cls.t_rep1 = cls._target("won_revenue", cls.rep1, value=3000)
@@ -311,14 +316,7 @@ class TestPlanApproval(SalesObjectivesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.manager2 = new_test_user(
-            cls.env,
-            login="so_manager2",
-            groups="sales_team.group_sale_manager",
-            company_id=cls.company_a.id,
-            company_ids=[Command.set(cls.company_a.ids)],
-            tz="Europe/Brussels",
-        )
+        cls.manager2 = second_manager(cls)
 
     def plan(self, team=None, user=None):
         team = team or self.team1

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SalesTargetSendBack(models.TransientModel):
@@ -15,6 +15,19 @@ class SalesTargetSendBack(models.TransientModel):
         required=True,
         help="Posted in the chatter; the owner and who submitted are told.",
     )
+
+    @api.model
+    def _open(self, defaults):
+        """The dialog asking why, for the targets or the plan named in ``defaults``
+        (``target_ids`` or ``plan_id``)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send back"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {f"default_{name}": value for name, value in defaults.items()},
+        }
 
     def action_send_back(self):
         self.ensure_one()
