@@ -3,7 +3,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 STATUS_BAR = {
@@ -16,6 +16,44 @@ STATUS_BAR = {
 
 class CrmTeam(models.Model):
     _inherit = "crm.team"
+    # territories: a team may belong to a parent team (a region, a country); its
+    # targets, forecast calls and leaderboards roll up through that hierarchy
+    _parent_name = "so_parent_id"
+
+    so_parent_id = fields.Many2one(
+        "crm.team",
+        string="Parent team",
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
+        help="The territory (region, country) this team belongs to: its targets, forecast "
+        "calls and leaderboards roll up into the parent team's.",
+    )
+    so_child_ids = fields.One2many("crm.team", "so_parent_id", string="Sub-teams")
+
+    @api.constrains("so_parent_id")
+    def _check_so_parent_id(self):
+        if self._has_cycle("so_parent_id"):
+            raise ValidationError(
+                self.env._("A sales team cannot belong to itself, nor to one of its sub-teams.")
+            )
+
+    def _so_subteams(self):
+        """These teams and every team below them in the territory hierarchy (archived
+        ones included: their history rolls up too)."""
+        if not self:
+            return self
+        return self.with_context(active_test=False).search([("id", "child_of", self.ids)])
+
+    def _so_parent_teams(self):
+        """The teams above these in the territory hierarchy (nearest first), without
+        them."""
+        found = self.browse()
+        parents = self.so_parent_id
+        while parents - found - self:
+            found |= parents
+            parents = parents.so_parent_id
+        return found
 
     sales_target_ids = fields.One2many("sales.target", "team_id", string="Targets")
     sales_target_progress = fields.Html(
