@@ -7,7 +7,7 @@ from the cells a pass keeps (sales.kpi.cell)."""
 from collections import defaultdict
 
 from .buckets import Series, scaled
-from .metrics import OVERLAY_TEAM
+from .metrics import OVERLAY_TEAM, SAMPLES
 
 
 def ranges(numbers):
@@ -32,9 +32,13 @@ class Measured:
     """The cells of one metric query (components summed per team, salesperson,
     company and bucket of a plan), as running totals per owner and company."""
 
-    def __init__(self, plan, width, rows, kinds):
+    def __init__(self, plan, width, rows, kinds, sampled=False):
+        """``rows``: (team, user, company, bucket, components...) of ``width``
+        components; ``sampled``: the last SAMPLES components count the records measured
+        for the salesperson, the team and the company (with_samples): each owner's
+        cells end with its own count."""
         self.plan = plan
-        self.width = width
+        self.width = width - SAMPLES + 1 if sampled else width
         size = len(plan.labels)
         self.size = size
         self.cells = cells = defaultdict(dict)  # (kind, owner, company) -> {bucket: comps}
@@ -53,13 +57,19 @@ class Measured:
             if not bucket or not 1 <= bucket <= size:
                 continue
             raw.append((team, user, company, bucket, comps))
+            if sampled:
+                comps, (of_user, of_team, of_company) = comps[:-SAMPLES], comps[-SAMPLES:]
+                own = {"team": [*comps, of_team], "user": [*comps, of_user]}
+                own["company"] = [*comps, of_company]
+            else:
+                own = {"team": comps, "user": comps, "company": comps}
             if team and by_team:
-                add(("team", team, company), bucket, comps)
+                add(("team", team, company), bucket, own["team"])
                 self.team_companies[team].add(company)
             if user and by_user:
-                add(("user", user, company), bucket, comps)
+                add(("user", user, company), bucket, own["user"])
             if company and by_company and team != OVERLAY_TEAM:
-                add(("company", company, company), bucket, comps)
+                add(("company", company, company), bucket, own["company"])
         self._series = {}
 
     def series(self, key, convert=None):

@@ -12,6 +12,8 @@ import weakref
 from collections import namedtuple
 from dataclasses import dataclass, field, fields
 
+from odoo.tools import SQL
+
 # how a metric's sums combine into its actual: a sum, a ratio of two sums, a share (in
 # percent) of one sum in another, a rate 100 c0 / (c0 + c1); or, for the metrics of
 # distinct customers, their number, their retention from the previous period (percent)
@@ -95,13 +97,29 @@ MANUAL = MetricDefinition(unit="count")
 # the customer (res.partner) of a record; the engine then counts customers, not sums.
 # ``credit``: a Credit when the records' credit may be split between salespeople
 # (sales.credit.split): ``team``, ``user`` and the components are then those of each
-# credited person, and the scans reach a few owners' records through it.
+# credited person, and the scans reach a few owners' records through it; ``samples``
+# then says how many records a row stands for, for its salesperson, its team and its
+# company (a split record is one record for each person credited, and one for each
+# team and for the company, whatever its lines). ``sampled``: the components end with
+# those three counts (with_samples).
 MetricQuery = namedtuple(
     "MetricQuery",
     "model query team user company moment is_date components kind moment_index key key_kind"
-    " distinct credit",
-    defaults=("lead", 3, None, "user", None, None),
+    " distinct credit samples sampled",
+    defaults=("lead", 3, None, "user", None, None, None, False),
 )
+
+# The number of components that count the records measured, per kind of owner.
+SAMPLES = 3
+
+
+def with_samples(mq):
+    """``mq`` with the records measured as its last components: per salesperson, team
+    and company (engine/cells.py picks each owner's)."""
+    one = SQL("1")
+    samples = mq.samples or (one, one, one)
+    return mq._replace(components=[*mq.components, *samples], sampled=True)
+
 
 # The credit split of a MetricQuery's records: ``record`` the SQL of a record's id,
 # ``link`` the column of sales_credit_split naming it, ``team`` and ``user`` the SQL of

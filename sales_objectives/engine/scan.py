@@ -84,7 +84,7 @@ class Scan:
                 or (not u and (t, b) in dirty_teams),
                 owners=({t for t, _b in teams}, {u for u, _b in users}),
             )
-        return self.kept_cells(source, plan, len(mq.components), rows)
+        return self.kept_cells(source, plan, len(mq.components), rows, sampled=mq.sampled)
 
     def cells(self, mq, plan, rows, companies=None, all_owners=False):
         """Runs ``mq`` grouped by team, salesperson, company and bucket of ``plan``
@@ -96,7 +96,7 @@ class Scan:
             self.filter_owners(mq, rows)
         if companies:
             mq.query.add_where(SQL("%s = ANY(%s)", mq.company, sorted(companies)))
-        return Measured(plan, len(mq.components), self.grouped(mq, plan), kinds)
+        return Measured(plan, len(mq.components), self.grouped(mq, plan), kinds, mq.sampled)
 
     def _facts(self, mq, plan, columns):
         """(the records of ``mq`` as so_team, so_user, so_company, so_moment and
@@ -247,9 +247,10 @@ class Scan:
             (row.currency_id, root),
         )
 
-    def kept_cells(self, source, plan, width, rows):
+    def kept_cells(self, source, plan, width, rows, sampled=False):
         """The kept cells of ``source`` (measured in ``plan``) of the owners of
-        ``rows``, read in one query (``width`` None: as many components as kept)."""
+        ``rows``, read in one query (``width`` None: as many components as kept;
+        ``sampled``: they end with the records measured per kind of owner)."""
         index = {label: i for i, label in enumerate(plan.labels, start=1)}
         owners = {"team": set(), "user": set(), "company": set()}
         for row in rows:
@@ -266,7 +267,7 @@ class Scan:
         ]
         if width is None:
             width = max((len(cell) - 4 for cell in kept), default=1)
-        return Measured(plan, width, kept, {"team", "user", "company"})
+        return Measured(plan, width, kept, {"team", "user", "company"}, sampled)
 
     def dirty_cells(self, mq, plan, customers):
         """({(salesperson, bucket)}, {(team, bucket)} of records without salesperson)

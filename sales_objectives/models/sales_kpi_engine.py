@@ -413,9 +413,8 @@ class SalesKpiEngine(models.AbstractModel):
         plan = state.scan.plan(("kpi", kpi.id), rows, is_date=definition.is_date)
 
         def query(plan):
-            mq = self._metric_query(kpi, *plan.span(), state)
-            # the last component counts the records measured
-            return mq._replace(components=[*mq.components, SQL("1")])
+            # the last components count the records measured, per kind of owner
+            return metrics.with_samples(self._metric_query(kpi, *plan.span(), state))
 
         measured = state.scan.measured(
             f"kpi:{kpi.id}",
@@ -678,9 +677,11 @@ class SalesKpiEngine(models.AbstractModel):
     @api.model
     def _kpi_signature(self, kpi):
         overlay = "|overlay" if kpi.count_overlay else ""
+        # samples:3 the records measured are counted per kind of owner (cells kept
+        # before that are measured again)
         return (
             f"kpi|{kpi.metric}|{kpi._get_filter_domain()}|{sorted(kpi.activity_type_ids.ids)}"
-            f"{overlay}"
+            f"{overlay}|samples:{metrics.SAMPLES}"
         )
 
     @api.model
@@ -931,7 +932,7 @@ class SalesKpiEngine(models.AbstractModel):
         signature = self._kpi_cells_signature(kpi, plan)
         if self.env["sales.kpi.cell.source"]._signature(source) != signature:
             return None
-        measured = state.scan.kept_cells(source, plan, None, [row])
+        measured = state.scan.kept_cells(source, plan, None, [row], sampled=True)
         if definition.money and plan.granularity != "day":
             converted = any(
                 state.currency(key[2]) != row.currency_id for key in measured.keys_of(row)
@@ -952,8 +953,7 @@ class SalesKpiEngine(models.AbstractModel):
             granularity="day",
             is_date=definition.is_date,
         )
-        mq = self._metric_query(kpi, *plan.span(), state)
-        mq = mq._replace(components=[*mq.components, SQL("1")])
+        mq = metrics.with_samples(self._metric_query(kpi, *plan.span(), state))
         return state.scan.cells(mq, plan, [row])
 
     @api.model
@@ -1057,7 +1057,9 @@ class SalesKpiEngine(models.AbstractModel):
         credit = Credit(
             SQL.identifier(query.table, "id"), "lead_id", col("team_id"), col("user_id")
         )
-        team, user, share = self._credit_join(query, credit, bool(kpi and kpi.count_overlay))
+        team, user, share, samples = self._credit_join(
+            query, credit, bool(kpi and kpi.count_overlay)
+        )
         return MetricQuery(
             "crm.lead",
             query,
@@ -1072,33 +1074,54 @@ class SalesKpiEngine(models.AbstractModel):
             col("user_id"),
             "user",
             credit=credit,
+            samples=samples,
         )
 
     @api.model
     def _credit_join(self, query, credit, overlay=False):
-        """(team, user, share): the SQL of the sales team, salesperson and share (a
-        fraction) of each person credited with the records of ``query`` (one row per
-        line of their credit split, ``credit``: a Credit; a record without revenue
-        lines counts in full for its own salesperson and team). ``overlay``: the
+        """(team, user, share, samples): the SQL of the sales team, salesperson and
+        share (a fraction) of each person credited with the records of ``query`` (one
+        row per line of their credit split, ``credit``: a Credit; a record without
+        revenue lines counts in full for its own salesperson and team), and of the
+        records a row stands for, for its salesperson, team and company (a split
+        record is one record for each person credited, and one for each of its teams
+        and for its company: its first line in each counts it). ``overlay``: the
         overlay lines count too, for their salesperson only (their team is
-        OVERLAY_TEAM: the teams and the company count each record once)."""
+        OVERLAY_TEAM: the teams and the company count each record once), as one record
+        more unless the salesperson is credited with it already."""
         split = "so_credit"
         link = SQL.identifier(credit.link)
+        # the split lines, each with whether it is its record's first revenue line of
+        # its team (and of all): a small table, numbered and hashed once per scan
+        numbered = SQL(
+            """SELECT id, %(link)s, user_id, team_id, share, kind,
+                      CASE WHEN kind = 'revenue' THEN (ROW_NUMBER() OVER (
+                          PARTITION BY %(link)s, kind, team_id ORDER BY id) = 1)::int
+                      ELSE 0 END AS so_team_once,
+                      CASE WHEN kind = 'revenue' THEN (ROW_NUMBER() OVER (
+                          PARTITION BY %(link)s, kind ORDER BY id) = 1)::int
+                      ELSE 0 END AS so_record_once,
+                      CASE WHEN kind = 'overlay' AND BOOL_OR(kind = 'revenue') OVER (
+                          PARTITION BY %(link)s, user_id) THEN 0 ELSE 1 END AS so_user_once,
+                      BOOL_OR(kind = 'revenue') OVER (PARTITION BY %(link)s) AS so_split
+                 FROM sales_credit_split WHERE %(link)s IS NOT NULL""",
+            link=link,
+        )
         if overlay:
             # every line, and the record's own row when it has overlay lines only (its
-            # revenue is all its salesperson's): a small table, hashed once
+            # revenue is all its salesperson's)
             lines = SQL(
-                """(SELECT id, %(link)s, user_id, team_id, share, kind
-                      FROM sales_credit_split WHERE %(link)s IS NOT NULL
+                """(%(numbered)s
                      UNION ALL
-                    SELECT NULL, %(link)s, NULL, NULL, NULL, 'self'
+                    SELECT NULL, %(link)s, NULL, NULL, NULL, 'self', 1, 1, 1, FALSE
                       FROM sales_credit_split WHERE %(link)s IS NOT NULL
                   GROUP BY %(link)s HAVING BOOL_AND(kind = 'overlay'))""",
+                numbered=numbered,
                 link=link,
             )
             condition = SQL("%s = %s", SQL.identifier(split, credit.link), credit.record)
         else:
-            lines = "sales_credit_split"
+            lines = SQL("(%s)", numbered)
             condition = SQL(
                 "%s = %s AND %s = 'revenue'",
                 SQL.identifier(split, credit.link),
@@ -1106,18 +1129,36 @@ class SalesKpiEngine(models.AbstractModel):
                 SQL.identifier(split, "kind"),
             )
         query.add_join("LEFT JOIN", split, lines, condition)
-        line = SQL.identifier(split, "id")
+
+        def column(name):
+            return SQL.identifier(split, name)
+
+        line = column("id")
         team = SQL(
             "CASE WHEN %s IS NULL THEN %s WHEN %s = 'overlay' THEN %s ELSE %s END",
             line,
             credit.team,
-            SQL.identifier(split, "kind"),
+            column("kind"),
             OVERLAY_TEAM,
-            SQL.identifier(split, "team_id"),
+            column("team_id"),
         )
-        user = SQL("COALESCE(%s, %s)", SQL.identifier(split, "user_id"), credit.user)
-        share = SQL("COALESCE(%s / 100.0, 1.0)", SQL.identifier(split, "share"))
-        return team, user, share
+        user = SQL("COALESCE(%s, %s)", column("user_id"), credit.user)
+        share = SQL("COALESCE(%s / 100.0, 1.0)", column("share"))
+        samples = (
+            # an overlay line of the record's own salesperson, the record unsplit:
+            # their own row counts the record already
+            SQL(
+                "CASE WHEN %s = 'overlay' AND NOT %s AND %s = %s THEN 0 ELSE COALESCE(%s, 1) END",
+                column("kind"),
+                column("so_split"),
+                column("user_id"),
+                credit.user,
+                column("so_user_once"),
+            ),
+            SQL("COALESCE(%s, 1)", column("so_team_once")),
+            SQL("COALESCE(%s, 1)", column("so_record_once")),
+        )
+        return team, user, share, samples
 
     @api.model
     def _lead_company(self, query, lead, run):

@@ -102,6 +102,39 @@ class TestCreditSplit(SalesObjectivesCase):
         for owner, target in deals.items():
             self.assertEqual(target.actual_value, round(before[owner] + moved.get(owner, 0), 6))
 
+    def test_records_measured_once_per_owner(self):
+        """The records measured count a split deal once for each person credited, once
+        for each of its teams and once for the company, whatever its lines: L1 split
+        40/40/20 between rep1, rep2 (team 1) and rep3 (team 2) with a 10 % overlay for
+        rep1 (credited already), L2 (rep1's) with a 50 % overlay for rep2: rep2 counts
+        two deals more, rep3 and team 2 one, rep1, team 1 and the company none."""
+        owners = [self.rep1, self.rep2, self.rep3, self.team1, self.team2, self.company_a]
+        targets = self.targets(self.overlay_kpi, owners)
+        before = {owner: target.actual_sample for owner, target in targets.items()}
+        self.split_l1(
+            self.rep1,
+            revenue(self.rep1, 40),
+            revenue(self.rep2, 40),
+            revenue(self.rep3, 20),
+            revenue(self.rep1, 10, kind="overlay"),
+        )
+        self.l2.with_user(self.rep1).write(
+            {"so_credit_split_ids": [revenue(self.rep2, 50, kind="overlay")]}
+        )
+        moved = {self.rep2: 2, self.rep3: 1, self.team2: 1}
+        for refresh in ("Refresh", "full pass"):
+            for target in targets.values():
+                if refresh == "Refresh":
+                    target.action_refresh()
+                else:
+                    self.env["sales.kpi.engine"].refresh(target, complete=True)
+            for owner, target in targets.items():
+                self.assertEqual(
+                    target.actual_sample,
+                    before[owner] + moved.get(owner, 0),
+                    f"{target.display_name} ({refresh})",
+                )
+
     def test_counted_records_show_the_share(self):
         self.split_l1(self.rep1, revenue(self.rep1, 60), revenue(self.rep3, 40))
         targets = self.targets("won_revenue", [self.rep3, self.team1])

@@ -118,7 +118,7 @@ class SalesKpiEngine(models.AbstractModel):
             customer = SQL.identifier("so_customer", "commercial_partner_id")
         # each person credited with the order counts their share of it (its split)
         credit = Credit(SQL.identifier(table, "id"), "order_id", o("team_id"), o("user_id"))
-        team, user, share = self._credit_join(query, credit, bool(kpi.count_overlay))
+        team, user, share, samples = self._credit_join(query, credit, bool(kpi.count_overlay))
         return MetricQuery(
             "sale.order",
             query,
@@ -134,6 +134,7 @@ class SalesKpiEngine(models.AbstractModel):
             "user",
             customer,
             credit,
+            samples,
         )
 
     @api.model
@@ -356,7 +357,7 @@ class SalesKpiEngine(models.AbstractModel):
             amount = SQL("(SELECT -COALESCE(SUM(l.balance), 0) %s)", lines)
         # each person credited with the invoice counts their share of it (its split)
         credit = Credit(SQL.identifier(table, "id"), "move_id", m("team_id"), m("invoice_user_id"))
-        team, user, share = self._credit_join(query, credit, bool(kpi.count_overlay))
+        team, user, share, samples = self._credit_join(query, credit, bool(kpi.count_overlay))
         return MetricQuery(
             "account.move",
             query,
@@ -371,4 +372,5 @@ class SalesKpiEngine(models.AbstractModel):
             m("invoice_user_id"),
             "user",
             credit=credit,
+            samples=samples,
         )
