@@ -52,24 +52,79 @@ class SalesTargetAudit(models.Model):
         default="write",
         help="Created: the target's first values; changed: a value it was given later.",
     )
-    what = fields.Selection(selection="_selection_what", string="What", required=True)
-    old_value = fields.Char("Before", help="As it read before the change (empty: none).")
-    new_value = fields.Char("After", help="As it read after the change (empty: none).")
+    # the kinds of change, named as the target's form names them (a list, so that an
+    # export writes the names, not the keys)
+    what = fields.Selection(
+        [
+            ("target_value", "Target"),
+            ("stretch_value", "Stretch target"),
+            ("period", "Period"),
+            ("owner", "Owner"),
+            ("bonus_base", "Bonus at 100 %"),
+            ("bonus_floor", "No bonus below (%)"),
+            ("bonus_accelerator", "Accelerator above 100 %"),
+            ("bonus_cap", "Bonus cap"),
+            ("state", "Status"),
+        ],
+        string="What",
+        required=True,
+    )
+    # the values as whoever made the change read them (in their language), and the
+    # values themselves, which each reader reads in their own language (before, after)
+    old_value = fields.Char("Before (as written)")
+    new_value = fields.Char("After (as written)")
+    old_raw = fields.Json("Before (values)")
+    new_raw = fields.Json("After (values)")
+    before = fields.Char(
+        compute="_compute_before_after", help="As it read before the change (empty: none)."
+    )
+    after = fields.Char(
+        compute="_compute_before_after", help="As it read after the change (empty: none)."
+    )
     reason = fields.Text(help="Why, as given by whoever made the change.")
 
+    @api.depends("old_raw", "new_raw", "old_value", "new_value", "what")
+    @api.depends_context("lang")
+    def _compute_before_after(self):
+        """The values before and after as the target's form reads them, in the reader's
+        language and number format (as written when the values were not kept)."""
+        for line in self:
+            for side, said, raw in (
+                ("before", line.old_value, line.old_raw),
+                ("after", line.new_value, line.new_raw),
+            ):
+                if raw is None or raw is False or not line.target_id:
+                    line[side] = said
+                    continue
+                line[side] = line._so_read(raw) or False
+
+    def _so_read(self, raw):
+        """``raw`` ({field: value} of the target's fields of this kind of change) as
+        the target's form reads it, in the reader's language."""
+        target = self.target_id.sudo()
+        vals = {}
+        for fname, value in raw.items():
+            field = target._fields[fname]
+            if field.type == "many2one":
+                value = target.env[field.comodel_name].browse(value).exists().id or False
+            elif field.type == "date":
+                value = fields.Date.to_date(value) if value else False
+            vals[fname] = value
+        return target.new(vals, origin=target)._so_audit_values()[self.what]
+
     @api.model
-    def _selection_what(self):
-        """The kinds of change, named as the target's form names them (the state with
-        whatever states the target has)."""
-        fields_ = self.env["sales.target"]._fields
-        labels = {
-            "period": self.env._("Period"),
-            "owner": self.env._("Owner"),
-        }
-        return [
-            (what, labels.get(what) or fields_[fnames[0]]._description_string(self.env))
-            for what, fnames in AUDITED.items()
-        ]
+    def _so_raw(self, target, what):
+        """{field: value} of ``target``'s fields of the kind of change ``what`` (JSON)."""
+        raw = {}
+        for fname in AUDITED[what]:
+            value = target[fname]
+            field = target._fields[fname]
+            if field.type == "many2one":
+                value = value.id or False
+            elif field.type == "date":
+                value = fields.Date.to_string(value) if value else False
+            raw[fname] = value
+        return raw
 
     # ------------------------------------------------------------------
     # The hooks of sales.target (create and write)
@@ -94,6 +149,7 @@ class SalesTargetAudit(models.Model):
                         "event": "create",
                         "what": what,
                         "new_value": said[what],
+                        "new_raw": self._so_raw(target, what),
                         "reason": reason,
                     }
                 )
@@ -105,7 +161,13 @@ class SalesTargetAudit(models.Model):
         the write may make ({target id: (raw values, values as read)}), or None."""
         if not targets or AUDITED_FIELDS.isdisjoint(vals):
             return None
-        return {target.id: target._so_audit_state() for target in targets.sudo()}
+        return {
+            target.id: (
+                *target._so_audit_state(),
+                {what: self._so_raw(target, what) for what in AUDITED},
+            )
+            for target in targets.sudo()
+        }
 
     @api.model
     def _so_after_write(self, targets, vals, before):
@@ -118,7 +180,7 @@ class SalesTargetAudit(models.Model):
         for target in targets.sudo():
             if target.id not in before:
                 continue
-            old_raw, old_said = before[target.id]
+            old_raw, old_said, old_json = before[target.id]
             new_raw, new_said = target._so_audit_state()
             for what in AUDITED:
                 if old_raw[what] == new_raw[what]:
@@ -129,6 +191,8 @@ class SalesTargetAudit(models.Model):
                         "what": what,
                         "old_value": old_said[what],
                         "new_value": new_said[what],
+                        "old_raw": old_json[what],
+                        "new_raw": self._so_raw(target, what),
                         "reason": reason,
                     }
                 )

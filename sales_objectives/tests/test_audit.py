@@ -37,7 +37,7 @@ class TestAudit(SalesObjectivesCase):
         audit = self.Audit.with_user(user or self.manager).search(
             [("target_id", "=", target.id)], order="id"
         )
-        return [(a.what, a.old_value, a.new_value, a.user_id, a.reason) for a in audit]
+        return [(a.what, a.before, a.after, a.user_id, a.reason) for a in audit]
 
     def new_target(self, user=None, **values):
         """A draft won revenue target of 3,000 for rep 1 in April, set by ``user`` (the
@@ -309,6 +309,21 @@ class TestAudit(SalesObjectivesCase):
         action = mine.with_user(self.rep1).action_open_audit()
         self.assertEqual(action["res_model"], "sales.target.audit")
         self.assertEqual(self.Audit.with_user(self.rep1).search(action["domain"]).target_id, mine)
+
+    def test_each_reader_reads_it_in_their_language(self):
+        """A change made in English is read in Dutch by a Dutch-speaking manager (the
+        values as his own form reads them: "3.500,00"), and exported with the kind of
+        change named, not its key."""
+        self.env["res.lang"]._activate_lang("nl_NL")
+        target = self.new_target()
+        target.with_user(self.leader).write({"target_value": 3500})
+        # the web client reads in the user's language (the context's)
+        line = self.Audit.with_user(self.manager).with_context(lang="nl_NL").search(
+            [("target_id", "=", target.id), ("what", "=", "target_value"), ("event", "=", "write")]
+        )
+        self.assertEqual((line.before, line.after), (usd("3.000,00"), usd("3.500,00")))
+        exported = line.with_context(lang="en_US").export_data(["what", "before", "after"])
+        self.assertEqual(exported["datas"], [["Target", usd("3,000.00"), usd("3,500.00")]])
 
     def test_nobody_changes_it(self):
         target = self.new_target()
