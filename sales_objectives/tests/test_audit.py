@@ -322,6 +322,7 @@ class TestAudit(SalesObjectivesCase):
             [("target_id", "=", target.id), ("what", "=", "target_value"), ("event", "=", "write")]
         )
         self.assertEqual((line.before, line.after), (usd("3.000,00"), usd("3.500,00")))
+        self.manager.groups_id += self.env.ref("base.group_allow_export")
         exported = line.with_context(lang="en_US").export_data(["what", "before", "after"])
         self.assertEqual(exported["datas"], [["Target", usd("3,000.00"), usd("3,500.00")]])
 
