@@ -19,6 +19,14 @@ class CrmLead(models.Model):
     _inherit = ["crm.lead", "sales.kpi.logged", "sales.credited"]
 
     sales_objective_ids = fields.One2many("sales.objective", "lead_id", string="Objectives")
+    _so_credit_amount_field = "expected_revenue"
+    so_credited_amount = fields.Monetary(
+        "Credited revenue",
+        compute="_compute_so_credited_amount",
+        currency_field="company_currency",
+        help="The expected revenue times the share counted for the owner of the target "
+        "whose records are listed.",
+    )
     so_credit_split_ids = fields.One2many(
         "sales.credit.split",
         "lead_id",

@@ -27,6 +27,10 @@ class SalesCredited(models.AbstractModel):
         "are listed (100 % unless its credit is split).",
     )
     so_credit_editable = fields.Boolean(compute="_compute_so_credit_editable")
+    # the field of the amount a record counts for (its model says which:
+    # _so_credit_amount_field), and its share counted for the target's owner: each
+    # model declares so_credited_amount with its currency
+    _so_credit_amount_field = None
     so_credit_split_text = fields.Char(
         "Credit split summary", compute="_compute_so_credit_split_text"
     )
@@ -55,6 +59,15 @@ class SalesCredited(models.AbstractModel):
             else:
                 share = 100.0
             record.so_credit_share = share
+
+    @api.depends_context(CREDIT_USER, CREDIT_TEAM, CREDIT_OVERLAY)
+    def _compute_so_credited_amount(self):
+        """The record's amount times the share counted for the target's owner: the
+        "Counted in" list adds up what the target counts, not whole deals."""
+        for record in self:
+            record.so_credited_amount = (
+                record[self._so_credit_amount_field] * record.so_credit_share / 100.0
+            )
 
     @api.depends_context("uid")
     @api.depends("user_id", "team_id.user_id")

@@ -318,8 +318,16 @@ class TestAudit(SalesObjectivesCase):
         target = self.new_target()
         target.with_user(self.leader).write({"target_value": 3500})
         # the web client reads in the user's language (the context's)
-        line = self.Audit.with_user(self.manager).with_context(lang="nl_NL").search(
-            [("target_id", "=", target.id), ("what", "=", "target_value"), ("event", "=", "write")]
+        line = (
+            self.Audit.with_user(self.manager)
+            .with_context(lang="nl_NL")
+            .search(
+                [
+                    ("target_id", "=", target.id),
+                    ("what", "=", "target_value"),
+                    ("event", "=", "write"),
+                ]
+            )
         )
         self.assertEqual((line.before, line.after), (usd("3.000,00"), usd("3.500,00")))
         self.manager.groups_id += self.env.ref("base.group_allow_export")

@@ -142,6 +142,10 @@ class TestCreditSplit(SalesObjectivesCase):
         leads = self.env["crm.lead"].with_context(**action["context"]).search(action["domain"])
         self.assertIn(self.l1, leads)
         self.assertEqual(leads.filtered(lambda lead: lead == self.l1).so_credit_share, 40.0)
+        # the list adds up what the target counts: 40 % of L1's 1,000
+        credited = leads.filtered(lambda lead: lead == self.l1).so_credited_amount
+        self.assertEqual(credited, 400.0)
+        self.assertEqual(sum(leads.mapped("so_credited_amount")), targets[self.rep3].actual_value)
         action = targets[self.team1].action_open_records()
         lead = self.env["crm.lead"].with_context(**action["context"]).browse(self.l1.id)
         self.assertEqual(lead.so_credit_share, 60.0)

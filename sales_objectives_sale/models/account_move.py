@@ -34,6 +34,14 @@ class AccountMove(models.Model):
     _so_log_kind = "invoice"
     _so_log_fields = INVOICE_PLACING_FIELDS
 
+    _so_credit_amount_field = "amount_untaxed_in_currency_signed"
+    so_credited_amount = fields.Monetary(
+        "Credited untaxed amount",
+        compute="_compute_so_credited_amount",
+        currency_field="currency_id",
+        help="The untaxed amount times the share counted for the owner of the target "
+        "whose records are listed.",
+    )
     so_credit_split_ids = fields.One2many(
         "sales.credit.split",
         "move_id",

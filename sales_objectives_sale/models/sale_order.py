@@ -24,6 +24,14 @@ class SaleOrder(models.Model):
     _so_log_fields = ORDER_PLACING_FIELDS
     _so_log_touch = True
 
+    _so_credit_amount_field = "amount_untaxed"
+    so_credited_amount = fields.Monetary(
+        "Credited untaxed amount",
+        compute="_compute_so_credited_amount",
+        currency_field="currency_id",
+        help="The untaxed amount times the share counted for the owner of the target "
+        "whose records are listed.",
+    )
     so_credit_split_ids = fields.One2many(
         "sales.credit.split",
         "order_id",

@@ -175,6 +175,10 @@ class TestCreditSplitSale(ActualsMixin, SaleObjectivesCase):
         orders = self.env["sale.order"].with_context(**action["context"]).search(action["domain"])
         self.assertEqual(orders, self.o2 | self.o7)
         self.assertEqual({o: o.so_credit_share for o in orders}, {self.o2: 40.0, self.o7: 100.0})
+        self.assertEqual(
+            self.o2.with_context(**action["context"]).so_credited_amount,
+            self.o2.amount_untaxed * 0.4,
+        )
         target = self.measure("ordered_amount", self.team1)
         action = target.action_open_records()
         order = self.env["sale.order"].with_context(**action["context"]).browse(self.o2.id)
