@@ -1413,13 +1413,14 @@ class SalesTarget(models.Model):
 
     def _check_may_set(self, team_id):
         """Said plainly before the record rules refuse it in Odoo's words: a team's
-        targets are set by its leader or a sales manager; the company's by a manager."""
+        targets are set by its leader (or the leader of a team above it: a region's) or
+        a sales manager; the company's by a manager."""
         if self._is_sales_manager():
             return
         team = self.env["crm.team"].browse(team_id).sudo() if team_id else None
         if not team:
             raise AccessError(self.env._("Only a sales manager can set the company's targets."))
-        if team.user_id != self.env.user:
+        if not team._so_led_by(self.env.user):  # its leader, or a team's above it
             raise AccessError(
                 self.env._(
                     "Only the leader of the sales team “%(team)s” or a sales manager can set "
