@@ -1,6 +1,6 @@
 {
     "name": "Sales Objectives",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "summary": "Targets per team and salesperson, KPIs from the CRM, SMART objectives on calls",
     "author": "sales_objectives contributors",

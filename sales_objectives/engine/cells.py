@@ -85,10 +85,15 @@ class Measured:
         return found
 
     def keys_of(self, row):
-        """The cell keys of ``row``'s owner: a team's records in any company, a
-        salesperson's and a company's in the target's company."""
+        """The cell keys of ``row``'s owner: a team's records in any company (a parent
+        team's: those of its sub-teams too, ``row.teams``), a salesperson's and a
+        company's in the target's company."""
         if row.owner_type == "team":
-            return [("team", row.team_id, c) for c in sorted(self.team_companies[row.team_id])]
+            return [
+                ("team", team, c)
+                for team in row.teams or (row.team_id,)
+                for c in sorted(self.team_companies.get(team, ()))
+            ]
         if row.owner_type == "user":
             return [("user", row.user_id, row.company_id)]
         return [("company", row.company_id, row.company_id)]

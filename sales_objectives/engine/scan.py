@@ -144,6 +144,7 @@ class Scan:
                     row.owner_type
                 ]
             )
+            owners[row.owner_type].update(row.teams)  # a parent team's sub-teams
         column = {"team": mq.team, "user": mq.user, "company": mq.company}
         if mq.credit:
             # the records' own owners (indexed), and the records credited to them
@@ -259,6 +260,7 @@ class Scan:
                     row.owner_type
                 ]
             )
+            owners[row.owner_type].update(row.teams)  # a parent team's sub-teams
         kept = [
             (t, u, c, index.get(b, 0), *comps)
             for t, u, c, b, comps in self.env["sales.kpi.cell"]._read(

@@ -31,6 +31,9 @@ class TargetRow:
     target_value: float = 0.0
     manual_value: float = 0.0
     stored: tuple | None = None
+    # territories: a team target of a parent team (a region) counts the records of its
+    # team and of every team below it, named here (empty: its team's only)
+    teams: tuple = ()
 
     def replace(self, **changes):
         """A copy of the row with ``changes``."""

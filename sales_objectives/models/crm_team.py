@@ -30,6 +30,31 @@ class CrmTeam(models.Model):
         "calls and leaderboards roll up into the parent team's.",
     )
     so_child_ids = fields.One2many("crm.team", "so_parent_id", string="Sub-teams")
+    so_leader_ids = fields.Many2many(
+        "res.users",
+        string="Territory leaders",
+        compute="_compute_so_leader_ids",
+        search="_search_so_leader_ids",
+        help="The leader of the team and those of the teams above it: leading a region is "
+        "leading its teams for their targets, plans and credit splits.",
+    )
+
+    @api.depends("user_id", "so_parent_id")
+    def _compute_so_leader_ids(self):
+        for team in self:
+            team.so_leader_ids = (team | team._so_parent_teams()).user_id
+
+    def _search_so_leader_ids(self, operator, value):
+        """The teams led by ``value`` (users) and every team below them."""
+        if operator not in ("in", "="):
+            return NotImplemented
+        led = self.sudo().with_context(active_test=False).search([("user_id", operator, value)])
+        return [("id", "child_of", led.ids)]
+
+    def _so_led_by(self, user):
+        """Whether ``user`` leads this team or a team above it (a region, a country)."""
+        self.ensure_one()
+        return user in self.sudo().so_leader_ids
 
     @api.constrains("so_parent_id")
     def _check_so_parent_id(self):

@@ -39,7 +39,8 @@ class SalesContest(models.Model):
         "crm.team",
         string="Sales team",
         check_company=True,
-        help="Fills the participants with the team's members; each participant is "
+        help="Fills the participants with the members of the team and of the teams below "
+        "it; each participant is "
         "measured on their own records in the company, whatever their team.",
     )
     date_from = fields.Date("From", required=True, tracking=True)
@@ -83,7 +84,8 @@ class SalesContest(models.Model):
     @api.onchange("team_id")
     def _onchange_team_id(self):
         if self.team_id:
-            self.participant_ids = self.team_id.member_ids
+            # a region's: the members of its teams too (territories)
+            self.participant_ids = self.team_id._so_subteams().member_ids
 
     @api.constrains("date_from", "date_to", "kpi_id")
     def _check_contest(self):

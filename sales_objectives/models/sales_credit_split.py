@@ -155,7 +155,8 @@ class SalesCreditSplit(models.Model):
         if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
             return
         for record in records.sudo():
-            if self.env.user not in (record.user_id | record.team_id.user_id):
+            # the leader of a team above the record's leads its team too (territories)
+            if self.env.user not in (record.user_id | record.team_id.so_leader_ids):
                 raise AccessError(
                     self.env._(
                         "Only the salesperson of “%(record)s”, the leader of its team or a "

@@ -41,6 +41,7 @@ class SalesCredited(models.AbstractModel):
         user_id = self.env.context.get(CREDIT_USER)
         team_id = self.env.context.get(CREDIT_TEAM)
         overlay = self.env.context.get(CREDIT_OVERLAY)
+        teams_of = {}
         for record in self:
             lines = record.so_credit_split_ids
             revenue = lines.filtered(lambda line: line.kind == "revenue")
@@ -51,10 +52,16 @@ class SalesCredited(models.AbstractModel):
                 if not revenue and record.user_id.id == user_id:
                     share += 100.0
             elif team_id:
+                # a parent team's: the shares of its sub-teams too (territories)
+                teams = teams_of.get(team_id)
+                if teams is None:
+                    teams = teams_of[team_id] = set(
+                        self.env["crm.team"].browse(team_id)._so_subteams().ids
+                    )
                 share = sum(
-                    revenue.filtered(lambda line, t=team_id: line.team_id.id == t).mapped("share")
+                    revenue.filtered(lambda line, t=teams: line.team_id.id in t).mapped("share")
                 )
-                if not revenue and record.team_id.id == team_id:
+                if not revenue and record.team_id.id in teams:
                     share = 100.0
             else:
                 share = 100.0
@@ -70,14 +77,15 @@ class SalesCredited(models.AbstractModel):
             )
 
     @api.depends_context("uid")
-    @api.depends("user_id", "team_id.user_id")
+    @api.depends("user_id", "team_id.user_id", "team_id.so_parent_id")
     def _compute_so_credit_editable(self):
         """Whether the current user may set the split (sales.credit.split says it on
-        every path; the form only does not offer it to others)."""
+        every path; the form only does not offer it to others): its salesperson, the
+        leader of its team or of a team above, a sales manager."""
         manager = self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
         for record in self:
             record.so_credit_editable = manager or self.env.user in (
-                record.user_id | record.team_id.user_id
+                record.user_id | record.team_id.sudo().so_leader_ids
             )
 
     @api.depends("so_credit_split_ids.share", "so_credit_split_ids.user_id")

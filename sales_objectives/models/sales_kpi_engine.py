@@ -109,7 +109,8 @@ class SalesKpiEngine(models.AbstractModel):
             state.periods = periods if periods is not None else self._open_periods()
         # the metric queries share the companies of the teams and users, and their
         # commit probabilities
-        state.owner_maps = self._owner_maps()
+        if state.owner_maps is None:
+            state.owner_maps = self._owner_maps()
         state.few_owners = self._few_owners(rows, state)
         groups = defaultdict(list)
         for row in rows:
@@ -171,7 +172,11 @@ class SalesKpiEngine(models.AbstractModel):
         scans of whole tables (``RefreshState.few_owners``)."""
         if state.mode != "direct" or any(row.owner_type == "company" for row in rows):
             return False
-        owners = {(row.owner_type, row.user_id or row.team_id) for row in rows}
+        owners = {
+            (row.owner_type, owner)
+            for row in rows
+            for owner in row.teams or (row.user_id or row.team_id,)  # sub-teams too
+        }
         return len(owners) <= FEW_OWNERS
 
     @api.model
@@ -314,6 +319,7 @@ class SalesKpiEngine(models.AbstractModel):
         state.scan = Scan(self.env, state)
         if rows:
             state.elapsed = self._elapsed_ratios(rows, state)
+            self._roll_up_teams(rows, state)
         return state
 
     def _elapsed_ratios(self, rows, state):
@@ -984,7 +990,8 @@ class SalesKpiEngine(models.AbstractModel):
         bucket = plan.bucket_sql(mq.moment, mq.company, state.zone_of())
         mq.query.add_where(SQL("%s BETWEEN 1 AND %s", bucket, len(plan.labels)))
         if target.owner_type == "team":
-            owner = SQL("%s = %s", mq.team, target.team_id.id)
+            # a parent team's: those of its sub-teams too (territories)
+            owner = SQL("%s = ANY(%s)", mq.team, target.team_id._so_subteams().ids)
         elif target.owner_type == "user":
             owner = SQL(
                 "%s = %s AND %s = %s", mq.user, target.user_id.id, mq.company, target.company_id.id
@@ -1015,6 +1022,7 @@ class SalesKpiEngine(models.AbstractModel):
             ]
         (row,) = row
         state = self._load_state([])
+        self._roll_up_teams([row], state)
         periods = [(row.date_from, row.date_to)]
         before = previous_period(row.date_from, row.date_to)
         if definition.lookback:
@@ -1187,17 +1195,22 @@ class SalesKpiEngine(models.AbstractModel):
 
     @api.model
     def _owner_maps(self):
-        """(teams, users, commit probabilities): array literals of the company of each
-        sales team and user, and of each company's commit probability, indexed by id;
-        one query."""
+        """(teams, users, commit probabilities, sub-teams): array literals of the
+        company of each sales team and user, and of each company's commit probability,
+        indexed by id; {parent team: its direct sub-teams} (territories); one query."""
         self.env.cr.execute(
             "SELECT 'team', id, company_id::float8 FROM crm_team"
             " UNION ALL SELECT 'user', id, company_id FROM res_users"
             " UNION ALL SELECT 'commit', id, sales_forecast_commit_probability FROM res_company"
+            " UNION ALL SELECT 'parent', id, so_parent_id FROM crm_team"
+            " WHERE so_parent_id IS NOT NULL"
         )
-        values = {"team": {}, "user": {}, "commit": {}}
+        values = {"team": {}, "user": {}, "commit": {}, "parent": {}}
         for kind, record_id, value in self.env.cr.fetchall():
             values[kind][record_id] = value
+        children = defaultdict(list)
+        for team, parent in values["parent"].items():
+            children[int(parent)].append(team)
 
         def literal(by_id, text):
             size = max(by_id, default=0)
@@ -1210,7 +1223,34 @@ class SalesKpiEngine(models.AbstractModel):
             literal(values["team"], lambda v: str(int(v))),
             literal(values["user"], lambda v: str(int(v))),
             literal(values["commit"], repr),
+            dict(children),
         )
+
+    def _roll_up_teams(self, rows, state):
+        """Territories: the team targets of a parent team (a region, a country) count
+        the records of every team below it too, each record once: their rows name the
+        team and its sub-teams (``TargetRow.teams``), whose cells the scans read and
+        add up (no scan per level). The hierarchy comes with the owner maps (no
+        query of its own)."""
+        if not any(row.owner_type == "team" for row in rows):
+            return
+        if state.owner_maps is None:
+            state.owner_maps = self._owner_maps()
+        children = state.owner_maps[3]
+        found = {}
+        for row in rows:
+            if row.owner_type != "team" or row.team_id not in children:
+                continue
+            teams = found.get(row.team_id)
+            if teams is None:
+                teams, todo = [row.team_id], [row.team_id]
+                while todo:
+                    for child in children.get(todo.pop(), ()):
+                        if child not in teams:  # a cycle is refused, never looped on
+                            teams.append(child)
+                            todo.append(child)
+                teams = found[row.team_id] = tuple(teams)
+            row.teams = teams
 
     @api.model
     def _won_domain(self, start, stop):

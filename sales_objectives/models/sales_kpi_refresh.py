@@ -7,8 +7,10 @@ the engine keeps the cells it measured (sales.kpi.cell). In between, each run is
 *incremental pass*: it reads the change log (sales.kpi.change), re-measures only the
 cells of the owners and buckets that the changed records touched (before and after
 the change), and refreshes the targets of those owners (with their teams' and
-companies') plus the targets created or changed since the last pass, adding them up
-from the kept cells.
+companies', and those of the teams above theirs: territories) plus the targets created
+or changed since the last pass, adding them up from the kept cells. A team moved under
+another parent team moves the figures of the teams above it, before and after: their
+targets are refreshed too (the kept cells, per team, stay as they are).
 """
 
 import bisect
@@ -28,6 +30,8 @@ from ..engine.state import ChangeState
 _logger = logging.getLogger(__name__)
 
 PARAM = "sales_objectives.refresh_state"
+# the kept source naming the territories (each team's parent) the last pass knew
+TERRITORIES = "territories"
 # tables whose change moves figures of every target: a full pass follows
 GLOBAL_TABLES = (
     "res_currency_rate",
@@ -180,7 +184,12 @@ class SalesKpiRefresh(models.AbstractModel):
         # the buckets every open target needs, read once for the whole pass, with the
         # targets edited since the last pass or never refreshed
         periods, edited = self._engine().open_periods_and_edited(since or "1970-01-01")
-        ids = self._affected_targets(states, customers, periods) | edited
+        parents = self._team_parents()
+        territories = json.dumps(sorted(parents.items()))
+        known = self.env["sales.kpi.cell.source"]._signature(TERRITORIES)
+        ids = self._affected_targets(states, customers, periods, parents) | edited
+        if known != territories:
+            ids |= self._moved_territories(json.loads(known or "[]"), parents)
         distinct = self._distinct_signatures(
             self.env["sales.kpi"].browse([key[1] for key in periods if key[0] == "kpi"])
         )
@@ -204,6 +213,8 @@ class SalesKpiRefresh(models.AbstractModel):
         self._record_distinct(
             {kpi_id: pair for kpi_id, pair in distinct.items() if kpi_id not in failed}
         )
+        if known != territories and not failed:
+            self.env["sales.kpi.cell.source"]._set(TERRITORIES, territories)
         if logged and not failed:
             cr.execute(
                 SQL("DELETE FROM sales_kpi_change WHERE id = ANY(%s)", [row[0] for row in logged])
@@ -272,11 +283,53 @@ class SalesKpiRefresh(models.AbstractModel):
         ids = [row[0] for row in self.env.cr.fetchall()]
         return self._states("lead", self.env["sales.kpi.change"]._current_states("lead", ids))
 
-    def _affected_targets(self, states, customers, periods):
+    def _team_parents(self):
+        """{team id: its parent team id} of the teams that belong to another
+        (territories)."""
+        self.env.cr.execute("SELECT id, so_parent_id FROM crm_team WHERE so_parent_id IS NOT NULL")
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _teams_above(self, team_id, parents):
+        """The teams above ``team_id`` in ``parents`` ({team: parent}), nearest first."""
+        found = []
+        while (team_id := parents.get(team_id)) and team_id not in found:
+            found.append(team_id)
+        return found
+
+    def _moved_territories(self, known, parents):
+        """Ids of the open team targets of the teams above a team whose parent changed
+        since the last pass (above it before and after the move): their figures count
+        its records, or no longer do. ``known``: [(team, parent)] the last pass
+        recorded (none yet: every team with a parent moved), ``parents``: {team:
+        parent} now."""
+        before = dict(known)
+        concerned = set()
+        for team in set(before) | set(parents):
+            if before.get(team) != parents.get(team):
+                concerned.update(self._teams_above(team, before))
+                concerned.update(self._teams_above(team, parents))
+        if not concerned:
+            return set()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM sales_target
+                    WHERE state IN ('draft', 'submitted', 'confirmed') AND active
+                      AND owner_type = 'team' AND team_id = ANY(%s)""",
+                sorted(concerned),
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _affected_targets(self, states, customers, periods, parents=None):
         """Ids of the open targets whose owner had a changed record dated in the
         target's period, for a KPI that counts that kind of record (any period for the
-        KPIs projecting with the owner's history). ``periods``: the engine's
-        ``open_periods_and_edited()``."""
+        KPIs projecting with the owner's history); a team's change is one of the teams
+        above it too (``parents``: {team: parent}, territories). ``periods``: the
+        engine's ``open_periods_and_edited()``."""
+        if parents is None:
+            parents = self._team_parents()
+        above = {}
         state = self._engine().pass_state(periods)
         kpis = (
             self.env["sales.kpi"]
@@ -311,7 +364,14 @@ class SalesKpiRefresh(models.AbstractModel):
                 if change.user_id:
                     found[("user", change.user_id)].add(day)
                 if change.team_id:
-                    found[("team", change.team_id)].add(day)
+                    teams = above.get(change.team_id)
+                    if teams is None:
+                        teams = above[change.team_id] = [
+                            change.team_id,
+                            *self._teams_above(change.team_id, parents),
+                        ]
+                    for team in teams:
+                        found[("team", team)].add(day)
                 if change.company_id:
                     found[("company", change.company_id)].add(day)
             return found

@@ -845,12 +845,14 @@ class SalesTarget(models.Model):
         self.ensure_one()
         return {"team": self.team_id, "user": self.user_id}.get(self.owner_type, self.company_id)
 
-    @api.depends("team_id.user_id")
+    @api.depends("team_id.user_id", "team_id.so_parent_id")
     @api.depends_context("uid")
     def _compute_can_edit(self):
         manager = self._is_sales_manager()
         for target in self:
-            target.can_edit = manager or target.team_id.sudo().user_id == self.env.user
+            target.can_edit = manager or (
+                bool(target.team_id) and target.team_id._so_led_by(self.env.user)
+            )
 
     @api.depends("owner_type", "user_id", "team_id.user_id", "company_id")
     @api.depends_context("uid")
@@ -1314,8 +1316,9 @@ class SalesTarget(models.Model):
     @api.model
     def _so_sets_targets_of(self, team):
         """Whether the user sets the targets of ``team``: a sales manager, or its leader
-        (screens opened on another team's targets offer no New)."""
-        return self._is_sales_manager() or team.sudo().user_id == self.env.user
+        or the leader of a team above it (a region's leads its countries' teams);
+        screens opened on another team's targets offer no New."""
+        return self._is_sales_manager() or bool(team) and team._so_led_by(self.env.user)
 
     @api.model
     def _get_view_cache_key(self, view_id=None, view_type="form", **options):
@@ -1410,13 +1413,14 @@ class SalesTarget(models.Model):
 
     def _check_may_set(self, team_id):
         """Said plainly before the record rules refuse it in Odoo's words: a team's
-        targets are set by its leader or a sales manager; the company's by a manager."""
+        targets are set by its leader (or the leader of a team above it: a region's) or
+        a sales manager; the company's by a manager."""
         if self._is_sales_manager():
             return
         team = self.env["crm.team"].browse(team_id).sudo() if team_id else None
         if not team:
             raise AccessError(self.env._("Only a sales manager can set the company's targets."))
-        if team.user_id != self.env.user:
+        if not team._so_led_by(self.env.user):  # its leader, or a team's above it
             raise AccessError(
                 self.env._(
                     "Only the leader of the sales team “%(team)s” or a sales manager can set "
@@ -1640,7 +1644,7 @@ class SalesTarget(models.Model):
                     "this one."
                 )
             )
-        if self.sudo().filtered(lambda t: t.team_id.user_id != self.env.user):
+        if self.sudo().filtered(lambda t: not t.team_id or not t.team_id._so_led_by(self.env.user)):
             raise AccessError(
                 self.env._(
                     "You archive the targets of the teams you lead only; ask a sales manager "

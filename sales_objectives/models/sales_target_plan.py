@@ -681,7 +681,7 @@ class SalesTargetPlan(models.Model):
         them with the plan."""
         self.ensure_one()
         manager = self.env.user.has_group("sales_team.group_sale_manager")
-        if not manager and self.team_id.sudo().user_id != self.env.user:
+        if not manager and not self.team_id._so_led_by(self.env.user):
             raise AccessError(
                 self.env._(
                     "Only the leader of the sales team “%(team)s” or a sales manager submits "

@@ -31,6 +31,12 @@ class SalesTargetLeaderboard(models.Model):
         [("team", "Sales team"), ("user", "Salesperson")], string="Ranked", readonly=True
     )
     team_id = fields.Many2one("crm.team", string="Sales team", readonly=True)
+    territory_id = fields.Many2one(
+        "crm.team",
+        string="Territory",
+        readonly=True,
+        help="The parent team (a region, a country) of the sales team.",
+    )
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
@@ -84,6 +90,7 @@ class SalesTargetLeaderboard(models.Model):
                 SELECT t.id, t.id AS target_id, t.kpi_id, t.period_type, t.period_name,
                        t.period_id, t.date_from, t.date_to, t.owner_type, t.team_id,
                        t.user_id, t.company_id, t.currency_id, t.status,
+                       tt.so_parent_id AS territory_id,
                        %(board)s AS board_id,
                        t.attainment, t.attainment IS NOT NULL AS has_figure,
                        t.actual_value, t.target_value, t.gap_value, t.coverage_ratio,
@@ -97,6 +104,7 @@ class SalesTargetLeaderboard(models.Model):
                        t.attainment IS NOT NULL AND p.attainment IS NOT NULL
                            AS has_previous
                   FROM sales_target t
+             LEFT JOIN crm_team tt ON tt.id = t.team_id
              LEFT JOIN sales_target p
                     ON p.kpi_id = t.kpi_id AND p.owner_type = t.owner_type
                    AND p.team_id IS NOT DISTINCT FROM t.team_id

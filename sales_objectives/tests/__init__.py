@@ -27,6 +27,7 @@ from . import (
     test_screens,
     test_split,
     test_target_form,
+    test_territory,
     test_tools,
     test_views,
 )

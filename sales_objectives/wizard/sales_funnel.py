@@ -230,7 +230,7 @@ class SalesFunnel(models.TransientModel):
         if (
             self.env.su
             or me.has_group("sales_team.group_sale_salesman_all_leads")
-            or self.team_id.user_id == me
+            or (self.team_id and self.team_id._so_led_by(me))
         ):
             return users
         return users & me

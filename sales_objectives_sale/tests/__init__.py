@@ -6,4 +6,5 @@ from . import (
     test_sale_performance,
     test_sale_rights,
     test_sale_team_card,
+    test_sale_territory,
 )
