@@ -46,9 +46,7 @@ class TestPlanGrid(SalesObjectivesCase):
                     "granularity": "month",
                     "member_ids": [Command.create({"user_id": user.id}) for user in members],
                     "line_ids": [
-                        Command.create(
-                            {"kpi_id": self.kpi["won_revenue"].id, "total_value": total}
-                        )
+                        Command.create({"kpi_id": self.kpi["won_revenue"].id, "total_value": total})
                     ],
                 }
             )
@@ -97,7 +95,10 @@ class TestPlanGrid(SalesObjectivesCase):
         self._target("won_revenue", self.rep3, date_from="2026-10-01", team=self.team2)
         grid = plan.with_user(self.leader).grid_read()
         self.assertEqual(
-            [(kpi["name"], kpi["unit_label"], kpi["digits"], kpi["additive"]) for kpi in grid["kpis"]],
+            [
+                (kpi["name"], kpi["unit_label"], kpi["digits"], kpi["additive"])
+                for kpi in grid["kpis"]
+            ],
             [("Won revenue", "USD", 2, True)],
         )
         self.assertEqual(
@@ -106,7 +107,12 @@ class TestPlanGrid(SalesObjectivesCase):
         )
         self.assertEqual(
             [(row["id"], row["editable"]) for row in grid["rows"]],
-            [(self.rep1.id, True), (self.rep2.id, True), (self.rep4.id, True), (self.leader.id, False)],
+            [
+                (self.rep1.id, True),
+                (self.rep2.id, True),
+                (self.rep4.id, True),
+                (self.leader.id, False),
+            ],
         )
         self.assertIn("Your own quota", grid["rows"][3]["why"])
         cells = self.cells(grid)
@@ -195,7 +201,8 @@ class TestPlanGrid(SalesObjectivesCase):
                 self.assertEqual((Target.search_count([]), Audit.search_count([])), counts)
         # the grid's message names the target refused
         with self.assertRaisesRegex(
-            ValidationError, re.escape(f"“Won revenue · {self.rep4.name} · Dec 2026” cannot be negative")
+            ValidationError,
+            re.escape(f"“Won revenue · {self.rep4.name} · Dec 2026” cannot be negative"),
         ):
             plan.with_user(self.leader).grid_write([self.change(self.rep4, "2026-12-01", -5)])
         # a salesperson changes nothing, not even his own
@@ -222,6 +229,7 @@ class TestPlanGrid(SalesObjectivesCase):
             members |= user
         large = self.make_plan(members, horizon="year", date_from="2027-01-01", total=96000)
         self.assertEqual(len(large.target_ids.filtered(lambda t: t.owner_type == "user")), 96)
+
         def queries(plan):
             self.env.flush_all()
             self.env.invalidate_all()
@@ -237,7 +245,7 @@ class TestPlanGrid(SalesObjectivesCase):
                 plan.with_user(self.leader).grid_read()
 
 
-HEADER = ["KPI", "Owner", "Sales team", "Salesperson", "Period", "From", "Target"]
+HEADER = ("KPI", "Owner", "Sales team", "Salesperson", "Period", "From", "Target")
 OPTIONS = {
     "has_headers": True,
     "quoting": '"',
@@ -274,9 +282,7 @@ class TestTargetImport(SalesObjectivesCase):
         wizard = self.wizard("\n".join(",".join(row) for row in [header, *rows]), user)
         preview = wizard.parse_preview(dict(OPTIONS))
         if fields is None:
-            fields = [
-                "/".join(preview["matches"].get(i, [])) or False for i in range(len(header))
-            ]
+            fields = ["/".join(preview["matches"].get(i, [])) or False for i in range(len(header))]
         return fields, wizard.execute_import(fields, preview["headers"], dict(OPTIONS))
 
     def count(self):
@@ -305,16 +311,50 @@ class TestTargetImport(SalesObjectivesCase):
         before = self.count()
         fields, result = self.import_rows(
             [
-                ["Won revenue", "Salesperson", "SO Team 1", self.rep1.name, "Month", "2026-11-01", "3000"],
-                ["Won revenue", "Salesperson", "SO Team 1", self.rep2.name, "Month", "2026-11-15", "2500"],
-                ["Won deals", "Salesperson", "SO Team 1", self.rep4.name, "Quarter", "2026-10-01", "6"],
+                [
+                    "Won revenue",
+                    "Salesperson",
+                    "SO Team 1",
+                    self.rep1.name,
+                    "Month",
+                    "2026-11-01",
+                    "3000",
+                ],
+                [
+                    "Won revenue",
+                    "Salesperson",
+                    "SO Team 1",
+                    self.rep2.name,
+                    "Month",
+                    "2026-11-15",
+                    "2500",
+                ],
+                [
+                    "Won deals",
+                    "Salesperson",
+                    "SO Team 1",
+                    self.rep4.name,
+                    "Quarter",
+                    "2026-10-01",
+                    "6",
+                ],
             ]
         )
         self.assertFalse(result["messages"])
         self.assertEqual(self.count(), before + 3)
         targets = self.env["sales.target"].browse(result["ids"])
         self.assertEqual(
-            [(t.user_id, t.period_type, str(t.date_from), str(t.date_to), t.target_value, t.state) for t in targets],
+            [
+                (
+                    t.user_id,
+                    t.period_type,
+                    str(t.date_from),
+                    str(t.date_to),
+                    t.target_value,
+                    t.state,
+                )
+                for t in targets
+            ],
             [
                 (self.rep1, "month", "2026-11-01", "2026-11-30", 3000.0, "draft"),
                 # a day of the month: the month
@@ -322,8 +362,10 @@ class TestTargetImport(SalesObjectivesCase):
                 (self.rep4, "quarter", "2026-10-01", "2026-12-31", 6.0, "draft"),
             ],
         )
-        audit = self.env["sales.target.audit"].with_user(self.manager).search(
-            [("target_id", "in", targets.ids), ("what", "=", "target_value")]
+        audit = (
+            self.env["sales.target.audit"]
+            .with_user(self.manager)
+            .search([("target_id", "in", targets.ids), ("what", "=", "target_value")])
         )
         self.assertEqual(audit.user_id, self.leader)
         # exported with readable columns (by who may export)
@@ -331,38 +373,120 @@ class TestTargetImport(SalesObjectivesCase):
         exported = targets[:1].with_user(self.leader).export_data(fields)["datas"]
         self.assertEqual(
             exported,
-            [["Won revenue", "Salesperson", "SO Team 1", self.rep1.name, "Month", self.day("2026-11-01"), 3000.0]],
+            [
+                [
+                    "Won revenue",
+                    "Salesperson",
+                    "SO Team 1",
+                    self.rep1.name,
+                    "Month",
+                    self.day("2026-11-01"),
+                    3000.0,
+                ]
+            ],
         )
 
     @mute_logger("odoo.sql_db", "odoo.models")
     def test_a_file_with_a_bad_row_saves_nothing_and_names_it(self):
         self._target("won_count", self.rep2, date_from="2026-12-01", value=4)
-        good = ["Won revenue", "Salesperson", "SO Team 1", self.rep1.name, "Month", "2026-11-01", "3000"]
-        after = ["Won revenue", "Salesperson", "SO Team 1", self.rep2.name, "Month", "2026-11-01", "2000"]
+        good = [
+            "Won revenue",
+            "Salesperson",
+            "SO Team 1",
+            self.rep1.name,
+            "Month",
+            "2026-11-01",
+            "3000",
+        ]
+        after = [
+            "Won revenue",
+            "Salesperson",
+            "SO Team 1",
+            self.rep2.name,
+            "Month",
+            "2026-11-01",
+            "2000",
+        ]
         cases = [
             # value
-            (["Won revenue", "Salesperson", "SO Team 1", self.rep4.name, "Month", "2026-11-01", "-5"],
-             "cannot be negative"),
-            (["Win rate", "Salesperson", "SO Team 1", self.rep4.name, "Month", "2026-11-01", "120"],
-             "cannot exceed 100"),
+            (
+                [
+                    "Won revenue",
+                    "Salesperson",
+                    "SO Team 1",
+                    self.rep4.name,
+                    "Month",
+                    "2026-11-01",
+                    "-5",
+                ],
+                "cannot be negative",
+            ),
+            (
+                [
+                    "Win rate",
+                    "Salesperson",
+                    "SO Team 1",
+                    self.rep4.name,
+                    "Month",
+                    "2026-11-01",
+                    "120",
+                ],
+                "cannot exceed 100",
+            ),
             # owner: rep 3 sells in team 2
-            (["Won revenue", "Salesperson", "SO Team 1", self.rep3.name, "Month", "2026-11-01", "10"],
-             "is not a member of the sales team SO Team 1"),
+            (
+                [
+                    "Won revenue",
+                    "Salesperson",
+                    "SO Team 1",
+                    self.rep3.name,
+                    "Month",
+                    "2026-11-01",
+                    "10",
+                ],
+                "is not a member of the sales team SO Team 1",
+            ),
             # rights: team 2 is not his
-            (["Won revenue", "Sales team", "SO Team 2", "", "Month", "2026-11-01", "10"],
-             "Only the leader of the sales team “SO Team 2” or a sales manager"),
+            (
+                ["Won revenue", "Sales team", "SO Team 2", "", "Month", "2026-11-01", "10"],
+                "Only the leader of the sales team “SO Team 2” or a sales manager",
+            ),
             # own quota: the team's target is the leader's
-            (["Won revenue", "Sales team", "SO Team 1", "", "Month", "2026-11-01", "10"],
-             "is your own quota"),
+            (
+                ["Won revenue", "Sales team", "SO Team 1", "", "Month", "2026-11-01", "10"],
+                "is your own quota",
+            ),
             # a period overlapping a live target of the same KPI and owner
-            (["Won deals", "Salesperson", "SO Team 1", self.rep2.name, "Month", "2026-12-01", "5"],
-             "There is already a target for this KPI, owner and period"),
+            (
+                [
+                    "Won deals",
+                    "Salesperson",
+                    "SO Team 1",
+                    self.rep2.name,
+                    "Month",
+                    "2026-12-01",
+                    "5",
+                ],
+                "There is already a target for this KPI, owner and period",
+            ),
             # company: team B is company B's, which the leader does not read
-            (["Won revenue", "Sales team", "SO Team B", "", "Month", "2026-11-01", "10"],
-             "SO Team B"),
+            (
+                ["Won revenue", "Sales team", "SO Team B", "", "Month", "2026-11-01", "10"],
+                "SO Team B",
+            ),
             # KPI
-            (["Lost revenue", "Salesperson", "SO Team 1", self.rep4.name, "Month", "2026-11-01", "10"],
-             "Lost revenue"),
+            (
+                [
+                    "Lost revenue",
+                    "Salesperson",
+                    "SO Team 1",
+                    self.rep4.name,
+                    "Month",
+                    "2026-11-01",
+                    "10",
+                ],
+                "Lost revenue",
+            ),
         ]
         for bad, message in cases:  # each in the same file, between two good rows
             with self.subTest(row=bad):
@@ -386,17 +510,27 @@ class TestTargetImport(SalesObjectivesCase):
     @mute_logger("odoo.sql_db", "odoo.models")
     def test_states_by_import(self):
         """A leader imports drafts and submitted targets; approving is a manager's."""
-        row = ["Won revenue", "Salesperson", "SO Team 1", self.rep1.name, "Month", "2026-11-01", "3000"]
-        _fields, result = self.import_rows([[*row, "Approved"]], header=[*HEADER, "state"])
+        row = [
+            "Won revenue",
+            "Salesperson",
+            "SO Team 1",
+            self.rep1.name,
+            "Month",
+            "2026-11-01",
+            "3000",
+        ]
+        _fields, result = self.import_rows([[*row, "Approved"]], header=(*HEADER, "state"))
         self.assertFalse(result.get("ids"))
         self.assertIn("Only a sales manager approves", result["messages"][0]["message"])
-        _fields, result = self.import_rows([[*row, "Submitted"]], header=[*HEADER, "state"])
+        _fields, result = self.import_rows([[*row, "Submitted"]], header=(*HEADER, "state"))
         self.assertFalse(result["messages"])
         target = self.env["sales.target"].browse(result["ids"])
         self.assertEqual((target.state, target.submitted_by_id), ("submitted", self.leader))
         # a submitted target is locked: an import that changes it is refused
         _fields, result = self.import_rows(
-            [[str(target.id), "4000"]], header=["Database ID", "Target"], fields=[".id", "target_value"]
+            [[str(target.id), "4000"]],
+            header=["Database ID", "Target"],
+            fields=[".id", "target_value"],
         )
         self.assertIn("no longer a draft", result["messages"][0]["message"])
         self.assertEqual(target.target_value, 3000.0)
