@@ -1,4 +1,10 @@
-import { Component, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
+import {
+    Component,
+    onWillStart,
+    onWillUpdateProps,
+    useExternalListener,
+    useState,
+} from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -30,6 +36,13 @@ export class PlanGrid extends Component {
             saving: false,
         });
         onWillStart(() => this.load(this.props.record.resId));
+        // typed and not saved: the browser asks before the page is left
+        useExternalListener(window, "beforeunload", (ev) => {
+            if (this.editCount) {
+                ev.preventDefault();
+                ev.returnValue = "";
+            }
+        });
         onWillUpdateProps((next) => {
             if (next.record.resId !== this.props.record.resId) {
                 return this.load(next.record.resId);
