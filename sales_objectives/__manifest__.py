@@ -41,6 +41,7 @@
             "sales_objectives/static/src/target_form/*",
             "sales_objectives/static/src/target_board/*",
             "sales_objectives/static/src/unit_value/*",
+            "sales_objectives/static/src/plan_grid/*",
         ],
         # with Odoo's graph view, loaded when a graph is first opened
         "web.assets_backend_lazy": [

@@ -1321,6 +1321,17 @@ class SalesTarget(models.Model):
         return self._is_sales_manager() or bool(team) and team._so_led_by(self.env.user)
 
     @api.model
+    def get_import_templates(self):
+        """The spreadsheet offered on the import screen: the columns of a target, as
+        the import matches them, with an example of each kind of owner."""
+        return [
+            {
+                "label": self.env._("Import Template for Targets"),
+                "template": "/sales_objectives/static/xls/sales_target.csv",
+            }
+        ]
+
+    @api.model
     def _get_view_cache_key(self, view_id=None, view_type="form", **options):
         return (*super()._get_view_cache_key(view_id, view_type, **options), self._so_can_create())
 

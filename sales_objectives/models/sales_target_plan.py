@@ -26,6 +26,7 @@ from ..tools.job import run_again_on_conflict
 from ..tools.numbers import NumberFormat
 from ..tools.periods import period_bounds
 from .sales_target import NOTIFY_LATER
+from .sales_target_audit import REASON as AUDIT_REASON
 
 # context key: the plan's state is changed by its buttons (``_so_move``)
 TRANSITION = "sales_target_plan_transition"
@@ -120,6 +121,11 @@ class SalesTargetPlan(models.Model):
     next_plan_id = fields.Many2one("sales.target.plan", readonly=True, copy=False)
     last_report = fields.Text("Last generation", readonly=True, copy=False)
     member_warning = fields.Char(compute="_compute_member_warning")
+    can_open_grid = fields.Boolean(
+        compute="_compute_can_open_grid",
+        help="The current user reads the plan's targets as a grid: who sets the team's "
+        "targets (a sales manager, its leader) or reads every target.",
+    )
 
     def _default_date_from(self):
         company = self.env.company
@@ -158,6 +164,12 @@ class SalesTargetPlan(models.Model):
         manager = self.env.user.has_group("sales_team.group_sale_manager")
         for plan in self:
             plan.can_edit = manager and plan.state == "draft"
+
+    @api.depends("team_id.user_id")
+    @api.depends_context("uid")
+    def _compute_can_open_grid(self):
+        for plan in self:
+            plan.can_open_grid = bool(plan.team_id) and plan._grid_readable()
 
     @api.depends("date_to", "company_id")
     def _compute_horizon_ended(self):
@@ -843,3 +855,219 @@ class SalesTargetPlan(models.Model):
         self.next_plan_id = following
         following.action_generate()
         return following
+
+    # ------------------------------------------------------------------
+    # The grid: the plan's salesperson targets, salespeople x periods, one KPI at a
+    # time, read and changed in one call each (static/src/plan_grid). Every change goes
+    # through the targets' own create and write: their checks, rights and history.
+    # ------------------------------------------------------------------
+
+    def _grid_readable(self):
+        """Who reads the grid: who sets the team's targets (a sales manager, its
+        leader) or reads every target; a salesperson who reads only their own would
+        see the others' cells empty."""
+        self.ensure_one()
+        return self.env["sales.target"]._so_sets_targets_of(self.team_id) or (
+            self.env.user.has_group("sales_team.group_sale_salesman_all_leads")
+        )
+
+    def _grid_check(self):
+        self.ensure_one()
+        self.check_access("read")
+        if not self._grid_readable():
+            raise AccessError(
+                self.env._(
+                    "The targets of “%(plan)s” are set by the leader of the sales team or a "
+                    "sales manager: open your own targets in My Targets.",
+                    plan=self.name,
+                )
+            )
+
+    def _grid_targets(self):
+        """The live targets of the plan's KPIs, team and periods, salespeople's and the
+        team's, whether the plan or someone else made them (as Generate finds them), in
+        one query."""
+        return self.env["sales.target"].search_fetch(
+            [
+                ("kpi_id", "in", self.line_ids.kpi_id.ids),
+                ("company_id", "=", self.company_id.id),
+                ("team_id", "=", self.team_id.id),
+                ("owner_type", "in", ("team", "user")),
+                ("period_type", "=", self.granularity),
+                ("date_from", "in", [first for first, _last in self._periods()]),
+            ],
+            [
+                "kpi_id",
+                "owner_type",
+                "user_id",
+                "team_id",
+                "company_id",
+                "date_from",
+                "target_value",
+                "state",
+            ],
+            order="id",
+        )
+
+    def _grid_users(self, targets):
+        """The grid's rows: the plan's salespeople, then those with a target of the
+        plan's team and periods who are not in it (by name)."""
+        members = self.member_ids.user_id
+        others = targets.filtered(lambda t: t.owner_type == "user").user_id - members
+        return members + others.sorted("name")
+
+    @api.readonly
+    def grid_read(self):
+        """The plan's salesperson targets as a grid, in a constant number of queries:
+        {kpis: [{id, name, unit_label, digits, additive}], columns: [{key, label}],
+        rows: [{id, name, editable, why}], cells: [{kpi, user, column, id, value, state,
+        editable, why}], team: [{kpi, column, value}], editable}. A cell is editable
+        when the user may set it: a draft (or no target yet), not their own quota, of a
+        team whose targets they set; ``why`` says why not."""
+        self._grid_check()
+        Target = self.env["sales.target"]
+        targets = self._grid_targets()
+        users = self._grid_users(targets)
+        may_set = Target._so_sets_targets_of(self.team_id)
+        states = dict(Target._fields["state"]._description_selection(self.env))
+        not_setter = self.env._("Set by the leader of the sales team or a sales manager.")
+        own = self.env._("Your own quota: another sales manager sets it.")
+
+        def why_not(target):
+            if not may_set:
+                return not_setter
+            if target._so_own_quota():
+                return own
+            if target.state != "draft":
+                return self.env._(
+                    "%(state)s: send it back or reset it to draft to change it.",
+                    state=states[target.state],
+                )
+            return False
+
+        rows = []
+        for user in users:
+            # the target the row's empty cells would create
+            probe = Target.new(
+                {
+                    "state": "draft",
+                    "owner_type": "user",
+                    "user_id": user.id,
+                    "team_id": self.team_id.id,
+                    "company_id": self.company_id.id,
+                }
+            )
+            why = why_not(probe)
+            rows.append({"id": user.id, "name": user.name, "editable": not why, "why": why})
+        cells, team = [], []
+        for target in targets:
+            column = fields.Date.to_string(target.date_from)
+            if target.owner_type == "team":
+                team.append(
+                    {"kpi": target.kpi_id.id, "column": column, "value": target.target_value}
+                )
+                continue
+            why = why_not(target)
+            cells.append(
+                {
+                    "kpi": target.kpi_id.id,
+                    "user": target.user_id.id,
+                    "column": column,
+                    "id": target.id,
+                    "value": target.target_value,
+                    "state": target.state,
+                    "editable": not why,
+                    "why": why,
+                }
+            )
+        return {
+            "editable": may_set,
+            "kpis": [
+                {
+                    "id": line.kpi_id.id,
+                    "name": line.kpi_id.name,
+                    "unit_label": line.unit_label or "",
+                    "digits": line._digits(),
+                    "additive": line.is_additive,
+                }
+                for line in self.line_ids
+            ],
+            "columns": [
+                {
+                    "key": fields.Date.to_string(first),
+                    "label": self.env["sales.period"]._say(self.granularity, first, last),
+                }
+                for first, last in self._periods()
+            ],
+            "rows": rows,
+            "cells": cells,
+            "team": team,
+        }
+
+    def grid_write(self, changes, reason=False):
+        """Applies the grid's ``changes`` ([{kpi_id, user_id, date_from, value}]) in one
+        go through the targets' own write (or create, for a cell without a target: a
+        draft of the plan): every check of the form applies, each change is kept in the
+        targets' history with ``reason``. One refused change refuses them all: nothing
+        is saved (one request). Returns the grid as it now is (``grid_read``)."""
+        self._grid_check()
+        Target = self.env["sales.target"].with_context(**{NOTIFY_LATER: True})
+        if reason and reason.strip():
+            Target = Target.with_context(**{AUDIT_REASON: reason.strip()})
+        periods = {fields.Date.to_string(first) for first, _last in self._periods()}
+        kpis = set(self.line_ids.kpi_id.ids)
+        targets = self._grid_targets()
+        users = self._grid_users(targets)
+        cells = {
+            (t.kpi_id.id, t.user_id.id, fields.Date.to_string(t.date_from)): t
+            for t in targets
+            if t.owner_type == "user"
+        }
+        team_targets = {
+            (t.kpi_id.id, fields.Date.to_string(t.date_from)): t
+            for t in targets
+            if t.owner_type == "team"
+        }
+        changed, to_create = Target, []
+        for change in changes:
+            key = (change.get("kpi_id"), change.get("user_id"), change.get("date_from"))
+            value = change.get("value")
+            if key[0] not in kpis or key[1] not in users.ids or key[2] not in periods:
+                raise UserError(
+                    self.env._(
+                        "A change is not a cell of the plan “%(plan)s” (its KPIs, salespeople "
+                        "and periods): reload the grid.",
+                        plan=self.name,
+                    )
+                )
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise UserError(
+                    self.env._("Each cell takes a number: %(value)s is not one.", value=value)
+                )
+            target = cells.get(key)
+            if target:
+                if target._differs("target_value", value):
+                    target = Target.browse(target.id)
+                    target.write({"target_value": value})
+                    changed |= target
+                continue
+            parent = team_targets.get((key[0], key[2]))
+            to_create.append(
+                {
+                    "kpi_id": key[0],
+                    "owner_type": "user",
+                    "user_id": key[1],
+                    "team_id": self.team_id.id,
+                    "company_id": self.company_id.id,
+                    "period_type": self.granularity,
+                    "date_from": key[2],
+                    "target_value": value,
+                    "plan_id": self.id,
+                    "parent_id": parent.id if parent else False,
+                }
+            )
+        if to_create:
+            changed |= Target.create(to_create)
+        # each salesperson hears once what was set for them
+        changed._so_notify_set(origin=self)
+        return self.grid_read()

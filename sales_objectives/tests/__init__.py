@@ -23,6 +23,7 @@ from . import (
     test_performance,
     test_periods,
     test_plan,
+    test_plan_grid,
     test_rights,
     test_screens,
     test_split,
