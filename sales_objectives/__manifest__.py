@@ -56,6 +56,7 @@
         "demo/sales_target_demo.xml",
         "demo/sales_objective_demo.xml",
         "demo/sales_roles_demo.xml",
+        "demo/sales_forecast_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "installable": True,

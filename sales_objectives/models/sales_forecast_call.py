@@ -108,6 +108,7 @@ class SalesForecastCall(models.Model):
     # the layers and the effective (top-most) figures
     rollup_commit = fields.Float("Rolled-up commit", compute="_compute_layers")
     rollup_best = fields.Float("Rolled-up best case", compute="_compute_layers")
+    has_rollup = fields.Boolean(compute="_compute_layers")
     leader_commit = fields.Float("Leader's commit", compute="_compute_layers")
     leader_best = fields.Float("Leader's best case", compute="_compute_layers")
     leader_note = fields.Text("Leader's note", compute="_compute_layers")
@@ -211,6 +212,7 @@ class SalesForecastCall(models.Model):
                 {
                     "rollup_commit": figures["rollup"][0],
                     "rollup_best": figures["rollup"][1],
+                    "has_rollup": figures["has_rollup"],
                     "leader_commit": figures["leader"][0],
                     "leader_best": figures["leader"][1],
                     "leader_note": figures["leader"][2],
@@ -547,7 +549,9 @@ class SalesForecastCall(models.Model):
         calls = self.search([("target_id", "in", targets.ids)])
         missing = targets - calls.target_id
         calls |= self.create([{"target_id": target.id} for target in missing])
-        for call in calls.filtered(lambda c: not c.submitted_at and not c.is_final):
+        for call in calls.filtered(
+            lambda c: c.owner_type == "user" and not c.submitted_at and not c.is_final
+        ):
             commit, best = call.computed_commit, call.computed_best
             if (call.commit_value, call.best_value) != (commit, best):
                 call.write({"commit_value": commit, "best_value": best})
@@ -638,8 +642,10 @@ class SalesForecastCall(models.Model):
                 if level in layers:
                     return (layers[level].commit_value, layers[level].best_value), level
             if call.owner_type == "team":
-                return rollup(call.team_id.id, call), "rolled_up"
-            if call.submitted_at:
+                commit, best, found = rollup(call.team_id.id, call)
+                if found:
+                    return (commit, best), "rolled_up"
+            elif call.submitted_at:
                 return (call.commit_value, call.best_value), "rep"
             return (call.computed_commit, call.computed_best), "computed"
 
@@ -647,18 +653,21 @@ class SalesForecastCall(models.Model):
             key = (team_id, call.kpi_id.id, call.period_type, call.date_from, call.date_to)
             if key in memo:
                 return memo[key]
-            memo[key] = (0.0, 0.0)  # a cycle adds nothing
+            memo[key] = (0.0, 0.0, False)  # a cycle adds nothing
             commit = best = 0.0
+            found = False
             for member in by_key[("user", *key)]:
                 if member.currency_id == call.currency_id:
                     figures = effective(member)[0]
-                    commit, best = commit + figures[0], best + figures[1]
+                    commit, best, found = commit + figures[0], best + figures[1], True
             for child in children.get(team_id, []):
                 child_key = (child, *key[1:])
                 own = [c for c in by_key[("team", *child_key)] if c.currency_id == call.currency_id]
-                figures = effective(own[0])[0] if own else rollup(child, call)
-                commit, best = commit + figures[0], best + figures[1]
-            memo[key] = (commit, best)
+                figures = (*effective(own[0])[0], True) if own else rollup(child, call)
+                if figures[2]:
+                    commit, best, found = commit + figures[0], best + figures[1], True
+            # nobody below calls: the team's own computed figures stand for it
+            memo[key] = (commit, best, found)
             return memo[key]
 
         result = {}
@@ -669,8 +678,10 @@ class SalesForecastCall(models.Model):
             layers = adjustments[call.id]
             leader, manager = layers.get("leader"), layers.get("manager")
             figures, level = effective(call, stop=below)
+            rolled = rollup(call.team_id.id, call) if call.owner_type == "team" else (0, 0, False)
             result[call.id] = {
-                "rollup": rollup(call.team_id.id, call) if call.owner_type == "team" else (0.0, 0.0),
+                "rollup": rolled[:2],
+                "has_rollup": rolled[2],
                 "leader": (leader.commit_value, leader.best_value, leader.note)
                 if leader
                 else (0.0, 0.0, False),

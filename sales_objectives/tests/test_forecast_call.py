@@ -251,6 +251,21 @@ class TestForecastCall(ForecastCallCase):
         self.assertEqual(visible, one | two | three | team | region_call)
         self.assertEqual(self.Call.with_user(self.leader).search([]), one | two | team)
 
+    def test_a_team_nobody_calls_for_stands_on_its_computed_figures(self):
+        """No salesperson target of team 1 in March: its call is the team's computed
+        figures (won 3,000 + L8 5,000 committed), not a roll-up of nothing."""
+        (team,) = self.calls(self.approved(self.team1))
+        as_leader = team.with_user(self.leader)
+        self.assertEqual(
+            (as_leader.has_rollup, as_leader.effective_commit, as_leader.effective_best),
+            (False, 8000, 11000),
+        )
+        self.assertEqual(as_leader.effective_level, "computed")
+        # a team's call is not submitted: its leader adjusts it
+        self.assertFalse(as_leader.can_submit)
+        with self.assertRaisesRegex(AccessError, "rolls up its members"):
+            as_leader.write({"commit_value": 1})
+
     def test_company_rule(self):
         (call,) = self.calls(self.approved(self.rep1))
         self.assertFalse(self.Call.with_user(self.manager_b).search([("id", "=", call.id)]))
