@@ -88,7 +88,11 @@ class SalesForecastAdjustment(models.Model):
         kept as it was. Said plainly before the record rules refuse it."""
         if self.env.su:
             return
-        if set(vals) & {"call_id", "user_id", "adjusted_at"} and self:
+        if self and (
+            set(vals) & {"user_id", "adjusted_at"}
+            or vals.get("call_id", self.call_id.id) != self.call_id.id
+            or vals.get("level", self.level) != self.level
+        ):
             raise AccessError(self.env._("An adjustment stays on its call and its layer."))
         call = call.sudo()
         if not call:

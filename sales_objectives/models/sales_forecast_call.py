@@ -21,6 +21,7 @@ shows who has not called yet; weekly snapshots keep every layer (sales_forecast_
 and, once the period is over, the call is compared with the actual (accuracy)."""
 
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -186,9 +187,7 @@ class SalesForecastCall(models.Model):
         for call in self:
             call.is_submitted = bool(call.submitted_at)
 
-    @api.depends(
-        "target_id.actual_value", "target_id.pipeline_commit", "target_id.pipeline_best"
-    )
+    @api.depends("target_id.actual_value", "target_id.pipeline_commit", "target_id.pipeline_best")
     def _compute_computed(self):
         for call in self:
             target = call.target_id.sudo()
@@ -205,9 +204,20 @@ class SalesForecastCall(models.Model):
         "adjustment_ids.note",
     )
     def _compute_layers(self):
+        # a form being edited (onchange) reads the layers saved
         layers = self._so_layers()
+        nothing = {
+            "rollup": (0.0, 0.0),
+            "has_rollup": False,
+            "leader": (0.0, 0.0, False),
+            "has_leader": False,
+            "manager": (0.0, 0.0, False),
+            "has_manager": False,
+            "effective": (0.0, 0.0),
+            "level": False,
+        }
         for call in self:
-            figures = layers[call.id]
+            figures = layers.get(call._origin.id, nothing)
             call.update(
                 {
                     "rollup_commit": figures["rollup"][0],
@@ -245,7 +255,8 @@ class SalesForecastCall(models.Model):
         if operator in ("!=", "not in"):
             wanted = {key for key, _label in CALL_STATUSES} - wanted
         domains = []
-        companies = self.env["res.company"].sudo().search([])
+        # the user's companies: the calls of others are not read anyway
+        companies = self.env.companies
         starts = self._so_week_starts(companies)
         today = companies._sales_today()
         for company in companies:
@@ -281,12 +292,16 @@ class SalesForecastCall(models.Model):
             if "not_submitted" in wanted:
                 parts.append(expression.AND([running, not_called]))
             if parts:
-                domains.append(expression.AND([[("company_id", "=", company.id)], expression.OR(parts)]))
+                domains.append(
+                    expression.AND([[("company_id", "=", company.id)], expression.OR(parts)])
+                )
         return expression.OR(domains) if domains else expression.FALSE_DOMAIN
 
     @api.depends_context("uid")
     def _compute_so_visible(self):
-        visible = self.search([("id", "in", self.ids), ("so_visible", "=", True)]) if self.ids else self
+        visible = (
+            self.search([("id", "in", self.ids), ("so_visible", "=", True)]) if self.ids else self
+        )
         for call in self:
             call.so_visible = call in visible
 
@@ -455,7 +470,9 @@ class SalesForecastCall(models.Model):
                 call=self.display_name,
             )
         if self.owner_type == "user" and self.user_id == self.env.user:
-            return self.env._("Nobody adjusts their own call: your team leader or a sales manager does.")
+            return self.env._(
+                "Nobody adjusts their own call: your team leader or a sales manager does."
+            )
         return self.env._(
             "Only the leader of the sales team “%(team)s” or a sales manager adjusts this call.",
             team=self.team_id.sudo().name,
@@ -523,21 +540,20 @@ class SalesForecastCall(models.Model):
     def _so_current_targets(self, companies=None):
         """The approved targets of salespeople and teams on the KPIs projected with the
         pipeline whose period includes their company's today."""
-        companies = companies or self.env["res.company"].search([])
-        today = companies._sales_today()
-        targets = self.env["sales.target"].search(
-            [
-                ("state", "=", "confirmed"),
-                ("owner_type", "in", ("user", "team")),
-                ("company_id", "in", companies.ids),
-                ("kpi_id.metric", "in", self._so_pipeline_metrics()),
-                ("date_from", "<=", max(today.values())),
-                ("date_to", ">=", min(today.values())),
-            ]
-        )
-        return targets.filtered(
-            lambda t: t.date_from <= today[t.company_id.id] <= t.date_to
-        )
+        # no time zone is more than 14 hours from UTC: a local date is the UTC one ± 1
+        utc_today = fields.Date.today()
+        domain = [
+            ("state", "=", "confirmed"),
+            ("owner_type", "in", ("user", "team")),
+            ("kpi_id.metric", "in", self._so_pipeline_metrics()),
+            ("date_from", "<=", utc_today + timedelta(days=1)),
+            ("date_to", ">=", utc_today - timedelta(days=1)),
+        ]
+        if companies:
+            domain.append(("company_id", "in", companies.ids))
+        targets = self.env["sales.target"].search(domain)
+        today = targets.company_id._sales_today()
+        return targets.filtered(lambda t: t.date_from <= today[t.company_id.id] <= t.date_to)
 
     @api.model
     def _so_ensure_calls(self, targets=None, companies=None):
@@ -548,13 +564,17 @@ class SalesForecastCall(models.Model):
             targets = self._so_current_targets(companies)
         calls = self.search([("target_id", "in", targets.ids)])
         missing = targets - calls.target_id
-        calls |= self.create([{"target_id": target.id} for target in missing])
+        # made and prefilled by the system: nothing to say in the chatter
+        quiet = self.with_context(mail_create_nolog=True, mail_notrack=True)
+        calls |= quiet.create([{"target_id": target.id} for target in missing])
         for call in calls.filtered(
             lambda c: c.owner_type == "user" and not c.submitted_at and not c.is_final
         ):
             commit, best = call.computed_commit, call.computed_best
             if (call.commit_value, call.best_value) != (commit, best):
-                call.write({"commit_value": commit, "best_value": best})
+                call.with_context(mail_notrack=True).write(
+                    {"commit_value": commit, "best_value": best}
+                )
         return calls
 
     @api.model
@@ -563,7 +583,7 @@ class SalesForecastCall(models.Model):
         passed in the company's today), the final call (the effective commit and best
         case), the actual and the accuracy; once, never again."""
         if calls is None:
-            latest = max(self.env["res.company"].search([])._sales_today().values())
+            latest = fields.Date.today() + timedelta(days=1)
             calls = self.search(
                 [
                     ("is_final", "=", False),

@@ -115,9 +115,13 @@ class TestForecastCall(ForecastCallCase):
         action = as_leader.action_adjust()
         leader_layer = call.adjustment_ids.filtered(lambda a: a.level == "leader")
         self.assertEqual(action["res_id"], leader_layer.id)
-        self.Adjustment.with_user(self.leader).browse(action["res_id"]).write({"commit_value": 8200})
+        self.Adjustment.with_user(self.leader).browse(action["res_id"]).write(
+            {"commit_value": 8200}
+        )
         call.invalidate_recordset()
-        self.assertEqual((mine.leader_commit, mine.commit_value, mine.effective_commit), (8200, 9000, 8000))
+        self.assertEqual(
+            (mine.leader_commit, mine.commit_value, mine.effective_commit), (8200, 9000, 8000)
+        )
         self.assertEqual(len(call.adjustment_ids), 2)
 
     def test_the_chatter_says_who_called_and_adjusted(self):
@@ -225,7 +229,9 @@ class TestForecastCall(ForecastCallCase):
         self.submit(three, self.rep3, 1000, 1500)
         as_leader = team.with_user(self.leader)
         self.assertEqual((as_leader.rollup_commit, as_leader.rollup_best), (11000, 15000))
-        self.assertEqual((as_leader.effective_commit, as_leader.effective_level), (11000, "rolled_up"))
+        self.assertEqual(
+            (as_leader.effective_commit, as_leader.effective_level), (11000, "rolled_up")
+        )
         self.adjust(team, self.leader, "leader", 10000, 14000)
         as_region = region_call.with_user(region_leader)
         self.assertEqual(
@@ -308,7 +314,9 @@ class TestForecastSnapshots(ForecastCallCase):
         )
         self.assertEqual(snap_a.adjusted_by, "leader")
         snap_b = snaps.filtered(lambda s: s.call_id == call_b).sorted("week_start")
-        self.assertEqual(snap_b.mapped("week_start"), [self.day("2026-03-16"), self.day("2026-03-23")])
+        self.assertEqual(
+            snap_b.mapped("week_start"), [self.day("2026-03-16"), self.day("2026-03-23")]
+        )
         # not submitted: no submitted figure; the effective one is the computed one
         self.assertEqual(
             (snap_b[1].submitted, snap_b[1].submitted_commit, snap_b[1].effective_commit),
@@ -381,7 +389,9 @@ class TestForecastAccuracy(ForecastCallCase):
         with freeze_time("2026-03-31 22:30:00"):
             self.Call.sudo()._so_finalize()
             self.assertEqual(target.state, "confirmed")
-            self.assertEqual((call.is_final, call.final_commit, call.final_actual), (True, 3000, 3000))
+            self.assertEqual(
+                (call.is_final, call.final_commit, call.final_actual), (True, 3000, 3000)
+            )
             self.assertEqual((call.error_value, call.accuracy), (0, 100))
 
 
@@ -453,14 +463,19 @@ class TestForecastCallTour(HttpCase):
         leader = env.ref("sales_objectives.user_demo_team_leader")
         target = env.ref("sales_objectives.sales_target_demo_anna_won_revenue")
         call = env["sales.forecast.call"].sudo()._so_ensure_calls(target)
+        # not called yet this week, not adjusted
         call.adjustment_ids.unlink()
+        call.write({"submitted_at": False, "submitted_by_id": False})
         url = f"/odoo/action-sales_objectives.sales_forecast_call_action/{call.id}"
         self.start_tour(url, "sales_objectives_forecast_call_submit_tour", login=anna.login)
+        self.env.invalidate_all()
         self.assertEqual((call.submitted_by_id, call.commit_value), (anna, 41000))
         self.assertEqual(call.note, "Two renewals close in the last week.")
         self.start_tour(url, "sales_objectives_forecast_call_adjust_tour", login=leader.login)
+        self.env.invalidate_all()
         adjustment = call.adjustment_ids
         self.assertEqual(
-            (adjustment.level, adjustment.user_id, adjustment.commit_value), ("leader", leader, 38000)
+            (adjustment.level, adjustment.user_id, adjustment.commit_value),
+            ("leader", leader, 38000),
         )
         self.assertEqual((call.commit_value, call.effective_commit), (41000, 38000))

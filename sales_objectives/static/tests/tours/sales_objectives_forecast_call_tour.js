@@ -10,6 +10,10 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("sales_objectives_forecast_call_submit_tour", {
     steps: () => [
         {
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Not submitted')",
+            content: "Not called yet this week",
+        },
+        {
             trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=action_adjust]))",
             content: "A salesperson does not adjust her own call",
         },
