@@ -402,6 +402,7 @@ class TestForecastCallQueries(QueryCountsMixin, ForecastCallCase):
         spec = {
             name: {}
             for name in (
+                "target_value",
                 "computed_commit",
                 "commit_value",
                 "rollup_commit",
@@ -429,6 +430,10 @@ class TestForecastCallQueries(QueryCountsMixin, ForecastCallCase):
         def read():
             return Call.web_search_read([], spec)
 
+        def read_teams():
+            # the team calls alone: their salespeople's calls are read to roll them up
+            return Call.web_search_read([("owner_type", "=", "team")], spec)
+
         def make(owners, months):
             targets = self.env["sales.target"]
             for month in months:
@@ -446,11 +451,16 @@ class TestForecastCallQueries(QueryCountsMixin, ForecastCallCase):
         # stored figures of the records just made computed
         self.queries(read)
         small = self.queries(read)
+        self.queries(read_teams)
+        small_teams = self.queries(read_teams)
         make([self.rep1, self.rep2, self.rep4, self.team1], [4, 5, 6])
         make([self.rep2, self.rep4], [3])
         self.assertEqual(read()["length"], 2 + 12 + 2)
         self.queries(read)
         self.assertEqual(self.queries(read), small)
+        self.assertEqual(read_teams()["length"], 4)
+        self.queries(read_teams)
+        self.assertEqual(self.queries(read_teams), small_teams)
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_forecast_call", "so_tours")
