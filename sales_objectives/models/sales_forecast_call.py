@@ -371,14 +371,20 @@ class SalesForecastCall(models.Model):
     def write(self, vals):
         if not self.env.su:
             self._so_check_submit(vals)
+            if set(vals) & SUBMITTED_FIELDS:
+                # what is submitted is what the salesperson submitted: a call changed
+                # afterwards waits for its Submit again
+                vals = {**vals, "submitted_by_id": False, "submitted_at": False}
         return super().write(vals)
 
     def _so_check_submit(self, vals):
         """Said plainly before the record rules refuse it in Odoo's words."""
-        others = set(vals) - SUBMITTED_FIELDS - {"submitted_by_id", "submitted_at"}
-        if others:
+        if set(vals) - SUBMITTED_FIELDS:
             raise AccessError(
-                self.env._("A forecast call keeps its target: only its figures and note change.")
+                self.env._(
+                    "A forecast call keeps its target, and who submitted it and when: only "
+                    "its figures and note change, and Submit my call submits them."
+                )
             )
         # read as the system, said in plain words (the rules refuse it in Odoo's)
         for call in self.sudo():
@@ -424,8 +430,9 @@ class SalesForecastCall(models.Model):
                         commit=call._so_format(call.commit_value),
                     )
                 )
-        now = fields.Datetime.now()
-        self.write({"submitted_by_id": self.env.uid, "submitted_at": now})
+        self.check_access("write")
+        # who and when are the system's to say (a write of them is refused)
+        self.sudo().write({"submitted_by_id": self.env.uid, "submitted_at": fields.Datetime.now()})
         for call in self:
             call.message_post(
                 body=self.env._(

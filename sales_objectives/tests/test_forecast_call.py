@@ -124,6 +124,24 @@ class TestForecastCall(ForecastCallCase):
         )
         self.assertEqual(len(call.adjustment_ids), 2)
 
+    def test_a_call_changed_after_its_submission_waits_for_submit(self):
+        (call,) = self.calls(self.approved(self.rep1))
+        mine = call.with_user(self.rep1)
+        self.submit(call, self.rep1, 9000, 12000)
+        mine.write({"commit_value": 9500})
+        self.assertEqual((mine.submitted_at, mine.status), (False, "not_submitted"))
+        self.assertEqual((mine.effective_commit, mine.effective_level), (8000, "computed"))
+        mine.action_submit()
+        self.assertEqual((mine.submitted_by_id, mine.effective_commit), (self.rep1, 9500))
+        # who and when are not typed: nor back-dated, nor in another's name
+        with self.assertRaisesRegex(AccessError, "keeps its target, and who submitted it"):
+            mine.write({"submitted_at": "2026-03-01 10:00:00"})
+        with self.assertRaisesRegex(AccessError, "keeps its target"):
+            mine.write({"submitted_by_id": self.rep2.id})
+        with self.assertRaisesRegex(AccessError, "keeps its target"):
+            mine.write({"target_id": self.approved(self.rep2).id})
+        self.assertEqual(mine.submitted_at, fields.Datetime.now())
+
     def test_the_chatter_says_who_called_and_adjusted(self):
         (call,) = self.calls(self.approved(self.rep1))
         self.submit(call, self.rep1, 9000, 12000)
