@@ -11,6 +11,7 @@
         "security/sales_objectives_security.xml",
         "security/sales_target_board_security.xml",
         "security/sales_target_audit_security.xml",
+        "security/sales_forecast_security.xml",
         "security/ir.model.access.csv",
         "data/sales_kpi_data.xml",
         "data/digest_data.xml",
@@ -30,6 +31,7 @@
         "views/res_config_settings_views.xml",
         "views/digest_views.xml",
         "views/menus.xml",
+        "views/sales_forecast_call_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -55,6 +57,7 @@
         "demo/sales_target_demo.xml",
         "demo/sales_objective_demo.xml",
         "demo/sales_roles_demo.xml",
+        "demo/sales_forecast_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "installable": True,

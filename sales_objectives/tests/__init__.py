@@ -11,6 +11,7 @@ from . import (
     test_demo,
     test_digest,
     test_forecast,
+    test_forecast_call,
     test_funnel,
     test_i18n,
     test_incremental,
