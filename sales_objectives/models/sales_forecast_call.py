@@ -676,6 +676,18 @@ class SalesForecastCall(models.Model):
                 return (call.commit_value, call.best_value), "rep"
             return (call.computed_commit, call.computed_best), "computed"
 
+        def converted(figures, source, call):
+            """``source``'s figures in ``call``'s currency (amounts only), at the rate
+            of the call's company's today."""
+            if call.kpi_id.unit != "money" or source.currency_id == call.currency_id:
+                return figures
+            company = call.company_id
+            today = company._sales_today()[company.id]
+            return tuple(
+                source.currency_id._convert(value, call.currency_id, company, today)
+                for value in figures
+            )
+
         def rollup(team_id, call):
             key = (team_id, call.kpi_id.id, call.period_type, call.date_from, call.date_to)
             if key in memo:
@@ -684,13 +696,15 @@ class SalesForecastCall(models.Model):
             commit = best = 0.0
             found = False
             for member in by_key[("user", *key)]:
-                if member.currency_id == call.currency_id:
-                    figures = effective(member)[0]
-                    commit, best, found = commit + figures[0], best + figures[1], True
+                figures = converted(effective(member)[0], member, call)
+                commit, best, found = commit + figures[0], best + figures[1], True
             for child in children.get(team_id, []):
                 child_key = (child, *key[1:])
-                own = [c for c in by_key[("team", *child_key)] if c.currency_id == call.currency_id]
-                figures = (*effective(own[0])[0], True) if own else rollup(child, call)
+                own = by_key[("team", *child_key)]
+                if own:
+                    figures = (*converted(effective(own[0])[0], own[0], call), True)
+                else:
+                    figures = rollup(child, call)
                 if figures[2]:
                     commit, best, found = commit + figures[0], best + figures[1], True
             # nobody below calls: the team's own computed figures stand for it

@@ -275,6 +275,30 @@ class TestForecastCall(ForecastCallCase):
         self.assertEqual(visible, one | two | three | team | region_call)
         self.assertEqual(self.Call.with_user(self.leader).search([]), one | two | team)
 
+    def test_a_team_call_converts_its_members_calls(self):
+        """Rep 2's target is in euros (1 USD = 0.5 EUR): his call of 2,000 EUR counts
+        4,000 USD in team 1's call, rep 1's 9,000 USD as it is: 13,000 USD."""
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].search([("currency_id", "=", eur.id)]).unlink()
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": eur.id,
+                "rate": 0.5,
+                "name": "2026-01-01",
+                "company_id": self.company_a.id,
+            }
+        )
+        euros = self._target("won_revenue", self.rep2, value=6000)
+        euros.currency_id = eur
+        euros.action_confirm()
+        euros.action_refresh()
+        one, two, team = self.calls(self.approved(self.rep1), euros, self.approved(self.team1))
+        self.submit(one, self.rep1, 9000, 12000)
+        self.submit(two, self.rep2, 2000, 3000)
+        as_leader = team.with_user(self.leader)
+        self.assertEqual((as_leader.rollup_commit, as_leader.rollup_best), (13000, 18000))
+
     def test_a_team_nobody_calls_for_stands_on_its_computed_figures(self):
         """No salesperson target of team 1 in March: its call is the team's computed
         figures (won 3,000 + L8 5,000 committed), not a roll-up of nothing."""
