@@ -238,7 +238,7 @@ class TestPlanGrid(SalesObjectivesCase):
             return self.cr.sql_log_count - before, len(grid["cells"])
 
         queries(small)  # the registry's caches (record rules, groups)
-        self.assertEqual([queries(small), queries(large)], [(13, 12), (13, 96)])
+        self.assertEqual([queries(small), queries(large)], [(16, 12), (16, 96)])
         for plan in (small, large):
             self.env.invalidate_all()
             with self.assertQueryCount(13):
