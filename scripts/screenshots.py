@@ -180,6 +180,21 @@ SHOTS = [
         ".o_form_view button[name=action_send_back]",
     ),
     (
+        "forecast_calls.png",
+        "leader",
+        "/odoo/action-sales_objectives.sales_forecast_call_action_open",
+        [],
+        ".o_list_view .o_data_row",
+    ),
+    (
+        "plan_grid.png",
+        "leader",
+        "/odoo/action-sales_objectives.sales_target_plan_action/"
+        "{sales.target.plan:[('team_id.name', '=', 'Direct Sales')]}",
+        [("click", ".o_notebook a:contains('Targets by salesperson')")],
+        ".o_so_plan_grid .o_so_plan_grid_totals",
+    ),
+    (
         "target_changes.png",
         "manager",
         "/odoo/action-sales_objectives.sales_target_audit_action",

@@ -28,6 +28,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 
 from ..tools.periods import local_day_start_utc, period_bounds
+from .sales_figure_grouping import KPI_UNIT
 
 LEVELS = [("leader", "Team leader"), ("manager", "Sales manager")]
 CALL_STATUSES = [
@@ -49,12 +50,30 @@ SUBMITTED_FIELDS = {"commit_value", "best_value", "note"}
 class SalesForecastCall(models.Model):
     _name = "sales.forecast.call"
     _description = "Forecast call"
-    _inherit = ["mail.thread"]
+    # group rows add up only what adds up (one KPI, one owner type, one currency...)
+    _inherit = ["mail.thread", "sales.target.grouping"]
     _order = "date_from desc, kpi_id, owner_type desc, team_id, user_id, id"
     _check_company_auto = True
     _rec_names_search = ["user_id", "team_id", "kpi_id"]
     # leaders and managers post their adjustments on calls they do not write
     _mail_post_access = "read"
+
+    @api.model
+    def _so_figures(self):
+        """The figures in the KPI's unit: summed in a group of one KPI, owner type and
+        currency only (sales_target_grouping.py)."""
+        return dict.fromkeys(
+            (
+                "target_value",
+                "commit_value",
+                "best_value",
+                "final_commit",
+                "final_best",
+                "final_actual",
+                "error_value",
+            ),
+            KPI_UNIT,
+        )
 
     target_id = fields.Many2one(
         "sales.target",

@@ -299,6 +299,21 @@ class TestForecastCall(ForecastCallCase):
         as_leader = team.with_user(self.leader)
         self.assertEqual((as_leader.rollup_commit, as_leader.rollup_best), (13000, 18000))
 
+    def test_groups_add_up_only_what_adds_up(self):
+        """Grouped by team, the calls of won revenue ($) and won deals (a count) are not
+        summed together; grouped by KPI and owner type, they are."""
+        deals = self._target("won_count", self.rep2, value=3)
+        deals.action_confirm()
+        one, two = self.calls(self.approved(self.rep1), deals)
+        self.submit(one, self.rep1, 9000, 12000)
+        self.submit(two, self.rep2, 2, 3)
+        Call = self.Call.with_user(self.manager)
+        domain = [("id", "in", (one | two).ids)]
+        (by_team,) = Call.read_group(domain, ["commit_value:sum"], ["team_id"])
+        self.assertFalse(by_team["commit_value"])
+        rows = Call.read_group(domain, ["commit_value:sum"], ["kpi_id"])
+        self.assertEqual(sorted(row["commit_value"] for row in rows), [2, 9000])
+
     def test_a_team_nobody_calls_for_stands_on_its_computed_figures(self):
         """No salesperson target of team 1 in March: its call is the team's computed
         figures (won 3,000 + L8 5,000 committed), not a roll-up of nothing."""
