@@ -6,7 +6,7 @@ the top-most layer (sales_forecast_call.py)."""
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .sales_forecast_call import LEVELS
+from .sales_forecast_call import LEVELS, check_call_figures
 
 
 class SalesForecastAdjustment(models.Model):
@@ -40,6 +40,13 @@ class SalesForecastAdjustment(models.Model):
     _sql_constraints = [
         ("level_unique", "UNIQUE(call_id, level)", "A call has one adjustment per layer."),
     ]
+
+    def _so_call(self):
+        return self.call_id
+
+    @api.constrains("commit_value", "best_value")
+    def _check_call_figures(self):
+        check_call_figures(self, self.env._("Adjustment"))
 
     @api.depends("call_id", "level")
     def _compute_display_name(self):
@@ -108,17 +115,6 @@ class SalesForecastAdjustment(models.Model):
                     layer=dict(self._fields["level"]._description_selection(self.env))[allowed],
                 )
             )
-        if "commit_value" in vals or "best_value" in vals:
-            commit = vals.get("commit_value", self.commit_value if self else 0.0)
-            best = vals.get("best_value", self.best_value if self else 0.0)
-            if best < commit:
-                raise UserError(
-                    self.env._(
-                        "The best case (%(best)s) cannot be below the commit (%(commit)s).",
-                        best=call._so_format(best),
-                        commit=call._so_format(commit),
-                    )
-                )
 
     def _so_post(self):
         """Says the adjustment in the call's chatter (who, the layer, the figures, the

@@ -24,7 +24,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
 from ..tools.periods import local_day_start_utc, period_bounds
@@ -45,6 +45,28 @@ EFFECTIVE_LEVELS = [
 ]
 # what the salesperson submits; the rest of a call is the add-on's
 SUBMITTED_FIELDS = {"commit_value", "best_value", "note"}
+
+
+def check_call_figures(records, what):
+    """A call or an adjustment says a commit and a best case that are not negative, the
+    best case at least the commit (it is the commit and more)."""
+    for record in records:
+        if record.commit_value < 0 or record.best_value < 0:
+            raise ValidationError(
+                record.env._(
+                    "%(what)s: the commit and the best case cannot be negative.", what=what
+                )
+            )
+        if record.best_value < record.commit_value:
+            raise ValidationError(
+                record.env._(
+                    "%(what)s: the best case (%(best)s) cannot be below the commit "
+                    "(%(commit)s): it is the commit and what else may be won.",
+                    what=what,
+                    best=record._so_call()._so_format(record.best_value),
+                    commit=record._so_call()._so_format(record.commit_value),
+                )
+            )
 
 
 class SalesForecastCall(models.Model):
@@ -441,14 +463,6 @@ class SalesForecastCall(models.Model):
         figures): who and when are kept, the lower layers are never touched."""
         for call in self:
             call._so_check_submit({"commit_value": call.commit_value})
-            if call.best_value < call.commit_value:
-                raise UserError(
-                    self.env._(
-                        "The best case (%(best)s) cannot be below the commit (%(commit)s).",
-                        best=call._so_format(call.best_value),
-                        commit=call._so_format(call.commit_value),
-                    )
-                )
         self.check_access("write")
         # who and when are the system's to say (a write of them is refused)
         self.sudo().write({"submitted_by_id": self.env.uid, "submitted_at": fields.Datetime.now()})
@@ -553,6 +567,13 @@ class SalesForecastCall(models.Model):
     def _so_format(self, value):
         self.ensure_one()
         return self.target_id.sudo()._format_value(value)
+
+    def _so_call(self):
+        return self
+
+    @api.constrains("commit_value", "best_value")
+    def _check_call_figures(self):
+        check_call_figures(self, self.env._("Forecast call"))
 
     @api.model
     def _so_pipeline_metrics(self):

@@ -11,7 +11,7 @@ computed commit 8,000; best case 8,000 + L7 10,000 x 30 % = 11,000."""
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import QueryCountsMixin, SalesObjectivesCase
@@ -313,6 +313,23 @@ class TestForecastCall(ForecastCallCase):
         self.assertFalse(by_team["commit_value"])
         rows = Call.read_group(domain, ["commit_value:sum"], ["kpi_id"])
         self.assertEqual(sorted(row["commit_value"] for row in rows), [2, 9000])
+
+    def test_a_call_says_figures_that_make_sense(self):
+        """A negative commit, or a best case below the commit, is refused with what is
+        wrong, on the call and on an adjustment; nothing is kept."""
+        (call,) = self.calls(self.approved(self.rep1))
+        before = (call.commit_value, call.best_value)
+        for commit, best, said in ((-5000, 1000, "negative"), (50000, 45000, "below")):
+            with self.subTest(commit=commit, best=best):
+                with self.assertRaisesRegex(ValidationError, said):
+                    with self.env.cr.savepoint():
+                        self.submit(call, self.rep1, commit, best)
+                call.invalidate_recordset()
+                self.assertEqual((call.commit_value, call.best_value), before)
+                with self.assertRaisesRegex(ValidationError, said):
+                    with self.env.cr.savepoint():
+                        self.adjust(call, self.leader, "leader", commit, best)
+        self.assertFalse(call.adjustment_ids)
 
     def test_a_team_nobody_calls_for_stands_on_its_computed_figures(self):
         """No salesperson target of team 1 in March: its call is the team's computed
