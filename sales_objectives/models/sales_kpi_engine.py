@@ -1100,42 +1100,46 @@ class SalesKpiEngine(models.AbstractModel):
         split = "so_credit"
         link = SQL.identifier(credit.link)
         # the split lines, each with whether it is its record's first revenue line of
-        # its team (and of all): a small table, numbered and hashed once per scan
-        numbered = SQL(
-            """SELECT id, %(link)s, user_id, team_id, share, kind,
-                      CASE WHEN kind = 'revenue' THEN (ROW_NUMBER() OVER (
-                          PARTITION BY %(link)s, kind, team_id ORDER BY id) = 1)::int
-                      ELSE 0 END AS so_team_once,
-                      CASE WHEN kind = 'revenue' THEN (ROW_NUMBER() OVER (
-                          PARTITION BY %(link)s, kind ORDER BY id) = 1)::int
-                      ELSE 0 END AS so_record_once,
-                      CASE WHEN kind = 'overlay' AND BOOL_OR(kind = 'revenue') OVER (
-                          PARTITION BY %(link)s, user_id) THEN 0 ELSE 1 END AS so_user_once,
-                      BOOL_OR(kind = 'revenue') OVER (PARTITION BY %(link)s) AS so_split
-                 FROM sales_credit_split WHERE %(link)s IS NOT NULL""",
+        # its team (and of all: first by team, then id, so that one sort on the index
+        # of the record serves both): a small table, numbered and hashed once per scan
+        first = SQL(
+            """(ROW_NUMBER() OVER (PARTITION BY %(link)s, kind, team_id ORDER BY id) = 1)::int
+                   AS so_team_once,
+               (ROW_NUMBER() OVER (PARTITION BY %(link)s, kind ORDER BY team_id, id) = 1)::int
+                   AS so_record_once""",
             link=link,
         )
         if overlay:
             # every line, and the record's own row when it has overlay lines only (its
-            # revenue is all its salesperson's)
+            # revenue is all its salesperson's); an overlay line counts a record for
+            # its salesperson unless they have revenue credit on it (its team and
+            # record counts are never read: its team is OVERLAY_TEAM)
             lines = SQL(
-                """(%(numbered)s
+                """(SELECT id, %(link)s, user_id, team_id, share, kind,
+                           %(first)s,
+                           CASE WHEN kind = 'overlay' AND BOOL_OR(kind = 'revenue') OVER (
+                               PARTITION BY %(link)s, user_id) THEN 0 ELSE 1 END
+                               AS so_user_once,
+                           BOOL_OR(kind = 'revenue') OVER (PARTITION BY %(link)s) AS so_split
+                      FROM sales_credit_split WHERE %(link)s IS NOT NULL
                      UNION ALL
                     SELECT NULL, %(link)s, NULL, NULL, NULL, 'self', 1, 1, 1, FALSE
                       FROM sales_credit_split WHERE %(link)s IS NOT NULL
                   GROUP BY %(link)s HAVING BOOL_AND(kind = 'overlay'))""",
-                numbered=numbered,
                 link=link,
+                first=first,
             )
             condition = SQL("%s = %s", SQL.identifier(split, credit.link), credit.record)
         else:
-            lines = SQL("(%s)", numbered)
-            condition = SQL(
-                "%s = %s AND %s = 'revenue'",
-                SQL.identifier(split, credit.link),
-                credit.record,
-                SQL.identifier(split, "kind"),
+            lines = SQL(
+                """(SELECT id, %(link)s, user_id, team_id, share, kind, %(first)s,
+                           1 AS so_user_once, TRUE AS so_split
+                      FROM sales_credit_split
+                     WHERE %(link)s IS NOT NULL AND kind = 'revenue')""",
+                link=link,
+                first=first,
             )
+            condition = SQL("%s = %s", SQL.identifier(split, credit.link), credit.record)
         query.add_join("LEFT JOIN", split, lines, condition)
 
         def column(name):
