@@ -159,7 +159,8 @@ export class PlanGrid extends Component {
 
     teamValue(column) {
         const value = this.team[`${this.state.kpiId}|${column.key}`];
-        return value === undefined ? "" : this.format(value);
+        // no team target for the period: a dash, not an empty cell read as zero
+        return value === undefined ? "—" : this.format(value);
     }
 
     /** The salespeople's total differs from the team's target of the period. */
