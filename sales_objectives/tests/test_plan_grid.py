@@ -241,7 +241,7 @@ class TestPlanGrid(SalesObjectivesCase):
         self.assertEqual([queries(small), queries(large)], [(16, 12), (16, 96)])
         for plan in (small, large):
             self.env.invalidate_all()
-            with self.assertQueryCount(13):
+            with self.assertQueryCount(16):
                 plan.with_user(self.leader).grid_read()
 
 
