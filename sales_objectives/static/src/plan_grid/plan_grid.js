@@ -118,7 +118,8 @@ export class PlanGrid extends Component {
     }
 
     format(value) {
-        return formatFigure(value, this.kpi.digits);
+        // a total over a cell that does not hold a number: not a figure yet
+        return Number.isNaN(value) ? "—" : formatFigure(value, this.kpi.digits);
     }
 
     /** The text of a cell: as typed, or the target's value (empty: no target). */
@@ -131,10 +132,14 @@ export class PlanGrid extends Component {
         return cell ? this.format(cell.value) : "";
     }
 
-    /** The value a cell counts for in the totals: as typed when it is a number. */
+    /** The value a cell counts for in the totals: as typed when it is a number (NaN
+     * when it is not: the totals over it say no figure). */
     value(row, column) {
         const key = this.key(this.state.kpiId, row.id, column.key);
-        if (key in this.state.edits && !(key in this.state.errors)) {
+        if (key in this.state.errors) {
+            return NaN;
+        }
+        if (key in this.state.edits) {
             const typed = this.state.edits[key];
             return typed.trim() ? parseTypedFloat(typed) : 0;
         }

@@ -64,6 +64,10 @@ registry.category("web_tour.tours").add("sales_objectives_plan_grid_tour", {
             content: "A word is no number: said under the grid",
         },
         {
+            trigger: `${BEN} .o_so_plan_grid_row_total:contains('—')`,
+            content: "and the totals over it say no figure until it is one",
+        },
+        {
             trigger: ".o_so_plan_grid_save:enabled",
             run: "click",
         },
