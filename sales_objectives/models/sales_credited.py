@@ -68,6 +68,7 @@ class SalesCredited(models.AbstractModel):
             record.so_credit_share = share
 
     @api.depends_context(CREDIT_USER, CREDIT_TEAM, CREDIT_OVERLAY)
+    @api.depends(lambda self: [self._so_credit_amount_field, "so_credit_share"])
     def _compute_so_credited_amount(self):
         """The record's amount times the share counted for the target's owner: the
         "Counted in" list adds up what the target counts, not whole deals."""
