@@ -98,9 +98,10 @@ class SalesTargetForecast(models.Model):
                            - COALESCE(t.pipeline_commit, 0) AS gap_value
                   FROM sales_target t
                   JOIN sales_kpi k ON k.id = t.kpi_id
+             LEFT JOIN crm_team tt ON tt.id = t.team_id
                  WHERE t.active AND t.refreshed_at IS NOT NULL AND k.metric = ANY(%(metrics)s)
             """,
-            board=board_id_sql("t"),
+            board=board_id_sql("t", "tt"),
             metrics=metrics,
         )
 

@@ -1,6 +1,7 @@
 """The leaderboard: approved ("confirmed") and closed targets of salespeople and teams, ranked by
 attainment on their board (one KPI and period: salespeople within their team, and within
-their company; teams within their company), with the gap, the pipeline coverage and the
+their company; teams among the teams of their parent team, the top teams within their
+company, and within their company), with the gap, the pipeline coverage and the
 trend versus the same owner's target of the previous period. A view over sales_target:
 no copy of any figure, one query whatever the number of rows (``_table_query``: the
 query is made when read, so that what the add-ons installed later add reaches it)."""
@@ -10,7 +11,7 @@ from odoo.tools import SQL
 
 from ..models.sales_figure_grouping import KPI_UNIT
 from ..models.sales_target import PERIOD_TYPES, STATUSES
-from .sales_target_board import board_id_sql
+from .sales_target_board import board_id_sql, board_team_sql
 
 
 class SalesTargetLeaderboard(models.Model):
@@ -45,7 +46,11 @@ class SalesTargetLeaderboard(models.Model):
     # ranks and attainments are never summed; the figures in the KPI's unit only over
     # one board (sales_figure_grouping.py)
     rank = fields.Integer(
-        "Rank", readonly=True, aggregator=None, help="Rank in the team (teams: in the company)."
+        "Rank",
+        readonly=True,
+        aggregator=None,
+        help="Rank in the team; a team's among the teams of its parent team (the company's "
+        "top teams among themselves).",
     )
     company_rank = fields.Integer("Rank in the company", readonly=True, aggregator=None)
     participants = fields.Integer("Out of", readonly=True, aggregator=None)
@@ -116,15 +121,15 @@ class SalesTargetLeaderboard(models.Model):
                    AND t.owner_type IN ('team', 'user')
                 WINDOW in_team AS (
                            PARTITION BY t.kpi_id, t.owner_type, t.company_id, t.period_type,
-                                        t.date_from, t.date_to,
-                                        CASE WHEN t.owner_type = 'user' THEN t.team_id END),
+                                        t.date_from, t.date_to, %(compared_within)s),
                        ranked_in_team AS (in_team ORDER BY t.attainment DESC NULLS LAST),
                        ranked_in_company AS (
                            PARTITION BY t.kpi_id, t.owner_type, t.company_id, t.period_type,
                                         t.date_from, t.date_to
                            ORDER BY t.attainment DESC NULLS LAST)
             """,
-            board=board_id_sql("t"),
+            board=board_id_sql("t", "tt"),
+            compared_within=board_team_sql("t", "tt"),
         )
 
     def init(self):

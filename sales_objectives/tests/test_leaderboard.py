@@ -232,14 +232,17 @@ class TestLeaderboard(SalesObjectivesCase):
     def test_it_opens_on_this_periods_rankings_of_my_teams_as_a_board(self):
         action = self.env.ref("sales_objectives.sales_target_leaderboard_action")
         self.assertEqual(action.view_mode, "kanban,list")
-        for default in ("filter_current", "filter_my_teams", "filter_users", "group_board"):
+        for default in ("filter_current", "filter_my_teams", "filter_users"):
             self.assertIn(f"'search_default_{default}': 1", action.context)
+        # grouped by ranking by the views, not by the search: grouping by territory
+        # replaces it (a kanban shows its first grouping only)
+        self.assertNotIn("search_default_group_board", action.context)
         views = self.Board.with_user(self.rep1).get_views(
             [(False, "kanban"), (False, "list"), (False, "search")]
         )["views"]
-        self.assertEqual(
-            etree.fromstring(views["kanban"]["arch"]).get("default_group_by"), "board_id"
-        )
+        for view in ("kanban", "list"):
+            arch = etree.fromstring(views[view]["arch"])
+            self.assertEqual(arch.get("default_group_by"), "board_id")
         self.assertEqual(etree.fromstring(views["list"]["arch"]).get("expand"), "1")
         # "My teams": the salespeople of the user's teams, and the teams' rankings
         search = etree.fromstring(views["search"]["arch"])

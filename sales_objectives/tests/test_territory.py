@@ -172,6 +172,53 @@ class TestTerritory(ActualsMixin, TerritoryCase):
         rows = Board.with_user(self.leader).search(kpi)
         self.assertEqual(rows.target_id, t_rep1 | t_team1)
 
+    def test_teams_rank_among_the_teams_of_their_parent(self):
+        def confirmed(owner, actual):
+            target = self._target("manual", owner, value=100, manual_value=actual)
+            target.action_confirm()
+            return target
+
+        t_world = confirmed(self.world, 95)
+        t_region = confirmed(self.region, 70)
+        t_region2 = confirmed(self.region2, 50)
+        t_team1 = confirmed(self.team1, 60)
+        t_team2 = confirmed(self.team2, 90)
+        Board = self.env["sales.target.leaderboard"].with_user(self.manager)
+        rows = {
+            row.target_id: row
+            for row in Board.search(
+                [("kpi_id", "=", self.kpi["manual"].id), ("owner_type", "=", "team")]
+            )
+        }
+        # the region's teams among themselves, the regions among themselves: a region
+        # never ranked against the teams it adds up, a board never adding them twice
+        self.assertEqual(
+            {t: (rows[t].rank, rows[t].participants) for t in rows},
+            {
+                t_world: (1, 1),
+                t_region: (1, 2),
+                t_region2: (2, 2),
+                t_team2: (1, 2),
+                t_team1: (2, 2),
+            },
+        )
+        self.assertEqual(rows[t_team1].board_id, rows[t_team2].board_id)
+        self.assertNotEqual(rows[t_team1].board_id, rows[t_region].board_id)
+        # in the company, every team together
+        self.assertEqual(rows[t_team2].company_rank, 2)
+        self.assertEqual(
+            rows[t_team1].board_id.display_name,
+            f"{self.kpi['manual'].display_name} · Mar 2026 · Teams of SO Region",
+        )
+        self.assertIn("Sales teams of", rows[t_world].board_id.display_name)
+        # grouped by territory: the region's teams under the region
+        groups = Board._read_group(
+            [("kpi_id", "=", self.kpi["manual"].id), ("owner_type", "=", "team")],
+            ["territory_id"],
+            ["__count"],
+        )
+        self.assertEqual(dict(groups), {self.env["crm.team"]: 1, self.world: 2, self.region: 2})
+
     def test_contest_of_a_region_takes_its_teams_members(self):
         contest = self.env["sales.contest"].new({"team_id": self.region.id})
         contest._onchange_team_id()
