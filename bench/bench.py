@@ -480,6 +480,119 @@ def phase_incremental_sale(env, args):
     return phase_incremental(env, args, changes=apply_sale_changes)
 
 
+def apply_minute(env, seed=0):
+    """A realistic minute at W1, through the ORM: 20 opportunities changed (won, lost,
+    reassigned, re-priced), 50 activities done and 5 orders confirmed, across 20
+    salespeople. Returns the ids of the salespeople concerned."""
+    import random  # noqa: PLC0415
+
+    rng = random.Random(100 + seed)
+    env.cr.execute(
+        "SELECT DISTINCT user_id FROM crm_lead WHERE user_id IS NOT NULL ORDER BY user_id"
+    )
+    users = [r[0] for r in env.cr.fetchall()]
+    reps = rng.sample(users, min(20, len(users)))
+    won = env["crm.stage"].search([("is_won", "=", True)], limit=1)
+    call = env.ref("mail.mail_activity_data_call")
+    Lead = env["crm.lead"].with_context(tracking_disable=True, mail_notrack=True)
+    messages = []
+    for index, rep in enumerate(reps):
+        env.cr.execute(
+            "SELECT id FROM crm_lead WHERE user_id = %s AND active AND date_closed IS NULL"
+            " ORDER BY id OFFSET %s LIMIT 1",
+            [rep, rng.randrange(5)],
+        )
+        lead = Lead.browse([r[0] for r in env.cr.fetchall()])
+        if lead:
+            user = env["res.users"].browse(rep)
+            action = index % 4
+            if action == 0:
+                lead.write({"stage_id": won.id})
+            elif action == 1:
+                lead.action_set_lost()
+            elif action == 2:
+                mate = user.sale_team_id.member_ids - user
+                lead.write({"user_id": mate[:1].id or rep})
+            else:
+                lead.expected_revenue = lead.expected_revenue + 500
+            messages += [
+                {
+                    "model": "crm.lead",
+                    "res_id": lead.id,
+                    "message_type": "notification",
+                    "mail_activity_type_id": call.id,
+                    "author_id": user.partner_id.id,
+                    "body": "Call done",
+                }
+                for _i in range(2 if index % 2 else 3)
+            ]
+    env["mail.message"].create(messages[:50])
+    if "sale.order" in env:
+        env.cr.execute(
+            "SELECT id FROM sale_order WHERE state = 'draft' AND user_id = ANY(%s)"
+            " ORDER BY id LIMIT 5",
+            [reps],
+        )
+        orders = env["sale.order"].with_context(tracking_disable=True, mail_notrack=True)
+        for order in orders.browse([r[0] for r in env.cr.fetchall()]):
+            order.action_confirm()
+    env.flush_all()
+    env["sales.kpi.change"]._flush_buffer()
+    return reps
+
+
+def phase_minute(env, args):
+    """The scheduled job of a quiet minute (nothing changed) and of a realistic minute
+    (``apply_minute``), as the cron runs it between two daily full passes: times and
+    queries."""
+    Refresh = env["sales.kpi.refresh"]
+    today = env["res.company"].search([])._sales_today()
+    # the state a pass leaves: the daily full pass done, the last pass a moment ago
+    env.cr.execute("DELETE FROM sales_kpi_change")
+    since = str(env.cr.now())
+
+    def state():
+        Refresh._save_pass_state(
+            {
+                "full_day": {str(cid): str(day) for cid, day in today.items()},
+                "full_start": since,
+                "since": since,
+            }
+        )
+
+    def job():
+        env["sales.target"]._cron_refresh_actuals()
+
+    # a quiet minute: this transaction's clock stands still, so the probe is asked of
+    # a later moment (what a minute after the last pass sees)
+    def quiet_state():
+        Refresh._save_pass_state(
+            {
+                "full_day": {str(cid): str(day) for cid, day in today.items()},
+                "full_start": "2999-01-01",
+                "since": "2999-01-01",
+            }
+        )
+
+    quiet_times, quiet_queries, _v = timed_runs(env, job, args.runs, setup=quiet_state)
+    logged = []
+
+    def minute():
+        state()
+        apply_minute(env)
+        env.cr.execute("SELECT count(*) FROM sales_kpi_change")
+        logged.append(env.cr.fetchone()[0])
+
+    minute_times, minute_queries, _v = timed_runs(env, job, args.runs, setup=minute)
+    return {
+        "quiet_times": quiet_times,
+        "quiet_queries": quiet_queries,
+        "minute_times": minute_times,
+        "minute_queries": minute_queries,
+        "logged": logged[-1] if logged else 0,
+    }
+
+
 PHASES = {
     "baseline": phase_baseline,
     "split": phase_split,
@@ -492,6 +605,7 @@ PHASES = {
     "per_target": phase_per_target,
     "my_targets": phase_my_targets,
     "rep_refresh": phase_rep_refresh,
+    "minute": phase_minute,
 }
 
 
@@ -610,6 +724,11 @@ def main():
         "between salespeople, with a few overlay lines (seeded; the same percentage "
         "again changes nothing, 0 removes them); the Won revenue KPI then counts overlay",
     )
+    parser.add_argument(
+        "--minute",
+        action="store_true",
+        help="only time the scheduled job of a quiet minute and of a realistic one",
+    )
     parser.add_argument("--phase", choices=sorted(PHASES))
     parser.add_argument("--output")
     args = parser.parse_args()
@@ -620,6 +739,16 @@ def main():
     def line(text):
         print(text, flush=True)
 
+    if args.minute:
+        result = spawn(args, "minute")
+        line(
+            f"scheduled job, a quiet minute: {statistics.median(result['quiet_times']):.4f} s "
+            f"({result['quiet_queries'][0]} queries); a realistic minute "
+            f"({result['logged']} changes logged): "
+            f"{statistics.median(result['minute_times']):.3f} s "
+            f"({result['minute_queries'][0]} queries)"
+        )
+        return 0
     if args.split_won is not None:
         spawn(args, "split")
     baseline = spawn(args, "baseline")

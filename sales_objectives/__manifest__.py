@@ -1,6 +1,6 @@
 {
     "name": "Sales Objectives",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "summary": "Targets per team and salesperson, KPIs from the CRM, SMART objectives on calls",
     "author": "sales_objectives contributors",
@@ -38,6 +38,7 @@
             "sales_objectives/static/src/digits/*",
             "sales_objectives/static/src/activity_outcome/*",
             "sales_objectives/static/src/target_progress/*",
+            "sales_objectives/static/src/live_figures/*",
             "sales_objectives/static/src/target_strip/*",
             "sales_objectives/static/src/target_burnup/*",
             "sales_objectives/static/src/target_form/*",

@@ -25,11 +25,11 @@ class SalesKpiCellSource(models.Model):
 
     @api.model
     def _set(self, name, signature):
-        """Records ``signature`` for ``name``."""
-        self.env.cr.execute(SQL("DELETE FROM sales_kpi_cell_source WHERE name = %s", name))
+        """Records ``signature`` for ``name`` (one statement)."""
         self.env.cr.execute(
             SQL(
-                "INSERT INTO sales_kpi_cell_source (name, signature) VALUES (%s, %s)",
+                """INSERT INTO sales_kpi_cell_source (name, signature) VALUES (%s, %s)
+                   ON CONFLICT (name) DO UPDATE SET signature = EXCLUDED.signature""",
                 name,
                 signature,
             )

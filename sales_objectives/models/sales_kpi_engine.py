@@ -773,6 +773,10 @@ class SalesKpiEngine(models.AbstractModel):
             self.env["sales.target"].invalidate_model(
                 [*FIGURE_NAMES, "refreshed_at", "refresh_failed"]
             )
+            # the open screens showing them read them again
+            self.env["sales.target"]._so_announce_figures(
+                [target_id for target_id, _values in plan.changed]
+            )
         if plan.bonuses:
             self.env["sales.target"]._so_write_payouts(plan.bonuses)
         if plan.events:

@@ -1,5 +1,6 @@
 import functools
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -8,7 +9,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, float_compare, format_date, get_lang
+from odoo.tools import SQL, create_index, float_compare, format_date, get_lang
 
 from ..engine import figures
 from ..engine.news import STRETCH
@@ -119,6 +120,9 @@ MEASURED_FIELDS = {
 # A target or stretch value more than this many times above (or below) the owner's
 # record is likely mistyped (a warning, not a refusal).
 HISTORY_FACTOR = 10.0
+# up to this many targets are named in the message telling the screens that figures
+# changed; more (a full pass) are "many"
+FIGURES_MESSAGE_IDS = 200
 # one live target per KPI, owner and period: the owner is the team, the salesperson
 # (whatever the team) or the company
 UNIQUE_LIVE = "sales_target_unique_live"
@@ -166,6 +170,9 @@ class SalesTarget(models.Model):
         a column it writes, such as ``refreshed_at``)."""
         result = super().init()
         self.env.cr.execute("ALTER TABLE sales_target SET (fillfactor = 70)")
+        # the scheduled pass's probe of a quiet minute: a target written since the last
+        # pass (the engine never writes write_date)
+        create_index(self.env.cr, "sales_target_write_date_index", self._table, ["write_date"])
         self._init_unique_live()
         return result
 
@@ -537,12 +544,18 @@ class SalesTarget(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
-    @api.depends("refreshed_at", "kpi_id.last_refresh", "refresh_failed")
+    @api.depends("refreshed_at", "kpi_id.last_refresh", "refresh_failed", "state")
     def _compute_figures_as_of(self):
+        # the last scheduled pass found nothing that moves the figures of the open
+        # targets measured before it: they are those of its start (a failed target
+        # keeps its own moment, a closed one the moment it was closed)
+        checked = self.env["sales.kpi.refresh"].sudo()._checked_at() if self else None
         for target in self:
             as_of = target.refreshed_at
-            if as_of and not target.refresh_failed and target.kpi_id.last_refresh:
-                as_of = max(as_of, target.kpi_id.last_refresh)
+            if as_of and not target.refresh_failed:
+                as_of = max(as_of, target.kpi_id.last_refresh or as_of)
+                if checked and target.state != "closed":
+                    as_of = max(as_of, checked)
             target.figures_as_of = as_of
 
     @api.depends("team_id")
@@ -2487,6 +2500,81 @@ class SalesTarget(models.Model):
                 model_description=local.env["ir.model"]._get(record._name).display_name,
             )
 
+    @api.model
+    def _so_announce_figures(self, target_ids):
+        """Tells the open screens of the users concerned by ``target_ids`` (targets
+        whose figures a refresh just changed) that they changed: their salesperson, the
+        members of their team (its targets; its salespeople's approved ones, which the
+        leaderboard ranks together), the leaders of
+        their team and of the teams above it, and the users who see every team's
+        targets in their company. The message names targets, never a figure: each
+        screen reads them again with its reader's rights. One query, one message per
+        user (written with the transaction's other bus messages, at its commit); more
+        than FIGURES_MESSAGE_IDS targets (a full pass) are announced as "many" to every
+        internal user of their companies (screens read everything they show again)."""
+        if not target_ids:
+            return
+        if len(target_ids) > FIGURES_MESSAGE_IDS:
+            # a full pass: every internal user of the companies concerned reads again
+            # what they show (the message names nothing)
+            self.env.cr.execute(
+                SQL(
+                    """SELECT DISTINCT u.id FROM res_users u
+                         JOIN res_company_users_rel cu ON cu.user_id = u.id
+                        WHERE u.active AND NOT u.share AND cu.cid IN (
+                              SELECT DISTINCT company_id FROM sales_target WHERE id = ANY(%s))""",
+                    list(target_ids),
+                )
+            )
+            users = self.env["res.users"].sudo().browse([row[0] for row in self.env.cr.fetchall()])
+            for user in users:
+                user._bus_send("sales_objectives/figures", {"many": True})
+            return
+        all_leads = self.env.ref(
+            "sales_team.group_sale_salesman_all_leads", raise_if_not_found=False
+        )
+        self.env.cr.execute(
+            SQL(
+                """WITH RECURSIVE changed AS (
+                       SELECT id, owner_type, state, user_id, team_id, company_id
+                         FROM sales_target WHERE id = ANY(%(ids)s)
+                   ), above(target_id, team_id) AS (
+                       SELECT id, team_id FROM changed WHERE team_id IS NOT NULL
+                        UNION
+                       SELECT above.target_id, team.so_parent_id
+                         FROM above JOIN crm_team team ON team.id = above.team_id
+                        WHERE team.so_parent_id IS NOT NULL
+                   )
+                   SELECT u.id, ARRAY_AGG(DISTINCT concerned.target_id ORDER BY concerned.target_id)
+                     FROM (SELECT id AS target_id, user_id FROM changed
+                           UNION ALL
+                           SELECT changed.id, member.user_id
+                             FROM changed
+                             JOIN crm_team_member member
+                               ON member.crm_team_id = changed.team_id AND member.active
+                            WHERE changed.owner_type = 'team'
+                               OR changed.state IN ('confirmed', 'closed')
+                           UNION ALL
+                           SELECT above.target_id, team.user_id
+                             FROM above JOIN crm_team team ON team.id = above.team_id
+                           UNION ALL
+                           SELECT changed.id, rel.uid
+                             FROM changed
+                             JOIN res_groups_users_rel rel ON rel.gid = %(all_leads)s
+                             JOIN res_company_users_rel cu
+                               ON cu.user_id = rel.uid AND cu.cid = changed.company_id
+                          ) concerned
+                     JOIN res_users u ON u.id = concerned.user_id AND u.active AND NOT u.share
+                    GROUP BY u.id""",
+                ids=list(target_ids),
+                all_leads=all_leads.id if all_leads else None,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        users = self.env["res.users"].sudo().browse([user_id for user_id, _ids in rows])
+        for user, (_user_id, ids) in zip(users, rows, strict=True):
+            user._bus_send("sales_objectives/figures", {"target_ids": ids})
+
     def _so_queue_news(self, events, send=False):
         """Records the milestones reached and queues the news of ``events`` {target id:
         {"status": (old, new), "milestone": level, "silent": bool}} found by the engine
@@ -2529,7 +2617,9 @@ class SalesTarget(models.Model):
         """``events`` {target id: [{"status": new status or None, "milestone": level or
         0}, ...]}: the queued news of the targets ``self``, oldest first. The news are
         the system's (OdooBot's), whoever pressed Refresh: Odoo notifies nobody of their
-        own messages, and "Ben has just assigned you…" would be untrue."""
+        own messages, and "Ben has just assigned you…" would be untrue. The milestones
+        are logged in one statement per round (a target's first milestone of the batch,
+        its second, …), the leaders' activities created together."""
         self = self.with_user(self.env.ref("base.user_root")).with_context(
             mail_notrack=True, tracking_disable=True
         )
@@ -2541,10 +2631,16 @@ class SalesTarget(models.Model):
         ]
         if turned:
             self._so_warn_turned(turned)
+        rounds = defaultdict(dict)  # round -> {target id: body}
         for target in self:
-            for event in events[target.id]:
-                if event["milestone"]:
-                    target._so_post_milestone(event["milestone"])
+            levels = [event["milestone"] for event in events[target.id] if event["milestone"]]
+            for index, level in enumerate(levels):
+                rounds[index][target.id] = target._so_milestone_body(level)
+        author = self.env.ref("base.user_root").partner_id
+        for bodies in rounds.values():
+            self.browse(list(bodies))._message_log_batch(
+                bodies=bodies, author_id=author.id, message_type="notification"
+            )
 
     def _so_status_name(self, status):
         return dict(self._fields["status"]._description_selection(self.env)).get(status)
@@ -2564,19 +2660,30 @@ class SalesTarget(models.Model):
                 ]
             )
         }
+        activities = []
+        model = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
         for target, new in turned:
             leader = target.team_id.user_id
-            if leader and (target.id, leader.id) not in open_for:
+            if leader and todo and (target.id, leader.id) not in open_for:
                 open_for.add((target.id, leader.id))
                 local = target.with_context(lang=leader.lang)
                 # the summary follows the target's name in the mail's subject
                 # ("<target>: <summary>" assigned to you): it does not repeat it
-                target.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=leader.id,
-                    summary=local.env._("Now %(status)s", status=local._so_status_name(new)),
-                    note=local._so_news_note(),
+                activities.append(
+                    {
+                        "res_model_id": model,
+                        "res_id": target.id,
+                        "activity_type_id": todo.id,
+                        "user_id": leader.id,
+                        "date_deadline": today,
+                        "summary": local.env._("Now %(status)s", status=local._so_status_name(new)),
+                        "note": local._so_news_note(),
+                    }
                 )
+        if activities:
+            self.env["mail.activity"].create(activities)
+        for target, new in turned:
             rep = target.user_id if target.owner_type == "user" else None
             if rep and rep.partner_id:
                 local = target.with_context(lang=rep.lang)
@@ -2604,9 +2711,10 @@ class SalesTarget(models.Model):
             expected=self._format_value(self.expected_value),
         )
 
-    def _so_post_milestone(self, level):
-        """A note in the chatter, in the language of the salesperson (of the team leader
-        for a team target)."""
+    def _so_milestone_body(self, level):
+        """The note of a milestone, in the language of the salesperson (of the team
+        leader for a team target)."""
+        self.ensure_one()
         reader = self.user_id if self.owner_type == "user" else self.team_id.user_id
         if reader.lang:
             self = self.with_context(lang=reader.lang)
@@ -2623,7 +2731,7 @@ class SalesTarget(models.Model):
                 actual=self._format_value(self.actual_value),
                 target=self._format_value(self.target_value),
             )
-        self.message_post(body=Markup("<p>%s</p>") % text, subtype_xmlid="mail.mt_note")
+        return Markup("<p>%s</p>") % text
 
     # ------------------------------------------------------------------
     # The progress strip above the pipeline: the current user's salesperson targets
@@ -2632,7 +2740,7 @@ class SalesTarget(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def so_strip_data(self):
-        """[{id, kpi, period, value, attainment, status, measured, has_figure}] of the
+        """[{id, kpi, period, value, attainment, status, measured, as_of, has_figure}] of the
         current user's approved targets whose period contains today in their
         company's time zone (``value``: "actual / target" in their unit, or "no
         figure / target" when nothing could be measured: no bar then)."""
@@ -2668,6 +2776,8 @@ class SalesTarget(models.Model):
                 "attainment": target.attainment or 0.0,
                 "status": target.status or False,
                 "measured": bool(target.refreshed_at),
+                # how fresh the figures are ("updated 40 s ago")
+                "as_of": fields.Datetime.to_string(target.figures_as_of),
                 "has_figure": target.has_figure,
             }
             for target in targets

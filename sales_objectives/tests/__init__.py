@@ -17,6 +17,7 @@ from . import (
     test_incremental,
     test_install,
     test_leaderboard,
+    test_live_figures,
     test_metrics,
     test_news,
     test_objectives,

@@ -37,7 +37,6 @@ on L7 2026-03-06 10:00, R2 call on L4 2026-03-10 10:00, R2 call on L3 2026-03-31
 2026-03-02 10:00.
 """
 
-import json
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
@@ -560,10 +559,10 @@ class IncrementalEqualsFullMixin:
             "full_start": "2999-01-01",
             "since": "2999-01-01",
         }
-        Param = self.env["ir.config_parameter"]
-        Param.set_param("sales_objectives.refresh_state", json.dumps(state))
+        Refresh = self.env["sales.kpi.refresh"]
+        Refresh._save_pass_state(state)
         self.env["sales.target"]._cron_refresh_actuals()
-        state = json.loads(Param.get_param("sales_objectives.refresh_state"))
+        state = Refresh._pass_state()
         self.assertEqual(state["full_start"], "2999-01-01", "an incremental pass, not a full one")
 
     def next_pass(self):

@@ -6,10 +6,10 @@ from psycopg2 import errors
 
 from odoo import fields
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from ..tools.job import MAX_TRIES, run_again_on_conflict
-from .common import IncrementalEqualsFullMixin, SalesObjectivesCase
+from .common import IncrementalEqualsFullMixin, QueryCountsMixin, SalesObjectivesCase
 from .test_bad_input import ENGINE_LOGGER, broken
 
 
@@ -289,3 +289,73 @@ class TestCron(IncrementalEqualsFullMixin, SalesObjectivesCase):
         ):
             function = getattr(type(self.env[model]), method)
             self.assertEqual(function.__code__, run_again_on_conflict(len).__code__, method)
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
+@freeze_time("2026-03-16 12:00:00")
+class TestQuietMinute(QueryCountsMixin, SalesObjectivesCase):
+    """The job runs every minute: a minute in which nothing changed costs a probe, the
+    same few statements whatever the number of targets; a change of any kind the
+    figures depend on makes the next run a pass."""
+
+    def _quiet_state(self):
+        """The state of a pass just done, the next full pass not due: ``since`` later
+        than anything this test's transaction writes (its clock stands still)."""
+        today = self.env["res.company"].search([])._sales_today()
+        self.env["sales.kpi.refresh"]._save_pass_state(
+            {
+                "full_day": {str(cid): str(day) for cid, day in today.items()},
+                "full_start": "2999-01-01",
+                "since": "2999-01-01",
+            }
+        )
+
+    def _run(self):
+        return self.env["sales.kpi.refresh"]._run_scheduled(50000)
+
+    def test_a_quiet_minute_costs_a_probe(self):
+        Target = self.env["sales.target"]
+        counts = []
+        for per_kpi, team in ((2, self.team1), (20, self.team2)):
+            owner = {"owner_type": "team", "team_id": team.id, "company_id": self.company_a.id}
+            self.make_targets(["won_revenue", "activities_done"], per_kpi, owner)
+            self._quiet_state()
+            self._run()  # the changes logged so far
+            self._quiet_state()
+            counts.append(self.queries(self._run))
+            self._quiet_state()
+            self.assertEqual(self._run(), (0, 0), "nothing refreshed")
+        self.assertEqual(counts[0], counts[1], "the same statements whatever the targets")
+        self.assertLessEqual(counts[0], 7)
+        # the state says when the figures were last known current
+        self.assertEqual(
+            self.env["sales.kpi.refresh"]._checked_at(),
+            self.env.cr.now().replace(microsecond=0),
+        )
+        # a lead changed: the next run is a pass (the change logged at the commit)
+        self.l1.expected_revenue = 1234
+        self.env["sales.kpi.change"]._flush_buffer()
+        self._quiet_state()
+        self.assertGreater(self._run()[0], 0)
+        # a target, a KPI, a team (a territory) written in a later transaction: a pass
+        # too (this transaction's clock stands still: the write is dated later by hand)
+        self._quiet_state()
+        self._run()
+        changed = self.env["sales.kpi.refresh"]._changed_since
+        for record in (Target.search([], limit=1), self.kpi["won_revenue"], self.team2):
+            self.assertFalse(changed("2999-01-01"))
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET write_date = '2999-01-02' WHERE id = %s",
+                    SQL.identifier(record._table),
+                    record.id,
+                )
+            )
+            self.assertTrue(changed("2999-01-01"), record._name)
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET write_date = '2026-03-16' WHERE id = %s",
+                    SQL.identifier(record._table),
+                    record.id,
+                )
+            )

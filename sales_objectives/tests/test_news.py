@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from odoo.tests import RecordCapturer, tagged
 
-from .common import MAIL_CONTEXT, SalesObjectivesCase
+from .common import MAIL_CONTEXT, QueryCountsMixin, SalesObjectivesCase
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_news")
@@ -196,3 +196,43 @@ class TestNews(SalesObjectivesCase):
         target.action_confirm()
         self.assertEqual(target.milestone_reached, 90)
         self.assertFalse(target.message_ids.filtered(lambda m: "reached" in (m.body or "")))
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "so_news")
+@freeze_time("2026-03-16 12:00:00")
+class TestNewsInBatches(QueryCountsMixin, SalesObjectivesCase):
+    """The news job sends the milestones of a batch in the same statements whatever
+    their number (one note per target, in its reader's language)."""
+
+    def _queue(self, count, start):
+        targets = self.env["sales.target"]
+        for index in range(count):
+            target = self._target(
+                "manual",
+                (self.rep1, self.rep2, self.rep4)[index % 3],
+                date_from=f"20{30 + start + index}-01-01",
+                period="year",
+                value=100,
+                manual_value=95,
+            )
+            targets |= target
+        self.env["sales.target.news"].create(
+            [{"target_id": target.id, "milestone": 90} for target in targets]
+        )
+        return targets
+
+    def test_milestones_of_a_batch_cost_the_same_statements(self):
+        News = self.env["sales.target.news"]
+        counts = []
+        for count, start in ((2, 0), (8, 10)):
+            targets = self._queue(count, start)
+            News._cron_send()  # warm: the first batch reads what every batch reads
+            targets = self._queue(count, start + 30)
+            counts.append(self.queries(News._cron_send))
+            for target in targets:
+                notes = target.message_ids.filtered(
+                    lambda m: "90 % of the target reached" in (m.body or "")
+                )
+                self.assertEqual(len(notes), 1, target.display_name)
+                self.assertEqual(notes.author_id, self.env.ref("base.user_root").partner_id)
+        self.assertEqual(counts[0], counts[1], "the same statements for 2 and 8 news")
