@@ -480,10 +480,11 @@ def phase_incremental_sale(env, args):
     return phase_incremental(env, args, changes=apply_sale_changes)
 
 
-def apply_minute(env, seed=0):
+def apply_minute(env, seed=0, reps=20, activities=50, orders=5):
     """A realistic minute at W1, through the ORM: 20 opportunities changed (won, lost,
     reassigned, re-priced), 50 activities done and 5 orders confirmed, across 20
-    salespeople. Returns the ids of the salespeople concerned."""
+    salespeople (``reps``, ``activities``, ``orders``: a part of such a minute).
+    Returns the ids of the salespeople concerned."""
     import random  # noqa: PLC0415
 
     rng = random.Random(100 + seed)
@@ -491,7 +492,7 @@ def apply_minute(env, seed=0):
         "SELECT DISTINCT user_id FROM crm_lead WHERE user_id IS NOT NULL ORDER BY user_id"
     )
     users = [r[0] for r in env.cr.fetchall()]
-    reps = rng.sample(users, min(20, len(users)))
+    reps = rng.sample(users, min(reps, len(users)))
     won = env["crm.stage"].search([("is_won", "=", True)], limit=1)
     call = env.ref("mail.mail_activity_data_call")
     Lead = env["crm.lead"].with_context(tracking_disable=True, mail_notrack=True)
@@ -526,15 +527,15 @@ def apply_minute(env, seed=0):
                 }
                 for _i in range(2 if index % 2 else 3)
             ]
-    env["mail.message"].create(messages[:50])
-    if "sale.order" in env:
+    env["mail.message"].create(messages[:activities])
+    if "sale.order" in env and orders:
         env.cr.execute(
             "SELECT id FROM sale_order WHERE state = 'draft' AND user_id = ANY(%s)"
-            " ORDER BY id LIMIT 5",
-            [reps],
+            " ORDER BY id LIMIT %s",
+            [reps, orders],
         )
-        orders = env["sale.order"].with_context(tracking_disable=True, mail_notrack=True)
-        for order in orders.browse([r[0] for r in env.cr.fetchall()]):
+        Order = env["sale.order"].with_context(tracking_disable=True, mail_notrack=True)
+        for order in Order.browse([r[0] for r in env.cr.fetchall()]):
             order.action_confirm()
     env.flush_all()
     env["sales.kpi.change"]._flush_buffer()

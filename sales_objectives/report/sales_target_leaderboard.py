@@ -83,6 +83,7 @@ class SalesTargetLeaderboard(models.Model):
     # the target form's coverage: only for the KPIs projected with the pipeline (not a
     # rate, an average or a cycle), and only while something is missing
     coverage_label = fields.Char(related="target_id.coverage_label", string="Coverage")
+    figures_as_of = fields.Datetime(related="target_id.figures_as_of", string="Refreshed on")
 
     @api.model
     def _so_figures(self):
