@@ -2519,18 +2519,20 @@ class SalesTarget(models.Model):
             # what they show (the message names nothing)
             self.env.cr.execute(
                 SQL(
-                    """SELECT DISTINCT u.id FROM res_users u
+                    """SELECT DISTINCT u.partner_id FROM res_users u
                          JOIN res_company_users_rel cu ON cu.user_id = u.id
                         WHERE u.active AND NOT u.share AND cu.cid IN (
                               SELECT DISTINCT company_id FROM sales_target WHERE id = ANY(%s))""",
                     list(target_ids),
                 )
             )
-            users = self.env["res.users"].sudo().browse([row[0] for row in self.env.cr.fetchall()])
-            for user in users:
-                user._bus_send("sales_objectives/figures", {"many": True})
+            # a user's channel is their partner's
+            partners = self.env["res.partner"].sudo().browse([r[0] for r in self.env.cr.fetchall()])
+            for partner in partners:
+                partner._bus_send("sales_objectives/figures", {"many": True})
             return
-        all_leads = self.env.ref(
+        # the group's id, cached by the registry (no query)
+        all_leads = self.env["ir.model.data"]._xmlid_to_res_id(
             "sales_team.group_sale_salesman_all_leads", raise_if_not_found=False
         )
         self.env.cr.execute(
@@ -2545,7 +2547,8 @@ class SalesTarget(models.Model):
                          FROM above JOIN crm_team team ON team.id = above.team_id
                         WHERE team.so_parent_id IS NOT NULL
                    )
-                   SELECT u.id, ARRAY_AGG(DISTINCT concerned.target_id ORDER BY concerned.target_id)
+                   SELECT u.partner_id,
+                          ARRAY_AGG(DISTINCT concerned.target_id ORDER BY concerned.target_id)
                      FROM (SELECT id AS target_id, user_id FROM changed
                            UNION ALL
                            SELECT changed.id, member.user_id
@@ -2565,15 +2568,15 @@ class SalesTarget(models.Model):
                                ON cu.user_id = rel.uid AND cu.cid = changed.company_id
                           ) concerned
                      JOIN res_users u ON u.id = concerned.user_id AND u.active AND NOT u.share
-                    GROUP BY u.id""",
+                    GROUP BY u.partner_id""",
                 ids=list(target_ids),
-                all_leads=all_leads.id if all_leads else None,
+                all_leads=all_leads or None,
             )
         )
-        rows = self.env.cr.fetchall()
-        users = self.env["res.users"].sudo().browse([user_id for user_id, _ids in rows])
-        for user, (_user_id, ids) in zip(users, rows, strict=True):
-            user._bus_send("sales_objectives/figures", {"target_ids": ids})
+        Partner = self.env["res.partner"].sudo()
+        for partner_id, ids in self.env.cr.fetchall():
+            # a user's channel is their partner's
+            Partner.browse(partner_id)._bus_send("sales_objectives/figures", {"target_ids": ids})
 
     def _so_queue_news(self, events, send=False):
         """Records the milestones reached and queues the news of ``events`` {target id:

@@ -12,9 +12,9 @@ from .common import QueryCountsMixin, SalesObjectivesCase
 # number of targets, periods and time zones), the pipeline and the 12-month history for
 # won revenue (a savepoint each), plus the session settings, reading targets, companies,
 # rates, the teams' and users' companies, the calendar (one query: its working days are
-# kept while it stays the same), one UPDATE of the targets whose figures changed, and
-# the KPIs' refresh state.
-REFRESH_QUERIES = 32
+# kept while it stays the same), one UPDATE of the targets whose figures changed, the
+# users to tell that they changed (their open screens), and the KPIs' refresh state.
+REFRESH_QUERIES = 33
 KPIS = ("won_revenue", "win_rate", "new_leads", "calls_done", "new_customers")
 
 
