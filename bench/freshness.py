@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import datetime
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -155,7 +156,6 @@ def pass_state(env):
 
 def replay(env, args, copy, server):
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
-    from odoo.fields import Datetime  # noqa: PLC0415
 
     # a second connection, which watches the passes while the first makes changes
     watcher = api.Environment(env.registry.cursor(), SUPERUSER_ID, {})
@@ -208,7 +208,7 @@ def replay(env, args, copy, server):
     meter.sample()
     elapsed = time.time() - begin
     cpu_pct = meter.used() / elapsed * 100
-    ends = sorted((Datetime.to_datetime(since[:26]), seen) for since, seen in passes.items())
+    ends = sorted((datetime.fromisoformat(since), seen) for since, seen in passes.items())
     delays = []
     for moment in bursts:
         seen = next((seen for since, seen in ends if since >= moment), None)
@@ -216,6 +216,7 @@ def replay(env, args, copy, server):
             delays.append((seen - moment).total_seconds())
     missed = len(bursts) - len(delays)
     watcher.cr.close()
+    env.cr.rollback()
     server.send_signal(signal.SIGTERM)
     server.wait(60)
     say(f"{len(bursts)} bursts of changes, {len(ends)} passes seen, {missed} not reached yet")

@@ -1345,6 +1345,24 @@ class SalesTarget(models.Model):
         ]
 
     @api.model
+    def load(self, fields, data):
+        """Odoo's import creates the rows together, then, when that fails, one by one,
+        and puts the error of the whole batch first, dated at the batch's first row:
+        the bad row's own message then reads "… at multiple rows" on the import
+        screen. That repeat is left out: each error is said at the row it is about."""
+        result = super().load(fields, data)
+        messages = result.get("messages") or []
+        if len(messages) > 1:
+            first = messages[0]
+            if any(
+                other.get("message") == first.get("message")
+                and other.get("rows") != first.get("rows")
+                for other in messages[1:]
+            ):
+                result["messages"] = messages[1:]
+        return result
+
+    @api.model
     def _get_view_cache_key(self, view_id=None, view_type="form", **options):
         return (*super()._get_view_cache_key(view_id, view_type, **options), self._so_can_create())
 

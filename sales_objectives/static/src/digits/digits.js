@@ -55,11 +55,49 @@ export function asciiDigits(text) {
  * @returns {number}
  */
 export function parseTypedFloat(text) {
-    const value = parseFloat(asciiDigits(text));
+    const ascii = asciiDigits(text);
+    if (!wellGrouped(ascii)) {
+        throw new Error(`"${text}" groups its digits wrongly`);
+    }
+    const value = parseFloat(ascii);
     if (!Number.isFinite(value)) {
         throw new Error(`"${text}" is not a number`);
     }
     return value;
+}
+
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Whether the thousands separators of the user's language in ``text`` (ASCII digits)
+ * group the whole part of the number by three ("1,500" or "12,345.5" in English,
+ * "1.500" or "1.500,5" in Dutch). Odoo's parser drops them wherever they stand, so a
+ * number typed the other language's way ("1500,5" in English) would be read as
+ * 15005: it is refused instead. A separator the language does not group with is
+ * Odoo's parser's to judge.
+ *
+ * @param {string} text
+ * @returns {boolean}
+ */
+export function wellGrouped(text) {
+    const thousands = localization.thousandsSep;
+    if (typeof text !== "string" || !thousands || !text.includes(thousands)) {
+        return true;
+    }
+    const whole = text.trim().split(localization.decimalPoint)[0];
+    const sep = escapeRegExp(thousands);
+    return new RegExp(`^[-+]?\\d{1,3}(${sep}\\d{3})+$`).test(whole);
+}
+
+/**
+ * 1234.56 written as the user's language writes it ("1,234.56", "1.234,56").
+ *
+ * @returns {string}
+ */
+export function numberExample() {
+    return `1${localization.thousandsSep || ""}234${localization.decimalPoint}56`;
 }
 
 patch(FloatField.prototype, {

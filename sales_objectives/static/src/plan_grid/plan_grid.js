@@ -9,7 +9,12 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
-import { parseTypedFloat } from "@sales_objectives/digits/digits";
+import {
+    asciiDigits,
+    numberExample,
+    parseTypedFloat,
+    wellGrouped,
+} from "@sales_objectives/digits/digits";
 import { formatFigure } from "@sales_objectives/target_progress/figures";
 
 /**
@@ -206,7 +211,12 @@ export class PlanGrid extends Component {
         try {
             parseTypedFloat(typed);
         } catch {
-            this.state.errors[key] = _t("“%(text)s” is not a number", { text: typed });
+            this.state.errors[key] = wellGrouped(asciiDigits(typed))
+                ? _t("“%(text)s” is not a number", { text: typed })
+                : _t("“%(text)s”: write numbers as %(example)s", {
+                      text: typed,
+                      example: numberExample(),
+                  });
         }
     }
 

@@ -67,6 +67,18 @@ registry.category("web_tour.tours").add("sales_objectives_plan_grid_tour", {
             trigger: `${BEN} .o_so_plan_grid_row_total:contains('—')`,
             content: "and the totals over it say no figure until it is one",
         },
+        // a number written the Dutch way in English: not read as 15,005
+        {
+            trigger: `${BEN} ${JAN} input`,
+            run: "edit 1500,5",
+        },
+        {
+            trigger: ".o_so_plan_grid_errors:contains('write numbers as 1,234.56')",
+            content: "A misplaced thousands separator is said, with the language's way",
+        },
+        {
+            trigger: `${BEN} ${JAN} input.is-invalid`,
+        },
         {
             trigger: ".o_so_plan_grid_save:enabled",
             run: "click",
