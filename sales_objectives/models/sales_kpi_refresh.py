@@ -143,7 +143,8 @@ class SalesKpiRefresh(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _checked_at(self):
+    @api.private
+    def checked_at(self):
         """When the figures were last known current (UTC, naive): the start of the
         last incremental pass, or of the last full pass when none followed it; None
         before the first pass."""

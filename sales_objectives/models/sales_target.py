@@ -549,7 +549,7 @@ class SalesTarget(models.Model):
         # the last scheduled pass found nothing that moves the figures of the open
         # targets measured before it: they are those of its start (a failed target
         # keeps its own moment, a closed one the moment it was closed)
-        checked = self.env["sales.kpi.refresh"].sudo()._checked_at() if self else None
+        checked = self.env["sales.kpi.refresh"].sudo().checked_at() if self else None
         for target in self:
             as_of = target.refreshed_at
             if as_of and not target.refresh_failed:
@@ -2683,7 +2683,8 @@ class SalesTarget(models.Model):
         }
         activities = []
         model = self.env["ir.model"]._get_id(self._name)
-        today = fields.Date.context_today(self)
+        # due today in the target's company (its time zone), not the system user's
+        today = self.company_id._sales_today()
         for target, new in turned:
             leader = target.team_id.user_id
             if leader and todo and (target.id, leader.id) not in open_for:
@@ -2697,7 +2698,7 @@ class SalesTarget(models.Model):
                         "res_id": target.id,
                         "activity_type_id": todo.id,
                         "user_id": leader.id,
-                        "date_deadline": today,
+                        "date_deadline": today[target.company_id.id],
                         "summary": local.env._("Now %(status)s", status=local._so_status_name(new)),
                         "note": local._so_news_note(),
                     }

@@ -329,7 +329,7 @@ class TestQuietMinute(QueryCountsMixin, SalesObjectivesCase):
         self.assertLessEqual(counts[0], 7)
         # the state says when the figures were last known current
         self.assertEqual(
-            self.env["sales.kpi.refresh"]._checked_at(),
+            self.env["sales.kpi.refresh"].checked_at(),
             self.env.cr.now().replace(microsecond=0),
         )
         # a lead changed: the next run is a pass (the change logged at the commit)

@@ -68,6 +68,17 @@ class TestNews(SalesObjectivesCase):
         self.assertEqual(len(self.activities()), 1)
         self.assertEqual(len(self.notes("This target is now")), 3)
 
+    def test_the_leaders_activity_is_due_on_the_companys_day(self):
+        """Late on Monday evening in UTC it is already Tuesday in Brussels (company
+        A's time zone): the leader's activity is due on Tuesday, whatever the clock
+        of the user who sends the news (OdooBot, in New York here: still Monday)."""
+        self.env.ref("base.user_root").tz = "America/New_York"
+        self.set_actual(60)
+        with freeze_time("2026-03-16 23:30:00"):
+            self.set_actual(30)
+            self.assertIn(self.target.status, ("at_risk", "behind"))
+        self.assertEqual(str(self.activities().date_deadline), "2026-03-17")
+
     def test_news_come_from_the_system(self):
         """Rep 1 presses Refresh and their target turns at risk: the news are OdooBot's,
         not Rep 1's (Odoo notifies nobody of their own message, so Rep 1 heard nothing,
