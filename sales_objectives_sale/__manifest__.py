@@ -1,6 +1,6 @@
 {
     "name": "Sales Objectives: Sales bridge",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "summary": "Targets on sales orders and invoices: ordered and invoiced amounts, orders, "
     "discount, order value, customers served, repeat sales, retention, churn, cross-sell",
@@ -10,6 +10,7 @@
     "depends": ["sales_objectives", "sale_crm"],
     "data": [
         "security/sales_objectives_sale_security.xml",
+        "security/ir.model.access.csv",
         "data/sales_kpi_data.xml",
         "views/sales_kpi_views.xml",
         "views/crm_team_views.xml",

@@ -299,7 +299,11 @@ class Scan:
         for kind, pairs in (("user", users), ("team", teams)):
             if not pairs:
                 continue
-            mq = query(plan.widened())
+            self.state.probing = True
+            try:
+                mq = query(plan.widened())
+            finally:
+                self.state.probing = False
             by_owner = defaultdict(list)
             for owner, bucket in pairs:
                 by_owner[owner].append(bucket)

@@ -137,6 +137,9 @@ class RefreshState:
     # only (a Refresh of their targets: queries may then prefer indexed probes)
     owner_maps: tuple | None = None
     few_owners: bool = False
+    # set while a scan builds a rescan's queries (a few owners' records over a few
+    # buckets, through the indexes): joins may then read per record
+    probing: bool = False
     # the run's scans (engine/scan.py), set by the engine once the state is read
     scan: object = None
 

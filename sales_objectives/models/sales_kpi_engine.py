@@ -119,6 +119,7 @@ class SalesKpiEngine(models.AbstractModel):
         kpis.fetch(self.kpi_fields())
         results, failed = {}, {}
         self._share_distinct(kpis, groups, state)
+        self._prepare_run(kpis, state)
 
         def attempt(kpi_ids, measure):
             """Runs ``measure``; a failure fails ``kpi_ids`` and leaves the others."""
@@ -478,6 +479,13 @@ class SalesKpiEngine(models.AbstractModel):
         """The metric query of ``kpi`` for records dated in [start, stop), as the
         scan of distinct customers builds it (Scan.distinct_sets)."""
         return lambda start, stop: self._metric_query(kpi, start, stop, state)
+
+    @api.model
+    def _prepare_run(self, kpis, state):
+        """Brings what the metrics of ``kpis`` keep besides the cells up to date for
+        the run ``state`` (its mode, its changes), before any KPI is measured: a KPI
+        failing later must not undo it for the others. Nothing here; the bridges add
+        theirs."""
 
     def _share_distinct(self, kpis, groups, state):
         """The KPIs counting the customers of the same records (the same query: customers
@@ -1070,7 +1078,7 @@ class SalesKpiEngine(models.AbstractModel):
             SQL.identifier(query.table, "id"), "lead_id", col("team_id"), col("user_id")
         )
         team, user, share, samples = self._credit_join(
-            query, credit, bool(kpi and kpi.count_overlay)
+            query, credit, bool(kpi and kpi.count_overlay), lateral=run.probing
         )
         return MetricQuery(
             "crm.lead",
@@ -1090,7 +1098,7 @@ class SalesKpiEngine(models.AbstractModel):
         )
 
     @api.model
-    def _credit_join(self, query, credit, overlay=False):
+    def _credit_join(self, query, credit, overlay=False, lateral=False):
         """(team, user, share, samples): the SQL of the sales team, salesperson and
         share (a fraction) of each person credited with the records of ``query`` (one
         row per line of their credit split, ``credit``: a Credit; a record without
@@ -1100,9 +1108,13 @@ class SalesKpiEngine(models.AbstractModel):
         and for its company: its first line in each counts it). ``overlay``: the
         overlay lines count too, for their salesperson only (their team is
         OVERLAY_TEAM: the teams and the company count each record once), as one record
-        more unless the salesperson is credited with it already."""
+        more unless the salesperson is credited with it already. ``lateral``: the query
+        reads a few records (a rescan): each reads its own lines through the index,
+        instead of numbering every split line of the database for the hash join."""
         split = "so_credit"
         link = SQL.identifier(credit.link)
+        # the lines of every record (numbered once per scan), or of the row's record
+        mine = SQL("= %s", credit.record) if lateral else SQL("IS NOT NULL")
         # the split lines, each with whether it is its record's first revenue line of
         # its team (and of all: first by team, then id, so that one sort on the index
         # of the record serves both): a small table, numbered and hashed once per scan
@@ -1125,13 +1137,14 @@ class SalesKpiEngine(models.AbstractModel):
                                PARTITION BY %(link)s, user_id) THEN 0 ELSE 1 END
                                AS so_user_once,
                            BOOL_OR(kind = 'revenue') OVER (PARTITION BY %(link)s) AS so_split
-                      FROM sales_credit_split WHERE %(link)s IS NOT NULL
+                      FROM sales_credit_split WHERE %(link)s %(mine)s
                      UNION ALL
                     SELECT NULL, %(link)s, NULL, NULL, NULL, 'self', 1, 1, 1, FALSE
-                      FROM sales_credit_split WHERE %(link)s IS NOT NULL
+                      FROM sales_credit_split WHERE %(link)s %(mine)s
                   GROUP BY %(link)s HAVING BOOL_AND(kind = 'overlay'))""",
                 link=link,
                 first=first,
+                mine=mine,
             )
             condition = SQL("%s = %s", SQL.identifier(split, credit.link), credit.record)
         else:
@@ -1139,12 +1152,16 @@ class SalesKpiEngine(models.AbstractModel):
                 """(SELECT id, %(link)s, user_id, team_id, share, kind, %(first)s,
                            1 AS so_user_once, TRUE AS so_split
                       FROM sales_credit_split
-                     WHERE %(link)s IS NOT NULL AND kind = 'revenue')""",
+                     WHERE %(link)s %(mine)s AND kind = 'revenue')""",
                 link=link,
                 first=first,
+                mine=mine,
             )
             condition = SQL("%s = %s", SQL.identifier(split, credit.link), credit.record)
-        query.add_join("LEFT JOIN", split, lines, condition)
+        if lateral:
+            query.add_join("LEFT JOIN", split, SQL("LATERAL %s", lines), SQL("TRUE"))
+        else:
+            query.add_join("LEFT JOIN", split, lines, condition)
 
         def column(name):
             return SQL.identifier(split, name)

@@ -7,6 +7,7 @@ from . import (
     sales_kpi,
     sales_kpi_change,
     sales_kpi_engine,
+    sales_kpi_first_order,
     sales_kpi_refresh,
     sales_kpi_watch,
     sales_target,

@@ -23,6 +23,9 @@ from odoo.addons.sales_objectives.engine.metrics import (
 
 from .sales_kpi import PAID_STATES
 
+# the metrics asking whether an order is its customer's first (in a category)
+FIRST_ORDER_METRICS = ("repeat_sales_share", "cross_sell_customers")
+
 
 class SalesKpiEngine(models.AbstractModel):
     _inherit = "sales.kpi.engine"
@@ -118,7 +121,9 @@ class SalesKpiEngine(models.AbstractModel):
             customer = SQL.identifier("so_customer", "commercial_partner_id")
         # each person credited with the order counts their share of it (its split)
         credit = Credit(SQL.identifier(table, "id"), "order_id", o("team_id"), o("user_id"))
-        team, user, share, samples = self._credit_join(query, credit, bool(kpi.count_overlay))
+        team, user, share, samples = self._credit_join(
+            query, credit, bool(kpi.count_overlay), lateral=run.probing
+        )
         return MetricQuery(
             "sale.order",
             query,
@@ -159,10 +164,24 @@ class SalesKpiEngine(models.AbstractModel):
         )
 
     @api.model
+    def _prepare_run(self, kpis, state):
+        """A scheduled pass measuring repeat sales or cross-sell first brings the kept
+        first orders up to date (sales.kpi.first.order): in full, or for the customers
+        of the changed orders."""
+        super()._prepare_run(kpis, state)
+        if state.mode == "direct" or not any(kpi.metric in FIRST_ORDER_METRICS for kpi in kpis):
+            return
+        changes = None if state.mode == "full" else state.changes + state.customer_changes
+        self.env["sales.kpi.first.order"]._bring_up_to_date(changes)
+
+    @api.model
     def _is_first_order(self, order_id, run):
         """SQL: whether the confirmed order ``order_id`` is its customer's first in its
-        company. For a few owners' orders (a Refresh), an indexed probe of the
-        customer's earlier orders per order; else membership in ``_first_orders()``."""
+        company. A scheduled pass reads the kept first orders; a Refresh of a few
+        owners' orders probes the customer's earlier orders per order (indexed); any
+        other Refresh tests membership in ``_first_orders()``."""
+        if run.mode != "direct":
+            return self.env["sales.kpi.first.order"]._is_first_sql(order_id)
         if not run.few_owners:
             return SQL("%s IN %s", order_id, self._first_orders())
         return SQL(
@@ -267,7 +286,11 @@ class SalesKpiEngine(models.AbstractModel):
         categories = kpi._category_ids()
         order_id = SQL.identifier(mq.query.table, "id")
         in_categories = SQL("AND pt.categ_id = ANY(%s)", categories) if categories else SQL()
-        if run.few_owners:
+        if run.mode != "direct":
+            first_in_category = self.env["sales.kpi.first.order"]._is_first_sql(
+                order_id, categories or []
+            )
+        elif run.few_owners:
             # a few owners' orders: for each order, a line of a category that none of
             # the customer's earlier orders in the company had (indexed probes)
             first_in_category = SQL(
@@ -357,7 +380,9 @@ class SalesKpiEngine(models.AbstractModel):
             amount = SQL("(SELECT -COALESCE(SUM(l.balance), 0) %s)", lines)
         # each person credited with the invoice counts their share of it (its split)
         credit = Credit(SQL.identifier(table, "id"), "move_id", m("team_id"), m("invoice_user_id"))
-        team, user, share, samples = self._credit_join(query, credit, bool(kpi.count_overlay))
+        team, user, share, samples = self._credit_join(
+            query, credit, bool(kpi.count_overlay), lateral=run.probing
+        )
         return MetricQuery(
             "account.move",
             query,

@@ -1,6 +1,8 @@
 """The incremental refresh sees every change of orders and invoices made through
 Odoo: after each, an incremental pass gives exactly the figures of a full pass."""
 
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -358,3 +360,63 @@ class TestSaleWatchQueries(QueryCountsMixin, SaleWatchCase):
         # the orders of the product: one statement
         with self.assertQueryCount(plain["category"] + 1):
             template.write({"categ_id": self.furniture.id})
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
+@freeze_time("2026-03-20 12:00:00")
+class TestKeptFirstOrders(IncrementalEqualsFullMixin, SaleObjectivesCase):
+    """The first orders a scheduled pass keeps (repeat sales, cross-sell) follow the
+    changes an incremental pass reads: after it, they are those measured afresh."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.make_checked_targets(("repeat_sales_share", "cross_sell_customers"))
+
+    def kept(self):
+        self.env.cr.execute(
+            "SELECT customer_id, company_id, categ_id, order_id FROM sales_kpi_first_order"
+        )
+        return sorted(self.env.cr.fetchall())
+
+    def measured_afresh(self):
+        First = self.env["sales.kpi.first.order"]
+        by_customer, by_category = First._firsts_sql()
+        rows = []
+        for query in (by_customer, by_category):
+            self.env.cr.execute(query)
+            rows += self.env.cr.fetchall()
+        return sorted(rows)
+
+    def test_kept_first_orders_follow_the_changes(self):
+        self.full()
+        self.next_pass()
+        self.assertEqual(self.kept(), self.measured_afresh())
+        self.assertTrue(self.kept(), "the full pass kept first orders")
+        # the first order cancelled, an order moved to another customer, a contact
+        # moved to another company, a new first order
+        self.o1._action_cancel()
+        self.o7.write({"partner_id": self.p1.id})
+        order = self._order(self.rep2, self.team1, self.p4, None, [(self.consulting, 2, 80)])
+        order.action_confirm()
+        before = self.kept()
+        self.next_pass()
+        self.assertNotEqual(self.kept(), before, "the changes move some first orders")
+        self.assertEqual(self.kept(), self.measured_afresh())
+        self.assertAsFullRefresh(self.targets)
+
+    def test_a_pass_measures_only_the_changed_customers(self):
+        self.full()
+        self.next_pass()
+        First = self.env["sales.kpi.first.order"]
+        measured = []
+        original = type(First)._measure
+
+        def spy(model, customers=None):
+            measured.append(customers)
+            return original(model, customers)
+
+        self.o4.write({"user_id": self.rep1.id})
+        with patch.object(type(First), "_measure", spy):
+            self.next_pass()
+        self.assertEqual(measured, [{self.o4.partner_id.commercial_partner_id.id}])
