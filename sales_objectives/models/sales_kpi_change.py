@@ -177,12 +177,16 @@ class SalesKpiChange(models.Model):
     def _flush_buffer(self):
         """Writes this transaction's change rows: one statement, and one for the done
         activities and meetings of the leads that moved to other owners (they counted in
-        the lead's former team and company)."""
+        the lead's former team and company); and asks for a pass soon (one statement,
+        ``sales.kpi.refresh._ask_for_pass``)."""
         pending = self.env.cr.precommit.data.pop(BUFFER, None)
         if not pending:
             return
+        cr = self.env.cr
+        logged = 0
         if pending["reached"]:
             self._log_reached(pending["reached"])
+            logged += max(cr.rowcount, 0)
         rows = pending["rows"]
         if rows:
             columns = list(zip(*rows))
@@ -196,6 +200,7 @@ class SalesKpiChange(models.Model):
                     ),
                 )
             )
+            logged += max(cr.rowcount, 0)
         if pending["moved"]:
             leads, teams, companies = (list(c) for c in zip(*pending["moved"]))
             self.env.cr.execute(
@@ -221,6 +226,9 @@ class SalesKpiChange(models.Model):
                     companies,
                 )
             )
+            logged += max(cr.rowcount, 0)
+        if logged:
+            self.env["sales.kpi.refresh"]._ask_for_pass()
 
     @api.model
     def _log_reached(self, by_watch, flush=False):

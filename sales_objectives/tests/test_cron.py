@@ -8,6 +8,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
+from ..models.sales_kpi_refresh import NEXT_ASK, PASS_GAP_S
 from ..tools.job import MAX_TRIES, run_again_on_conflict
 from .common import IncrementalEqualsFullMixin, QueryCountsMixin, SalesObjectivesCase
 from .test_bad_input import ENGINE_LOGGER, broken
@@ -359,3 +360,63 @@ class TestQuietMinute(QueryCountsMixin, SalesObjectivesCase):
                     record.id,
                 )
             )
+
+
+@tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
+class TestPassSoon(SalesObjectivesCase):
+    """A change committed wakes Odoo's job runner for a pass at once, unless the job
+    ran less than PASS_GAP_S seconds ago or a wake-up is pending: figures follow
+    within seconds, and the passes stay apart under a stream of changes."""
+
+    def _pending(self):
+        cron = self.env.ref("sales_objectives.ir_cron_sales_target_refresh")
+        return self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", cron.id)])
+
+    def _job_ran(self, seconds_ago):
+        self.env.cr.precommit.run()  # the test data's changes: logged before
+        NEXT_ASK.clear()  # what this process knew of earlier passes
+        cron = self.env.ref("sales_objectives.ir_cron_sales_target_refresh")
+        self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)]).unlink()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE ir_cron SET lastcall = (now() AT TIME ZONE 'UTC') - %s * interval '1 second'"
+            " WHERE id = %s",
+            [seconds_ago, cron.id],
+        )
+
+    def _commit_as_salesperson(self, revenue):
+        """The salesperson edits their opportunity; the transaction's changes are
+        logged as at its commit."""
+        self.l1.with_user(self.rep1).write({"expected_revenue": revenue})
+        self.env.cr.precommit.run()
+
+    def test_a_change_asks_for_a_pass_once(self):
+        self._job_ran(PASS_GAP_S + 5)
+        self._commit_as_salesperson(1234)
+        self.assertEqual(self._pending(), 1, "the runner is woken for a pass")
+        self._commit_as_salesperson(4321)
+        self.assertEqual(self._pending(), 1, "one wake-up pending at a time")
+        NEXT_ASK.clear()  # another process: it finds the wake-up pending
+        self._commit_as_salesperson(5678)
+        self.assertEqual(self._pending(), 1)
+
+    def test_later_changes_cost_no_statement(self):
+        self._job_ran(PASS_GAP_S + 5)
+        self._commit_as_salesperson(1234)
+        lead = self.l1.with_user(self.rep1)
+        lead.write({"expected_revenue": 4321})
+        self.env.flush_all()
+        with self.assertQueryCount(1):  # the change logged, nothing asked
+            self.env.cr.precommit.run()
+
+    def test_no_pass_asked_right_after_one(self):
+        self._job_ran(PASS_GAP_S - 10)
+        self._commit_as_salesperson(1234)
+        self.assertEqual(self._pending(), 0, "the job's next minute takes the change")
+
+    def test_nothing_logged_asks_nothing(self):
+        self._job_ran(PASS_GAP_S + 5)
+        # a field no figure reads
+        self.rep1.partner_id.write({"comment": "<p>Prefers calls in the morning</p>"})
+        self.env.cr.precommit.run()
+        self.assertEqual(self._pending(), 0)
