@@ -1,6 +1,7 @@
 """Load test of the screens salespeople and managers open (checks/load-test runs it):
-reps open My targets, their pipeline with its target strip, and an opportunity;
-managers open the targets analysis. JSON-RPC, as the web client calls it."""
+reps open My targets, their pipeline with its target strip, an opportunity and the
+leaderboard; managers open the targets analysis and the forecast. JSON-RPC, as the web
+client calls it."""
 
 import itertools
 import os
@@ -28,6 +29,36 @@ TARGET_SPEC = {
     )
 }
 TARGET_SPEC["kpi_id"] = {"fields": {"display_name": {}}}
+BOARD_SPEC = {
+    name: {}
+    for name in (
+        "rank",
+        "participants",
+        "owner_type",
+        "status",
+        "has_previous",
+        "trend",
+        "has_figure",
+        "attainment",
+        "value_label",
+        "figures_as_of",
+    )
+}
+BOARD_SPEC["user_id"] = {"fields": {"display_name": {}}}
+BOARD_SPEC["team_id"] = {"fields": {"display_name": {}}}
+FORECAST_SPEC = {
+    name: {}
+    for name in (
+        "target_label",
+        "won_label",
+        "commit_label",
+        "best_label",
+        "gap_label",
+        "state",
+    )
+}
+FORECAST_SPEC["user_id"] = {"fields": {"display_name": {}}}
+FORECAST_SPEC["team_id"] = {"fields": {"display_name": {}}}
 LEAD_SPEC = {
     "name": {},
     "partner_id": {"fields": {"display_name": {}}},
@@ -54,6 +85,25 @@ class OdooUser(HttpUser):
             name="login",
         )
         self.uid = response.json()["result"]["uid"]
+
+    def grouped(self, model, domain, spec, order, groups, name):
+        """A view grouped by board, as the web client opens it: the groups, then the
+        records of the first ``groups`` of them (each open group)."""
+        found = self.call(
+            model,
+            "web_read_group",
+            [domain, [], ["board_id"]],
+            {"lazy": True},
+            f"{name} (groups)",
+        )
+        for group in (found or {}).get("groups", [])[:groups]:
+            self.call(
+                model,
+                "web_search_read",
+                [group["__domain"], spec],
+                {"limit": 40, "order": order},
+                f"{name} (records)",
+            )
 
     def call(self, model, method, args, kwargs, name):
         with self.client.post(
@@ -126,6 +176,22 @@ class Rep(OdooUser):
                 "Opportunity",
             )
 
+    @task(1)
+    def leaderboard(self):
+        # the menu's default filters: current periods, my teams, salespeople
+        domain = [
+            ("is_current", "=", True),
+            "|",
+            ("owner_type", "!=", "user"),
+            "|",
+            ("team_id.member_ids", "in", [self.uid]),
+            ("team_id.so_leader_ids", "in", [self.uid]),
+            ("owner_type", "=", "user"),
+        ]
+        self.grouped(
+            "sales.target.leaderboard", domain, BOARD_SPEC, "rank, user_id", 1, "Leaderboard"
+        )
+
 
 class Manager(OdooUser):
     weight = 1
@@ -145,3 +211,10 @@ class Manager(OdooUser):
             {"lazy": False},
             "Targets analysis (pivot)",
         )
+
+    @task
+    def forecast(self):
+        # the menu's default filters for a sales manager: current periods, salespeople,
+        # amounts, grouped by board (every group open)
+        domain = [("is_current", "=", True), ("owner_type", "=", "user"), ("unit", "=", "money")]
+        self.grouped("sales.target.forecast", domain, FORECAST_SPEC, "user_id", 3, "Forecast")

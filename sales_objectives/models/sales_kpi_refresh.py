@@ -39,7 +39,7 @@ TERRITORIES = "territories"
 # a change asks Odoo's job runner to run the refresh at once (instead of at its next
 # minute) when the last run ended at least this many seconds ago: figures follow within
 # seconds, and under a stream of changes the passes stay this far apart
-PASS_GAP_S = 30
+PASS_GAP_S = 15
 # per database: when this process may next ask for a pass (time.monotonic())
 NEXT_ASK = {}
 # tables whose change moves figures of every target: a full pass follows
@@ -187,6 +187,14 @@ class SalesKpiRefresh(models.AbstractModel):
         state = self._pass_state()
         moment = state.get("since")
         return fields.Datetime.to_datetime(moment[:19]) if moment else None
+
+    @api.model
+    @api.private
+    def full_pass_start(self):
+        """When the last full pass began (its text, as the passes' state keeps it);
+        None before the first one. What a pass keeps beside the cells may be measured
+        again once after each full pass."""
+        return self._pass_state().get("full_start")
 
     def _full_pass_due(self, state):
         """A full pass is due the first time, when a company's local date has changed

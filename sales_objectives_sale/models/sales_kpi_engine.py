@@ -165,22 +165,23 @@ class SalesKpiEngine(models.AbstractModel):
 
     @api.model
     def _prepare_run(self, kpis, state):
-        """A scheduled pass measuring repeat sales or cross-sell first brings the kept
-        first orders up to date (sales.kpi.first.order): in full, or for the customers
-        of the changed orders."""
+        """An incremental pass measuring repeat sales or cross-sell first brings the
+        kept first orders up to date (sales.kpi.first.order): for the customers of the
+        changed orders, or for every customer after a full pass."""
         super()._prepare_run(kpis, state)
-        if state.mode == "direct" or not any(kpi.metric in FIRST_ORDER_METRICS for kpi in kpis):
+        if state.mode != "incremental" or not any(
+            kpi.metric in FIRST_ORDER_METRICS for kpi in kpis
+        ):
             return
-        changes = None if state.mode == "full" else state.changes + state.customer_changes
-        self.env["sales.kpi.first.order"]._bring_up_to_date(changes)
+        self.env["sales.kpi.first.order"]._bring_up_to_date(state.changes + state.customer_changes)
 
     @api.model
     def _is_first_order(self, order_id, run):
         """SQL: whether the confirmed order ``order_id`` is its customer's first in its
-        company. A scheduled pass reads the kept first orders; a Refresh of a few
-        owners' orders probes the customer's earlier orders per order (indexed); any
-        other Refresh tests membership in ``_first_orders()``."""
-        if run.mode != "direct":
+        company. An incremental pass reads the kept first orders; a Refresh of a few
+        owners' orders probes the customer's earlier orders per order (indexed); a full
+        pass or any other Refresh tests membership in ``_first_orders()``."""
+        if run.mode == "incremental":
             return self.env["sales.kpi.first.order"]._is_first_sql(order_id)
         if not run.few_owners:
             return SQL("%s IN %s", order_id, self._first_orders())
@@ -286,7 +287,7 @@ class SalesKpiEngine(models.AbstractModel):
         categories = kpi._category_ids()
         order_id = SQL.identifier(mq.query.table, "id")
         in_categories = SQL("AND pt.categ_id = ANY(%s)", categories) if categories else SQL()
-        if run.mode != "direct":
+        if run.mode == "incremental":
             first_in_category = self.env["sales.kpi.first.order"]._is_first_sql(
                 order_id, categories or []
             )

@@ -8,19 +8,23 @@ reading it. The scheduled passes keep the answer instead: a row per customer
 (commercial entity) and company naming its first order, and a row per customer,
 company and product category naming the first order with a line of that category.
 
-A full pass measures them again for every customer; an incremental pass for the
-customers of the orders it read in the change log only (an order confirmed, cancelled,
-moved to another customer, company or date, its lines or its products' categories
-changed, a contact moved to another commercial entity: sales.kpi.watch logs each). A
-Refresh asked for by a user reads the orders themselves (it must not wait for a pass).
+The first incremental pass after each full pass (daily) measures them again for every
+customer; the others for the customers of the orders they read in the change log only
+(an order confirmed, cancelled, moved to another customer, company or date, its lines
+or its products' categories changed, a contact moved to another commercial entity:
+sales.kpi.watch logs each). A full pass, and a Refresh asked for by a user, read the
+orders themselves.
 They are derived figures, like the engine's cells, never sales data.
 """
 
 from odoo import api, fields, models
 from odoo.tools import SQL, create_unique_index
 
-# the kept source saying the rows were measured (absent: measure them all first)
+# the kept source naming the full pass after which every row was measured (another
+# one, or none: measure them all first)
 SOURCE = "first_orders"
+# rows written by a full measure above which the planner's statistics are renewed
+ANALYZE_AFTER = 10000
 # categ_id of the rows naming a customer's first order whatever its products
 ANY_CATEGORY = 0
 
@@ -81,65 +85,66 @@ class SalesKpiFirstOrder(models.Model):
     @api.model
     def _measure(self, customers=None):
         """Measures the rows of every customer (``customers`` None) or of the commercial
-        entities ``customers``; writes only the rows that changed. Returns the number of
-        rows written or removed."""
-        cr = self.env.cr
+        entities ``customers``, and writes only the rows that changed: one statement
+        (the rows measured, hash-joined with those kept). Returns the number of rows
+        written or removed."""
         if customers is not None and not customers:
             return 0
         mine = SQL("TRUE") if customers is None else SQL("customer_id = ANY(%s)", sorted(customers))
         by_customer, by_category = self._firsts_sql(customers)
-        cr.execute(
+        self.env.cr.execute(
             SQL(
-                """CREATE TEMPORARY TABLE IF NOT EXISTS sales_kpi_first_order_new
-                       (customer_id int4, company_id int4, categ_id int4, order_id int4)
-                       ON COMMIT DROP;
-                   TRUNCATE sales_kpi_first_order_new;
-                   INSERT INTO sales_kpi_first_order_new %s;
-                   INSERT INTO sales_kpi_first_order_new %s""",
-                by_customer,
-                by_category,
-            )
-        )
-        if customers is None:
-            cr.execute("ANALYZE sales_kpi_first_order_new")
-        cr.execute(
-            SQL(
-                """WITH gone AS (
-                       DELETE FROM sales_kpi_first_order k
-                        WHERE %(mine)s AND NOT EXISTS (
-                              SELECT 1 FROM sales_kpi_first_order_new n
-                               WHERE n.customer_id = k.customer_id
-                                 AND n.company_id = k.company_id
-                                 AND n.categ_id = k.categ_id AND n.order_id = k.order_id)
-                    RETURNING 1)
-                   SELECT COUNT(*) FROM gone""",
+                """WITH fresh (customer_id, company_id, categ_id, order_id) AS (
+                        (%(by_customer)s) UNION ALL (%(by_category)s)),
+                   diff AS (
+                        SELECT COALESCE(f.customer_id, k.customer_id) AS customer_id,
+                               COALESCE(f.company_id, k.company_id) AS company_id,
+                               COALESCE(f.categ_id, k.categ_id) AS categ_id,
+                               f.order_id
+                          FROM fresh f
+                     FULL JOIN (SELECT * FROM sales_kpi_first_order WHERE %(mine)s) k
+                            ON k.customer_id = f.customer_id AND k.company_id = f.company_id
+                           AND k.categ_id = f.categ_id
+                         WHERE f.order_id IS DISTINCT FROM k.order_id),
+                   gone AS (
+                        DELETE FROM sales_kpi_first_order t USING diff d
+                         WHERE d.order_id IS NULL AND t.customer_id = d.customer_id
+                           AND t.company_id = d.company_id AND t.categ_id = d.categ_id
+                     RETURNING 1),
+                   put AS (
+                        INSERT INTO sales_kpi_first_order (customer_id, company_id, categ_id,
+                                                           order_id)
+                        SELECT customer_id, company_id, categ_id, order_id
+                          FROM diff WHERE order_id IS NOT NULL
+                            ON CONFLICT (customer_id, company_id, categ_id)
+                            DO UPDATE SET order_id = EXCLUDED.order_id
+                     RETURNING 1)
+                   SELECT (SELECT COUNT(*) FROM gone) + (SELECT COUNT(*) FROM put)""",
+                by_customer=by_customer,
+                by_category=by_category,
                 mine=mine,
             )
         )
-        removed = cr.fetchone()[0]
-        cr.execute(
-            """INSERT INTO sales_kpi_first_order (customer_id, company_id, categ_id, order_id)
-               SELECT customer_id, company_id, categ_id, order_id
-                 FROM sales_kpi_first_order_new
-                   ON CONFLICT (customer_id, company_id, categ_id)
-                   DO UPDATE SET order_id = EXCLUDED.order_id
-                   WHERE sales_kpi_first_order.order_id <> EXCLUDED.order_id"""
-        )
-        return removed + cr.rowcount
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _bring_up_to_date(self, changes):
-        """Makes the rows current for a scheduled pass: all of them when never measured
-        (or ``changes`` is None: a full pass), else those of the customers of the
-        orders in ``changes`` (ChangeState, before and after each change)."""
+        """Makes the rows current for an incremental pass: those of the customers of
+        the orders in ``changes`` (ChangeState, before and after each change); all of
+        them first when never measured, or not since the last full pass began (once a
+        day: what no change log tells, such as a change made in SQL, is repaired)."""
         Source = self.env["sales.kpi.cell.source"]
-        if changes is None or not Source._signature(SOURCE):
-            self._measure()
-            # the planner's statistics of the rows just written (a pass reads them next)
-            self.env.cr.execute("ANALYZE sales_kpi_first_order")
-            Source._set(SOURCE, "measured")
+        full_start = self.env["sales.kpi.refresh"].full_pass_start() or "-"
+        built = Source._signature(SOURCE)
+        if built == full_start:
+            self._measure({c.partner_id for c in changes if c.kind == "order" and c.partner_id})
             return
-        self._measure({c.partner_id for c in changes if c.kind == "order" and c.partner_id})
+        written = self._measure()
+        if not built or written > ANALYZE_AFTER:
+            # the planner's statistics of the rows just written (a pass reads them next:
+            # without them it reads them in the worst order)
+            self.env.cr.execute("ANALYZE sales_kpi_first_order")
+        Source._set(SOURCE, full_start)
 
     @api.model
     def _is_first_sql(self, order_id, categories=None):

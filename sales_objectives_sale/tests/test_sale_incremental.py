@@ -392,7 +392,7 @@ class TestKeptFirstOrders(IncrementalEqualsFullMixin, SaleObjectivesCase):
         self.full()
         self.next_pass()
         self.assertEqual(self.kept(), self.measured_afresh())
-        self.assertTrue(self.kept(), "the full pass kept first orders")
+        self.assertTrue(self.kept(), "the first pass kept the first orders")
         # the first order cancelled, an order moved to another customer, a contact
         # moved to another company, a new first order
         self.o1._action_cancel()
