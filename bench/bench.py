@@ -580,12 +580,22 @@ def phase_minute(env, args):
 
     def minute():
         state()
+        if "sales.kpi.first.order" in env:
+            # the first pass after the day's full pass renews the kept first orders
+            # (once a day, about 2 s at W1, timed apart): a realistic minute comes later
+            env["sales.kpi.first.order"]._bring_up_to_date([])
         apply_minute(env)
         env.cr.execute("SELECT count(*) FROM sales_kpi_change")
         logged.append(env.cr.fetchone()[0])
 
     minute_times, minute_queries, _v = timed_runs(env, job, args.runs, setup=minute)
+    renew_times = []
+    if "sales.kpi.first.order" in env:
+        renew_times, _q, _v = timed_runs(
+            env, lambda: env["sales.kpi.first.order"]._bring_up_to_date([]), 1, setup=state
+        )
     return {
+        "renew_first_orders_times": renew_times,
         "quiet_times": quiet_times,
         "quiet_queries": quiet_queries,
         "minute_times": minute_times,
@@ -748,6 +758,12 @@ def main():
             f"({result['logged']} changes logged): "
             f"{statistics.median(result['minute_times']):.3f} s "
             f"({result['minute_queries'][0]} queries)"
+            + (
+                "; the kept first orders renewed after the daily full pass: "
+                f"{result['renew_first_orders_times'][0]:.2f} s"
+                if result["renew_first_orders_times"]
+                else ""
+            )
         )
         return 0
     if args.split_won is not None:
