@@ -34,10 +34,10 @@ class SalesKpiFirstOrder(models.Model):
     _description = "Sales KPI kept first order of a customer"
     _log_access = False
 
-    customer_id = fields.Integer(required=True)
-    company_id = fields.Integer(required=True)
-    categ_id = fields.Integer(required=True)
-    order_id = fields.Integer(required=True, index=True)
+    customer_id = fields.Integer("Customer", required=True)
+    company_id = fields.Integer("Company", required=True)
+    categ_id = fields.Integer("Product Category", required=True)
+    order_id = fields.Integer("Order", required=True, index=True)
 
     def init(self):
         create_unique_index(
