@@ -77,24 +77,39 @@ def descendants(pid):
 
 
 class CpuMeter:
-    """CPU of the server's processes and of the database backends of the copy that are
-    not this script's, summed per process (a process that ends keeps what it used)."""
+    """CPU of the server's processes and of their database connections to the copy
+    (not this script's), summed per process (a process that ends keeps what it used);
+    the copy's other backends (autovacuum: the cost of every write, the replayed
+    changes' too) apart."""
 
     def __init__(self, env, server_pid, database, own_pids):
         self.env, self.server_pid, self.database = env, server_pid, database
         self.own = set(own_pids)
         self.start, self.last = {}, {}
+        self.other = set()
 
     def sample(self):
-        self.env.cr.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.database])
-        pids = [r[0] for r in self.env.cr.fetchall() if r[0] not in self.own]
+        self.env.cr.execute(
+            "SELECT pid, backend_type FROM pg_stat_activity WHERE datname = %s",
+            [self.database],
+        )
+        pids = []
+        for pid, kind in self.env.cr.fetchall():
+            if pid in self.own:
+                continue
+            pids.append(pid)
+            if kind != "client backend":
+                self.other.add(pid)
         for pid in pids + descendants(self.server_pid):
             used = cpu_seconds(pid)
             self.start.setdefault(pid, used)
             self.last[pid] = max(used, self.last.get(pid, 0.0))
 
-    def used(self):
-        return sum(self.last[pid] - self.start[pid] for pid in self.last)
+    def used(self, other=False):
+        """CPU seconds of Odoo and its connections (``other``: of the other backends)."""
+        return sum(
+            self.last[pid] - self.start[pid] for pid in self.last if (pid in self.other) == other
+        )
 
 
 def main():
@@ -208,6 +223,7 @@ def replay(env, args, copy, server):
     meter.sample()
     elapsed = time.time() - begin
     cpu_pct = meter.used() / elapsed * 100
+    vacuum_pct = meter.used(other=True) / elapsed * 100
     ends = sorted((datetime.fromisoformat(since), seen) for since, seen in passes.items())
     delays = []
     for moment in bursts:
@@ -230,6 +246,7 @@ def replay(env, args, copy, server):
         f"max {delays[-1]:.1f} s"
     )
     say(f"the job's CPU (Odoo and its database connections): {cpu_pct:.2f} % of one core")
+    say(f"the database's other work (autovacuum of every write): {vacuum_pct:.2f} % of one core")
     # every open target as a full refresh makes it
     env.cr.rollback()
     ids = bench.all_target_ids(env)
@@ -251,7 +268,7 @@ def replay(env, args, copy, server):
         f"job_cpu_pct={cpu_pct:.2f} fresh_targets_agree={len(ids) - len(differ)}/{len(ids)}"
     )
     json.dump(
-        {"delays": delays, "cpu_pct": cpu_pct, "differ": differ[:20]},
+        {"delays": delays, "cpu_pct": cpu_pct, "vacuum_pct": vacuum_pct, "differ": differ[:20]},
         open(os.path.join(os.environ.get("SO_LOG_DIR", "/tmp"), "freshness.json"), "w"),
     )
     return 0 if not differ else 1
