@@ -178,7 +178,7 @@ class SalesKpiChange(models.Model):
         """Writes this transaction's change rows: one statement, and one for the done
         activities and meetings of the leads that moved to other owners (they counted in
         the lead's former team and company); and asks for a pass soon (one statement,
-        ``sales.kpi.refresh._ask_for_pass``)."""
+        ``sales.kpi.refresh.ask_for_pass``)."""
         pending = self.env.cr.precommit.data.pop(BUFFER, None)
         if not pending:
             return
@@ -228,7 +228,7 @@ class SalesKpiChange(models.Model):
             )
             logged += max(cr.rowcount, 0)
         if logged:
-            self.env["sales.kpi.refresh"]._ask_for_pass()
+            self.env["sales.kpi.refresh"].ask_for_pass()
 
     @api.model
     def _log_reached(self, by_watch, flush=False):

@@ -120,7 +120,8 @@ class SalesKpiRefresh(models.AbstractModel):
         return self.env["sales.kpi.engine"].sudo()
 
     @api.model
-    def _ask_for_pass(self):
+    @api.private
+    def ask_for_pass(self):
         """Called as a transaction logs changes: wakes the job runner for a pass now
         unless one was asked for and not run yet, or the job ended less than
         PASS_GAP_S seconds ago (the job's next minute, or a later change, takes them).
