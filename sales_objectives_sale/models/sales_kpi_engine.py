@@ -153,14 +153,22 @@ class SalesKpiEngine(models.AbstractModel):
         return SQL("%s / %s", amount, self._order_rate(o))
 
     @api.model
-    def _first_orders(self):
+    def _first_orders(self, categories=None):
         """SQL: the ids of each customer's first confirmed order in each company (by
-        order date, then id): one scan and sort of the confirmed orders."""
+        order date, then id), or with ``categories`` (a list, empty: any) of each
+        customer's first order with a line of one of them: one scan and sort of the
+        confirmed orders (of their lines), as the kept first orders measure them."""
+        by_customer, by_category = self.env["sales.kpi.first.order"].firsts_sql()
+        if categories is None:
+            firsts, condition = by_customer, SQL("TRUE")
+        else:
+            firsts = by_category
+            condition = SQL("firsts.categ_id = ANY(%s)", categories) if categories else SQL("TRUE")
         return SQL(
-            """(SELECT DISTINCT ON (p.commercial_partner_id, f.company_id) f.id
-                  FROM sale_order f JOIN res_partner p ON p.id = f.partner_id
-                 WHERE f.state = 'sale'
-              ORDER BY p.commercial_partner_id, f.company_id, f.date_order, f.id)"""
+            "(SELECT firsts.order_id FROM (%s) AS firsts(customer_id, company_id, categ_id,"
+            " order_id) WHERE %s)",
+            firsts,
+            condition,
         )
 
     @api.model
@@ -315,20 +323,7 @@ class SalesKpiEngine(models.AbstractModel):
                 in_categories,
             )
         else:
-            first_in_category = SQL(
-                """%s IN (SELECT DISTINCT ON (p.commercial_partner_id, f.company_id, pt.categ_id)
-                                 f.id
-                            FROM sale_order_line l
-                            JOIN sale_order f ON f.id = l.order_id
-                            JOIN res_partner p ON p.id = f.partner_id
-                            JOIN product_product pp ON pp.id = l.product_id
-                            JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                           WHERE f.state = 'sale' AND l.display_type IS NULL %s
-                        ORDER BY p.commercial_partner_id, f.company_id, pt.categ_id,
-                                 f.date_order, f.id)""",
-                order_id,
-                in_categories,
-            )
+            first_in_category = SQL("%s IN %s", order_id, self._first_orders(categories or []))
         mq.query.add_where(
             SQL("%s AND NOT %s", first_in_category, self._is_first_order(order_id, run))
         )

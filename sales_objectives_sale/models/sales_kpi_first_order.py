@@ -48,7 +48,8 @@ class SalesKpiFirstOrder(models.Model):
         )
 
     @api.model
-    def _firsts_sql(self, customers=None):
+    @api.private
+    def firsts_sql(self, customers=None):
         """SQL: (customer, company, category, order) of the first confirmed order (by
         order date, then id) of each customer in each company, with category
         ANY_CATEGORY, then of each customer, company and product category; of every
@@ -91,7 +92,7 @@ class SalesKpiFirstOrder(models.Model):
         if customers is not None and not customers:
             return 0
         mine = SQL("TRUE") if customers is None else SQL("customer_id = ANY(%s)", sorted(customers))
-        by_customer, by_category = self._firsts_sql(customers)
+        by_customer, by_category = self.firsts_sql(customers)
         self.env.cr.execute(
             SQL(
                 """WITH fresh (customer_id, company_id, categ_id, order_id) AS (

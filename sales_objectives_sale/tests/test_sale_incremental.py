@@ -381,7 +381,7 @@ class TestKeptFirstOrders(IncrementalEqualsFullMixin, SaleObjectivesCase):
 
     def measured_afresh(self):
         First = self.env["sales.kpi.first.order"]
-        by_customer, by_category = First._firsts_sql()
+        by_customer, by_category = First.firsts_sql()
         rows = []
         for query in (by_customer, by_category):
             self.env.cr.execute(query)
