@@ -2668,8 +2668,12 @@ class SalesTarget(models.Model):
 
     def _so_warn_turned(self, turned):
         """``turned`` [(target, new status)], oldest first: one activity for the team
-        leader (unless one is still open for the target) and one notification to the
-        salesperson per turn, in their own language; the open activities are read once."""
+        leader (unless one is still open for the target) and a note per turn in the
+        target's chatter, in its reader's language (the salesperson's; the leader's for
+        a team target), telling the salesperson and the leader given the activity. The
+        leader hears of the activity by that note, not by one "assigned to you" mail per
+        activity; the notes are posted and told in a batch (sales.target.news,
+        ``_post_notes``). The open activities are read once."""
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         open_for = {
             (activity.res_id, activity.user_id.id)
@@ -2682,16 +2686,21 @@ class SalesTarget(models.Model):
             )
         }
         activities = []
+        notes = []
         model = self.env["ir.model"]._get_id(self._name)
         # due today in the target's company (its time zone), not the system user's
         today = self.company_id._sales_today()
         for target, new in turned:
+            told = []
+            rep = target.user_id if target.owner_type == "user" else None
+            if rep and rep.partner_id:
+                told.append(rep.partner_id.id)
             leader = target.team_id.user_id
             if leader and todo and (target.id, leader.id) not in open_for:
                 open_for.add((target.id, leader.id))
                 local = target.with_context(lang=leader.lang)
-                # the summary follows the target's name in the mail's subject
-                # ("<target>: <summary>" assigned to you): it does not repeat it
+                # the summary follows the target's name in the activity's list
+                # ("<target>: <summary>"): it does not repeat it
                 activities.append(
                     {
                         "res_model_id": model,
@@ -2703,25 +2712,20 @@ class SalesTarget(models.Model):
                         "note": local._so_news_note(),
                     }
                 )
+                if leader.partner_id.id not in told:
+                    told.append(leader.partner_id.id)
+            reader = rep or leader
+            local = target.with_context(lang=reader.lang) if reader and reader.lang else target
+            body = Markup("<p>%s</p>%s") % (
+                local.env._("This target is now %(status)s.", status=local._so_status_name(new)),
+                local._so_news_note(),
+            )
+            notes.append((target, body, told))
         if activities:
-            self.env["mail.activity"].create(activities)
-        for target, new in turned:
-            rep = target.user_id if target.owner_type == "user" else None
-            if rep and rep.partner_id:
-                local = target.with_context(lang=rep.lang)
-                target.message_post(
-                    body=Markup("<p>%s</p>%s")
-                    % (
-                        local.env._(
-                            "This target is now %(status)s.",
-                            status=local._so_status_name(new),
-                        ),
-                        local._so_news_note(),
-                    ),
-                    partner_ids=rep.partner_id.ids,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_note",
-                )
+            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+                activities
+            )
+        self.env["sales.target.news"]._post_notes(notes)
 
     def _so_news_note(self):
         """The figures behind the news, in the reader's language."""

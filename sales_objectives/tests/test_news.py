@@ -48,7 +48,8 @@ class TestNews(SalesObjectivesCase):
         self.assertEqual(activity.summary, "Now At risk")
         notification = self.notes("This target is now At risk")
         self.assertEqual(len(notification), 1)
-        self.assertEqual(notification.partner_ids, self.rep1.partner_id)
+        # told: the salesperson and the leader given the activity
+        self.assertEqual(notification.partner_ids, self.rep1.partner_id | self.leader.partner_id)
         # refreshing again, a scheduled full pass and an incremental pass: nothing new
         self.target.action_refresh()
         refresh = self.env["sales.kpi.refresh"]
@@ -82,26 +83,32 @@ class TestNews(SalesObjectivesCase):
     def test_news_come_from_the_system(self):
         """Rep 1 presses Refresh and their target turns at risk: the news are OdooBot's,
         not Rep 1's (Odoo notifies nobody of their own message, so Rep 1 heard nothing,
-        and the leader read "Rep 1 has just assigned you…"); the leader's mail names the
-        target once."""
+        and the leader read "Rep 1 has just assigned you…"). The note tells Rep 1 and
+        the leader given the activity: no "assigned to you" mail besides; each gets one
+        mail naming the target once."""
         self.set_actual(60)
         odoobot = self.env.ref("base.user_root")
-        with RecordCapturer(self.env["mail.message"], []) as capture:
+        with (
+            RecordCapturer(self.env["mail.message"], []) as capture,
+            RecordCapturer(self.env["mail.mail"].sudo(), []) as mails,
+        ):
             self.set_actual(45)
         self.assertEqual(self.target.status, "at_risk")
         notification = self.notes("This target is now At risk")
         self.assertEqual(notification.author_id, odoobot.partner_id)
-        self.assertEqual(
-            notification.notification_ids.res_partner_id, self.rep1.partner_id
-        )  # rep 1 is notified, although they pressed Refresh
+        # rep 1 is notified, although they pressed Refresh; the leader with them
+        told = self.rep1.partner_id | self.leader.partner_id
+        self.assertEqual(notification.notification_ids.res_partner_id, told)
+        self.assertEqual(set(notification.notification_ids.mapped("notification_type")), {"email"})
         activity = self.activities()
         self.assertEqual(activity.create_uid, odoobot)
         self.assertNotIn(self.target.display_name, activity.summary)
-        assigned = capture.records.filtered(lambda m: "assigned to you" in (m.subject or ""))
-        self.assertEqual(len(assigned), 1)
-        self.assertEqual(assigned.subject.count(self.target.display_name), 1)
-        self.assertIn("OdooBot</span> has just assigned you", assigned.body)
-        self.assertEqual(assigned.author_id, odoobot.partner_id)
+        self.assertFalse(capture.records.filtered(lambda m: "assigned to you" in (m.subject or "")))
+        self.assertEqual(mails.records.recipient_ids, told)
+        for mail in mails.records:
+            self.assertEqual(mail.subject.count(self.target.display_name), 1)
+            self.assertIn("This target is now At risk.", mail.body_html)
+            self.assertEqual(mail.author_id, odoobot.partner_id)
         # the milestone notes too
         self.set_actual(95)
         milestone = self.notes("90 % of the target reached")
@@ -183,7 +190,9 @@ class TestNews(SalesObjectivesCase):
             [("res_model", "=", "sales.target"), ("res_id", "=", team.id)]
         )
         self.assertEqual(activity.user_id, self.leader)
-        self.assertFalse(team.message_ids.filtered(lambda m: "now Behind" in (m.body or "")))
+        # the note in the team target's chatter tells its leader, and nobody else
+        note = team.message_ids.filtered(lambda m: "now Behind" in (m.body or ""))
+        self.assertEqual(note.partner_ids, self.leader.partner_id)
 
     def test_milestones_are_announced_once(self):
         self.assertEqual(self.target.milestone_reached, 0)
@@ -215,7 +224,7 @@ class TestNewsInBatches(QueryCountsMixin, SalesObjectivesCase):
     """The news job sends the milestones of a batch in the same statements whatever
     their number (one note per target, in its reader's language)."""
 
-    def _queue(self, count, start):
+    def _queue(self, count, start, status=None):
         targets = self.env["sales.target"]
         for index in range(count):
             target = self._target(
@@ -228,7 +237,10 @@ class TestNewsInBatches(QueryCountsMixin, SalesObjectivesCase):
             )
             targets |= target
         self.env["sales.target.news"].create(
-            [{"target_id": target.id, "milestone": 90} for target in targets]
+            [
+                {"target_id": target.id, "milestone": 0 if status else 90, "status": status}
+                for target in targets
+            ]
         )
         return targets
 
@@ -247,3 +259,32 @@ class TestNewsInBatches(QueryCountsMixin, SalesObjectivesCase):
                 self.assertEqual(len(notes), 1, target.display_name)
                 self.assertEqual(notes.author_id, self.env.ref("base.user_root").partner_id)
         self.assertEqual(counts[0], counts[1], "the same statements for 2 and 8 news")
+
+    def test_status_turns_of_a_batch_cost_the_same_statements(self):
+        """Turns tell the salespeople and leaders in their Inbox or by e-mail, as each
+        prefers: the same statements for 3 turns as for 9 (one mail per person)."""
+        self.rep2.notification_type = "inbox"
+        News = self.env["sales.target.news"]
+        counts = []
+        for count, start in ((3, 0), (9, 10)):
+            targets = self._queue(count, start, status="behind")
+            News._cron_send()  # warm
+            targets = self._queue(count, start + 30, status="behind")
+            with RecordCapturer(self.env["mail.mail"].sudo(), []) as mails:
+                counts.append(self.queries(News._cron_send))
+            for target in targets:
+                note = target.message_ids.filtered(lambda m: "now Behind" in (m.body or ""))
+                self.assertEqual(len(note), 1, target.display_name)
+                rep = target.user_id.partner_id
+                self.assertIn(rep, note.notification_ids.res_partner_id)
+                kind = "inbox" if target.user_id == self.rep2 else "email"
+                self.assertEqual(
+                    note.notification_ids.filtered(
+                        lambda n, rep=rep: n.res_partner_id == rep
+                    ).notification_type,
+                    kind,
+                )
+            # one mail per person told by e-mail, whatever their number of turns
+            self.assertEqual(len(mails.records), len(mails.records.recipient_ids))
+            self.assertNotIn(self.rep2.partner_id, mails.records.recipient_ids)
+        self.assertEqual(counts[0], counts[1], "the same statements for 3 and 9 turns")
