@@ -37,10 +37,13 @@ STATE = "refresh_state"
 # the kept source naming the territories (each team's parent) the last pass knew
 TERRITORIES = "territories"
 # a change asks Odoo's job runner to run the refresh at once (instead of at its next
-# minute) when the last run ended at least this many seconds ago: figures follow within
-# seconds, and under a stream of changes the passes stay this far apart
+# minute); a run that starts less than this many seconds after the last one ended waits
+# the rest first: figures follow within seconds, and under a stream of changes the
+# passes stay this far apart
 PASS_GAP_S = 15
-# per database: when this process may next ask for a pass (time.monotonic())
+# per database: until when this process asks for no pass again (time.monotonic()): at
+# most one statement per process and second
+ASK_MEMO_S = 1
 NEXT_ASK = {}
 # tables whose change moves figures of every target: a full pass follows
 GLOBAL_TABLES = (
@@ -67,15 +70,28 @@ class SalesKpiRefresh(models.AbstractModel):
         an incremental pass. Returns (targets refreshed, targets left in the pass)."""
         self = self.sudo()
         state = self._pass_state()
+        wait = self._gap_wait(state)
+        if wait:
+            # nothing written yet: end this transaction, so that the pass reads what
+            # was committed during the wait
+            self.env.cr.rollback()
+            time.sleep(wait)
+            state = self._pass_state()
         # the database's clock, the one that stamps write dates
         now = self.env.cr.now()
         if state.get("cursor") is None and not self._full_pass_due(state):
             since = state.get("since")
             # a minute in which nothing was logged nor any target, KPI or team written
             # costs one probe: the figures stand as they are
-            refreshed = self._incremental_pass(since) if self._changed_since(since) else 0
+            changed = self._changed_since(since)
+            refreshed = self._incremental_pass(since) if changed else 0
             state["since"] = str(now)
             self._save_pass_state(state)
+            if changed:
+                # what a process logged while this pass ran (after its snapshot) but did
+                # not ask for, having asked less than ASK_MEMO_S before, is taken by one
+                # more run, PASS_GAP_S later (a probe when nothing came)
+                self.env.ref("sales_objectives.ir_cron_sales_target_refresh").sudo()._trigger()
             return refreshed, 0
         if state.get("cursor") is None:
             state.update(cursor=0, full_start=str(now))
@@ -122,32 +138,47 @@ class SalesKpiRefresh(models.AbstractModel):
     @api.model
     @api.private
     def ask_for_pass(self):
-        """Called as a transaction logs changes: wakes the job runner for a pass now
-        unless one was asked for and not run yet, or the job ended less than
-        PASS_GAP_S seconds ago (the job's next minute, or a later change, takes them).
-        Odoo notifies the runner once the transaction commits. One statement, then
-        none in this process until the next pass may be asked for (NEXT_ASK)."""
+        """Called as a transaction logs changes: wakes the job runner for a run unless
+        one was asked for since the last run started (a trigger newer than the job's
+        last progress record, which Odoo commits as a run starts). Odoo notifies the
+        runner once the transaction commits; the run keeps the passes PASS_GAP_S
+        apart (``_gap_wait``). One statement, then none in this process for
+        ASK_MEMO_S (NEXT_ASK): a change logged during a pass is taken by the run the
+        pass itself asks for."""
         dbname = self.env.cr.dbname
         moment = time.monotonic()
         if NEXT_ASK.get(dbname, 0.0) > moment:
             return
+        NEXT_ASK[dbname] = moment + ASK_MEMO_S
         cron = self.env.ref("sales_objectives.ir_cron_sales_target_refresh", False)
         if not cron:
             return
         self.env.cr.execute(
             SQL(
-                """SELECT c.active,
-                          EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - c.lastcall),
-                          EXISTS (SELECT 1 FROM ir_cron_trigger t WHERE t.cron_id = c.id)
+                """SELECT c.active AND NOT EXISTS (
+                              SELECT 1 FROM ir_cron_trigger t
+                               WHERE t.cron_id = c.id
+                                 AND t.call_at >= COALESCE(
+                                         (SELECT p.create_date FROM ir_cron_progress p
+                                           WHERE p.cron_id = c.id ORDER BY p.id DESC LIMIT 1),
+                                         '-infinity'))
                      FROM ir_cron c WHERE c.id = %s""",
                 cron.id,
             )
         )
-        active, ago, pending = self.env.cr.fetchone()
-        if active and not pending and (ago is None or ago >= PASS_GAP_S):
+        row = self.env.cr.fetchone()
+        if row and row[0]:
             cron.sudo()._trigger()
-        wait = PASS_GAP_S - float(ago) if active and not pending and ago is not None else 0
-        NEXT_ASK[dbname] = moment + (wait if wait > 0 else PASS_GAP_S)
+
+    def _gap_wait(self, state):
+        """Seconds this run waits before its incremental pass: the rest of PASS_GAP_S
+        since the last run ended (Odoo's job runner gives it in the context), none for
+        a full pass or a run not started by the runner."""
+        lastcall = self.env.context.get("lastcall")
+        if not lastcall or state.get("cursor") is not None or self._full_pass_due(state):
+            return 0.0
+        ago = (fields.Datetime.now() - fields.Datetime.to_datetime(lastcall)).total_seconds()
+        return min(max(PASS_GAP_S - ago, 0.0), PASS_GAP_S)
 
     def _companies(self):
         self.env.cr.execute("SELECT id FROM res_company")

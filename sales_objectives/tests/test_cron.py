@@ -364,9 +364,10 @@ class TestQuietMinute(QueryCountsMixin, SalesObjectivesCase):
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
 class TestPassSoon(SalesObjectivesCase):
-    """A change committed wakes Odoo's job runner for a pass at once, unless the job
-    ran less than PASS_GAP_S seconds ago or a wake-up is pending: figures follow
-    within seconds, and the passes stay apart under a stream of changes."""
+    """A change committed wakes Odoo's job runner for a run at once, unless a wake-up
+    is pending (asked for since the last run started); a run that starts less than
+    PASS_GAP_S seconds after the last one ended waits the rest: figures follow within
+    seconds, and the passes stay apart under a stream of changes."""
 
     def _pending(self):
         cron = self.env.ref("sales_objectives.ir_cron_sales_target_refresh")
@@ -390,6 +391,7 @@ class TestPassSoon(SalesObjectivesCase):
         self.l1.with_user(self.rep1).write({"expected_revenue": revenue})
         self.env.cr.precommit.run()
 
+    @freeze_time("2026-03-16 12:00:00")  # this process's clock stands still: within its memo
     def test_a_change_asks_for_a_pass_once(self):
         self._job_ran(PASS_GAP_S + 5)
         self._commit_as_salesperson(1234)
@@ -400,6 +402,24 @@ class TestPassSoon(SalesObjectivesCase):
         self._commit_as_salesperson(5678)
         self.assertEqual(self._pending(), 1)
 
+    def test_a_wake_up_taken_by_a_run_is_no_longer_pending(self):
+        """A run started (Odoo commits its progress record as it starts) after the
+        wake-up: a change logged during that run asks for another."""
+        self._job_ran(PASS_GAP_S + 5)
+        self._commit_as_salesperson(1234)
+        cron = self.env.ref("sales_objectives.ir_cron_sales_target_refresh")
+        trigger = self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
+        progress = self.env["ir.cron.progress"].sudo().create({"cron_id": cron.id})
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE ir_cron_progress SET create_date = %s + interval '1 second' WHERE id = %s",
+            [trigger.call_at, progress.id],
+        )
+        NEXT_ASK.clear()
+        self._commit_as_salesperson(4321)
+        self.assertEqual(self._pending(), 2, "the run under way took the first one")
+
+    @freeze_time("2026-03-16 12:00:00")
     def test_later_changes_cost_no_statement(self):
         self._job_ran(PASS_GAP_S + 5)
         self._commit_as_salesperson(1234)
@@ -409,10 +429,40 @@ class TestPassSoon(SalesObjectivesCase):
         with self.assertQueryCount(1):  # the change logged, nothing asked
             self.env.cr.precommit.run()
 
-    def test_no_pass_asked_right_after_one(self):
+    def test_a_run_right_after_another_waits_the_rest_of_the_gap(self):
         self._job_ran(PASS_GAP_S - 10)
         self._commit_as_salesperson(1234)
-        self.assertEqual(self._pending(), 0, "the job's next minute takes the change")
+        self.assertEqual(self._pending(), 1, "asked at once")
+        Refresh = self.env["sales.kpi.refresh"]
+        TestQuietMinute._quiet_state(self)  # the day's full pass done
+        state = Refresh._pass_state()
+        now = fields.Datetime.now()
+        run = Refresh.with_context(lastcall=now - timedelta(seconds=PASS_GAP_S - 10))
+        self.assertAlmostEqual(run._gap_wait(state), 10, delta=1)
+        # the job's minute, or a run long after the last one: no wait
+        late = Refresh.with_context(lastcall=now - timedelta(seconds=PASS_GAP_S + 5))
+        self.assertEqual(late._gap_wait(state), 0)
+        # not started by the job runner (a test, a server action): no wait
+        self.assertEqual(Refresh._gap_wait(state), 0)
+        # a full pass under way: its batches follow each other
+        self.assertEqual(run._gap_wait({**state, "cursor": 0}), 0)
+
+    def test_a_pass_with_changes_asks_for_one_more_run(self):
+        """Changes logged during a pass by a process that asked just before it started
+        are taken by the run the pass asks for; a quiet run asks for nothing."""
+        Refresh = self.env["sales.kpi.refresh"]
+
+        def run_taking_the_wake_ups():
+            self._job_ran(PASS_GAP_S + 5)
+            TestQuietMinute._quiet_state(self)
+            Refresh._run_scheduled(50000)
+
+        run_taking_the_wake_ups()  # the changes logged so far
+        run_taking_the_wake_ups()
+        self.assertEqual(self._pending(), 0, "a quiet run asks for nothing")
+        self._commit_as_salesperson(1234)
+        run_taking_the_wake_ups()
+        self.assertEqual(self._pending(), 1, "one more run after a pass that had changes")
 
     def test_nothing_logged_asks_nothing(self):
         self._job_ran(PASS_GAP_S + 5)
