@@ -10,8 +10,21 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.sales_figure_grouping import KPI_UNIT
-from ..models.sales_target import PERIOD_TYPES, STATUSES
+from ..models.sales_target import PERIOD_TYPES, STATUSES, UNIQUE_LIVE_OWNER
 from .sales_target_board import board_id_sql, board_team_sql
+
+
+# what partitions every window of the leaderboard's query (its boards are finer)
+PARTITION = ("kpi_id", "owner_type", "company_id", "period_type", "date_from", "date_to")
+
+
+def live_owner(alias):
+    """The owner column of the index of live targets (sales_target.py), for ``alias``."""
+    return (
+        UNIQUE_LIVE_OWNER.replace("owner_type", f"{alias}.owner_type")
+        .replace("team_id", f"{alias}.team_id")
+        .replace("user_id", f"{alias}.user_id")
+    )
 
 
 class SalesTargetLeaderboard(models.Model):
@@ -91,8 +104,29 @@ class SalesTargetLeaderboard(models.Model):
 
     @property
     def _table_query(self):
+        # the same owner's target of the period just before, through the index of the
+        # live targets (the latest period first): an output of the outer query, read
+        # only for the rows asked for, after the filters (PostgreSQL drops it when
+        # nobody reads it, as when counting each board's rows)
+        previous = SQL(
+            """(SELECT p.attainment FROM sales_target p
+                 WHERE p.kpi_id = r.kpi_id AND p.owner_type = r.owner_type
+                   AND p.company_id = r.company_id AND p.active
+                   AND p.date_from < r.date_from AND p.date_to = r.date_from - 1
+                   AND %(owner_p)s = %(owner_r)s
+                   AND COALESCE(p.team_id, 0) = COALESCE(r.team_id, 0)
+                   AND COALESCE(p.user_id, 0) = COALESCE(r.user_id, 0)
+                   AND p.period_type = r.period_type AND p.state IN ('confirmed', 'closed')
+                 ORDER BY p.date_from DESC LIMIT 1)""",
+            owner_p=SQL(live_owner("p")),
+            owner_r=SQL(live_owner("r")),
+        )
         return SQL(
             """
+            SELECT r.*, %(previous)s AS previous_attainment,
+                   r.attainment - %(previous)s AS trend,
+                   r.attainment IS NOT NULL AND %(previous)s IS NOT NULL AS has_previous
+              FROM (
                 SELECT t.id, t.id AS target_id, t.kpi_id, t.period_type, t.period_name,
                        t.period_id, t.date_from, t.date_to, t.owner_type, t.team_id,
                        t.user_id, t.company_id, t.currency_id, t.status,
@@ -104,20 +138,9 @@ class SalesTargetLeaderboard(models.Model):
                             THEN RANK() OVER ranked_in_team END AS rank,
                        CASE WHEN t.attainment IS NOT NULL
                             THEN RANK() OVER ranked_in_company END AS company_rank,
-                       COUNT(*) OVER in_team AS participants,
-                       p.attainment AS previous_attainment,
-                       t.attainment - p.attainment AS trend,
-                       t.attainment IS NOT NULL AND p.attainment IS NOT NULL
-                           AS has_previous
+                       COUNT(*) OVER in_team AS participants
                   FROM sales_target t
              LEFT JOIN crm_team tt ON tt.id = t.team_id
-             LEFT JOIN sales_target p
-                    ON p.kpi_id = t.kpi_id AND p.owner_type = t.owner_type
-                   AND p.team_id IS NOT DISTINCT FROM t.team_id
-                   AND p.user_id IS NOT DISTINCT FROM t.user_id
-                   AND p.company_id = t.company_id AND p.period_type = t.period_type
-                   AND p.date_to = t.date_from - 1 AND p.active
-                   AND p.state IN ('confirmed', 'closed')
                  WHERE t.active AND t.state IN ('confirmed', 'closed')
                    AND t.owner_type IN ('team', 'user')
                 WINDOW in_team AS (
@@ -128,10 +151,33 @@ class SalesTargetLeaderboard(models.Model):
                            PARTITION BY t.kpi_id, t.owner_type, t.company_id, t.period_type,
                                         t.date_from, t.date_to
                            ORDER BY t.attainment DESC NULLS LAST)
+              ) r
             """,
+            previous=previous,
             board=board_id_sql("t", "tt"),
             compared_within=board_team_sql("t", "tt"),
         )
+
+    def _fetch_query(self, query, fields):
+        """Rows read by id (Odoo's ``fetch``: a field not read with the search) would
+        rank every open target of the database first: a filter on the row ids cannot
+        pass below the ranking's windows. Their boards' KPI, owner type, company and
+        period can (they partition every window): the read asks for those too."""
+        if self.ids:
+            keys = SQL(
+                "(%s)", SQL(", ").join(SQL.identifier(self._table, key) for key in PARTITION)
+            )
+            self.env.cr.execute(
+                SQL(
+                    "SELECT DISTINCT %s FROM sales_target WHERE id = ANY(%s)",
+                    SQL(", ").join(SQL.identifier(key) for key in PARTITION),
+                    list(self.ids),
+                )
+            )
+            partitions = self.env.cr.fetchall()
+            if partitions:
+                query.add_where(SQL("%s IN %s", keys, tuple(partitions)))
+        return super()._fetch_query(query, fields)
 
     def init(self):
         # the database view that releases up to 18.0.1.1.0 made (a _table_query now)

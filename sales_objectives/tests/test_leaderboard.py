@@ -121,6 +121,21 @@ class TestLeaderboard(SalesObjectivesCase):
         self.assertTrue(march[self.t_rep1].is_current)
         self.assertFalse(self.board()[self.t_rep1_feb].is_current)
 
+    def test_rows_read_by_id_are_ranked_on_their_boards(self):
+        """Rows read by id (a field not read with the search) are ranked as the whole
+        leaderboard ranks them, several boards and periods read together: the read
+        narrows the ranking to their boards' KPI, owner type, company and period."""
+        names = ["rank", "participants", "company_rank", "previous_attainment", "has_previous"]
+
+        def values(rows):
+            return {row.id: tuple(row[name] for name in names) for row in rows}
+
+        expected = values(self.Board.search_fetch([], names))
+        self.env.invalidate_all()
+        rows = self.Board.browse([self.t_rep1.id, self.t_rep1_feb.id, self.t_team2.id])
+        self.assertEqual(values(rows), {row_id: expected[row_id] for row_id in rows.ids})
+        self.assertEqual(values(rows)[self.t_rep1.id], (1, 3, 2, 60.0, True))
+
     def test_the_team_sees_its_rankings(self):
         mine = self.board(self.rep1)
         self.assertEqual(
