@@ -126,7 +126,23 @@ FIGURES_MESSAGE_IDS = 200
 # one live target per KPI, owner and period: the owner is the team, the salesperson
 # (whatever the team) or the company
 UNIQUE_LIVE = "sales_target_unique_live"
-UNIQUE_LIVE_OWNER = "CASE owner_type WHEN 'team' THEN team_id WHEN 'user' THEN user_id ELSE 0 END"
+
+
+def live_owner_sql(alias=None):
+    """The owner column of the index of live targets (one per KPI, owner and period),
+    over sales_target ``alias``: a query that names it the same way can read that
+    index."""
+
+    def column(name):
+        return f"{alias}.{name}" if alias else name
+
+    return (
+        f"CASE {column('owner_type')} WHEN 'team' THEN {column('team_id')}"
+        f" WHEN 'user' THEN {column('user_id')} ELSE 0 END"
+    )
+
+
+UNIQUE_LIVE_OWNER = live_owner_sql()
 # What a sales manager may still change on a closed target (besides reopening it, with
 # the reason kept in its history).
 CLOSED_EDITABLE = {"state", "active", "note", REASON_FIELD}

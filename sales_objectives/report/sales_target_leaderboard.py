@@ -10,21 +10,11 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.sales_figure_grouping import KPI_UNIT
-from ..models.sales_target import PERIOD_TYPES, STATUSES, UNIQUE_LIVE_OWNER
+from ..models.sales_target import PERIOD_TYPES, STATUSES, live_owner_sql
 from .sales_target_board import board_id_sql, board_team_sql
-
 
 # what partitions every window of the leaderboard's query (its boards are finer)
 PARTITION = ("kpi_id", "owner_type", "company_id", "period_type", "date_from", "date_to")
-
-
-def live_owner(alias):
-    """The owner column of the index of live targets (sales_target.py), for ``alias``."""
-    return (
-        UNIQUE_LIVE_OWNER.replace("owner_type", f"{alias}.owner_type")
-        .replace("team_id", f"{alias}.team_id")
-        .replace("user_id", f"{alias}.user_id")
-    )
 
 
 class SalesTargetLeaderboard(models.Model):
@@ -118,8 +108,8 @@ class SalesTargetLeaderboard(models.Model):
                    AND COALESCE(p.user_id, 0) = COALESCE(r.user_id, 0)
                    AND p.period_type = r.period_type AND p.state IN ('confirmed', 'closed')
                  ORDER BY p.date_from DESC LIMIT 1)""",
-            owner_p=SQL(live_owner("p")),
-            owner_r=SQL(live_owner("r")),
+            owner_p=SQL(live_owner_sql("p")),
+            owner_r=SQL(live_owner_sql("r")),
         )
         return SQL(
             """
