@@ -175,10 +175,13 @@ class SalesKpiRefresh(models.AbstractModel):
         since the last run ended (Odoo's job runner gives it in the context), none for
         a full pass or a run not started by the runner."""
         lastcall = self.env.context.get("lastcall")
-        if not lastcall or state.get("cursor") is not None or self._full_pass_due(state):
+        if not lastcall:
             return 0.0
         ago = (fields.Datetime.now() - fields.Datetime.to_datetime(lastcall)).total_seconds()
-        return min(max(PASS_GAP_S - ago, 0.0), PASS_GAP_S)
+        wait = min(max(PASS_GAP_S - ago, 0.0), PASS_GAP_S)
+        if not wait or state.get("cursor") is not None or self._full_pass_due(state):
+            return 0.0
+        return wait
 
     def _companies(self):
         self.env.cr.execute("SELECT id FROM res_company")
