@@ -437,13 +437,21 @@ class TestPassSoon(SalesObjectivesCase):
         TestQuietMinute._quiet_state(self)  # the day's full pass done
         state = Refresh._pass_state()
         now = fields.Datetime.now()
-        run = Refresh.with_context(lastcall=now - timedelta(seconds=PASS_GAP_S - 10))
+        cron = self.env.ref("sales_objectives.ir_cron_sales_target_refresh")
+        # as Odoo's job runner calls it: the job's last call and id in the context
+        run = Refresh.with_context(
+            lastcall=now - timedelta(seconds=PASS_GAP_S - 10), cron_id=cron.id
+        )
         self.assertAlmostEqual(run._gap_wait(state), 10, delta=1)
         # the job's minute, or a run long after the last one: no wait
-        late = Refresh.with_context(lastcall=now - timedelta(seconds=PASS_GAP_S + 5))
+        late = Refresh.with_context(
+            lastcall=now - timedelta(seconds=PASS_GAP_S + 5), cron_id=cron.id
+        )
         self.assertEqual(late._gap_wait(state), 0)
-        # not started by the job runner (a test, a server action): no wait
+        # not started by the job runner (a test, the job's Run Manually): no wait
         self.assertEqual(Refresh._gap_wait(state), 0)
+        manual = Refresh.with_context(lastcall=now - timedelta(seconds=PASS_GAP_S - 10))
+        self.assertEqual(manual._gap_wait(state), 0)
         # a full pass under way: its batches follow each other
         self.assertEqual(run._gap_wait({**state, "cursor": 0}), 0)
 
