@@ -83,9 +83,11 @@ class SalesKpiRefresh(models.AbstractModel):
             since = state.get("since")
             # a minute in which nothing was logged nor any target, KPI or team written
             # costs one probe: the figures stand as they are
-            changed = self._changed_since(since)
+            changed, open_since = self._changed_since(since)
             refreshed = self._incremental_pass(since) if changed else 0
-            state["since"] = str(now)
+            # the next pass looks from here, or from the start of a transaction still
+            # open (what it writes is stamped with its start and is not visible yet)
+            state["since"] = str(min(now, open_since or now))
             self._save_pass_state(state)
             if changed:
                 # what a process logged while this pass ran (after its snapshot) but did
@@ -94,7 +96,8 @@ class SalesKpiRefresh(models.AbstractModel):
                 self.env.ref("sales_objectives.ir_cron_sales_target_refresh").sudo()._trigger()
             return refreshed, 0
         if state.get("cursor") is None:
-            state.update(cursor=0, full_start=str(now))
+            _changed, open_since = self._changed_since(str(now))
+            state.update(cursor=0, full_start=str(min(now, open_since or now)))
         Target = self.env["sales.target"].with_context(active_test=False)
         domain = [("state", "in", ("draft", "submitted", "confirmed")), ("active", "=", True)]
         # the pass walks the KPIs by id and resumes after the last id done: neither the
@@ -196,23 +199,30 @@ class SalesKpiRefresh(models.AbstractModel):
         self.env["sales.kpi.cell.source"]._set(STATE, json.dumps(state))
 
     def _changed_since(self, since):
-        """Whether an incremental pass has anything to do: a change logged, or a target,
-        a KPI or a team (territories) written since ``since`` (None: the first pass).
-        One statement over indexed or small tables: what a quiet minute costs."""
-        if not since:
-            return True
+        """(Whether an incremental pass has anything to do: a change logged, or a
+        target, a KPI or a team (territories) written since ``since`` (None: the first
+        pass); the start of the oldest other transaction of this database still open,
+        or None). A transaction writes its records with its start as their write date,
+        and they are visible once it commits: a pass must look again from that start
+        (up to an hour back: a transaction open longer is repaired by the daily full
+        pass). One statement over indexed or small tables: what a quiet minute costs."""
         self.env.flush_all()
         self.env["sales.kpi.change"]._flush_buffer()
         self.env.cr.execute(
             SQL(
-                """SELECT EXISTS (SELECT 1 FROM sales_kpi_change)
+                """SELECT %(since)s::timestamp IS NULL
+                       OR EXISTS (SELECT 1 FROM sales_kpi_change)
                        OR EXISTS (SELECT 1 FROM sales_target WHERE write_date >= %(since)s)
                        OR EXISTS (SELECT 1 FROM sales_kpi WHERE write_date >= %(since)s)
-                       OR EXISTS (SELECT 1 FROM crm_team WHERE write_date >= %(since)s)""",
-                since=since,
+                       OR EXISTS (SELECT 1 FROM crm_team WHERE write_date >= %(since)s),
+                          (SELECT min(xact_start) AT TIME ZONE 'UTC' FROM pg_stat_activity
+                            WHERE datname = current_database() AND pid != pg_backend_pid()
+                              AND xact_start > now() - interval '1 hour')""",
+                since=since or None,
             )
         )
-        return self.env.cr.fetchone()[0]
+        changed, open_since = self.env.cr.fetchone()
+        return changed, open_since
 
     @api.model
     @api.private

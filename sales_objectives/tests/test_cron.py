@@ -4,6 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from psycopg2 import errors
 
+import odoo
 from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
@@ -342,7 +343,10 @@ class TestQuietMinute(QueryCountsMixin, SalesObjectivesCase):
         # too (this transaction's clock stands still: the write is dated later by hand)
         self._quiet_state()
         self._run()
-        changed = self.env["sales.kpi.refresh"]._changed_since
+
+        def changed(since):
+            return self.env["sales.kpi.refresh"]._changed_since(since)[0]
+
         for record in (Target.search([], limit=1), self.kpi["won_revenue"], self.team2):
             self.assertFalse(changed("2999-01-01"))
             self.env.cr.execute(
@@ -360,6 +364,26 @@ class TestQuietMinute(QueryCountsMixin, SalesObjectivesCase):
                     record.id,
                 )
             )
+
+    def test_a_pass_looks_again_from_a_transaction_still_open(self):
+        """A transaction open while a pass runs writes its targets with its own start as
+        their write date, visible only once it commits: the pass hands the next one
+        that start, not its own, or those targets would never be measured."""
+        db = odoo.sql_db.db_connect(self.env.cr.dbname)
+        with db.cursor() as other:
+            other.execute(
+                "SELECT xact_start AT TIME ZONE 'UTC' FROM pg_stat_activity"
+                " WHERE pid = pg_backend_pid()"
+            )
+            (started,) = other.fetchone()
+            # this test's transaction may have read the activity before (kept until
+            # its end): a pass reads it afresh, in its own transaction
+            self.env.cr.execute("SELECT pg_stat_clear_snapshot()")
+            changed, open_since = self.env["sales.kpi.refresh"]._changed_since(None)
+            self.assertTrue(changed, "the first pass")
+            self.assertIsNotNone(open_since)
+            self.assertLessEqual(open_since, started)
+            other.rollback()
 
 
 @tagged("post_install", "-at_install", "sales_objectives", "so_refresh")
