@@ -184,17 +184,20 @@ class SalesTargetNews(models.Model):
         mails = []
         for user, items in by_mail.items():
             local = self.with_context(lang=user.lang or self.env.lang)
+            # the targets named in the reader's language (their KPI, their period)
+            names = {
+                target: target.with_context(lang=local.env.lang).display_name
+                for target, _note, _message in items
+            }
             if len(items) == 1:
-                subject = local.env._(
-                    "%(target)s: its status changed", target=items[0][0].display_name
-                )
+                subject = local.env._("%(target)s: its status changed", target=names[items[0][0]])
             else:
                 subject = local.env._("%(count)s sales targets changed status", count=len(items))
             body = Markup("<div><p>%s</p><ul>%s</ul></div>") % (
                 local.env._("Dear %(name)s, a refresh of the sales figures found:", name=user.name),
                 Markup().join(
                     Markup('<li><p><a href="%s">%s</a></p>%s</li>')
-                    % (target._notify_get_action_link("view"), target.display_name, note)
+                    % (target._notify_get_action_link("view"), names[target], note)
                     for target, note, _message in items
                 ),
             )
